@@ -1,0 +1,36 @@
+package dev.bond4j.anchor;
+
+import dev.bond4j.model.Policy;
+import dev.bond4j.model.TrainablePolicy;
+
+/**
+ * The anchor {@code π_anc} that a BOND step distils Best-of-N of, and the rule that moves it as
+ * training goes on: fixed (plain BOND, vBoN), a periodic copy of the policy (iterative BOND, SPEC
+ * S6) or an exponential moving average of its parameters (J-BOND, SPEC S7.7).
+ */
+public interface Anchor {
+  /** The anchor policy now. */
+  Policy policy();
+
+  /**
+   * Called after optimizer step {@code step} (1-based) of {@code policy}; moves the anchor.
+   *
+   * @return whether the anchor changed
+   */
+  boolean afterStep(TrainablePolicy policy, long step);
+
+  /** An anchor that never moves. */
+  static Anchor fixed(Policy policy) {
+    return new FixedAnchor(policy);
+  }
+
+  /** Starts at the policy's current parameters and copies them every {@code every} steps. */
+  static Anchor periodic(TrainablePolicy policy, int every) {
+    return new PeriodicAnchor(policy.snapshot(), every);
+  }
+
+  /** Starts at the policy's current parameters and follows them with EMA rate {@code eta}. */
+  static Anchor ema(TrainablePolicy policy, double eta) {
+    return new EmaAnchor(policy.snapshot(), eta);
+  }
+}

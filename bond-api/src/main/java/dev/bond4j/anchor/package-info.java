@@ -1,0 +1,2 @@
+/** Anchors: fixed, periodic (iterative BOND) and EMA (J-BOND). */
+package dev.bond4j.anchor;

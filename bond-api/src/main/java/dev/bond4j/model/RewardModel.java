@@ -1,0 +1,18 @@
+package dev.bond4j.model;
+
+import dev.bond4j.value.PromptedSequence;
+import java.util.List;
+
+/**
+ * Scores completions: {@code r(x, y)}. Only the order of rewards matters to BOND (SPEC S3), but the
+ * values are reported. Implementations may be an ONNX classifier, a lexicon, or any Java function.
+ */
+@FunctionalInterface
+public interface RewardModel {
+  /**
+   * Rewards of the given (prompt, completion) pairs.
+   *
+   * @return one reward per sequence, in order; never NaN
+   */
+  double[] score(List<? extends PromptedSequence> sequences);
+}

@@ -1,0 +1,101 @@
+package dev.bond4j.testbed;
+
+import dev.bond4j.Problems;
+import dev.bond4j.math.DiscreteBestOfN;
+import dev.bond4j.math.KullbackLeibler;
+import dev.bond4j.math.TieRule;
+
+/**
+ * Computes {@link ExactMetrics} by enumerating the sequence space: no sampling noise, so tests of
+ * the algorithms can compare small differences honestly.
+ */
+public final class ExactEvaluator {
+  private final ExactDistribution reference;
+  private final TabularReward reward;
+  private final int n;
+  private final TieRule rule;
+  private final double[][] bestOfN;
+  private final double[][] quantiles;
+  private final double[][] referenceProbs;
+
+  /**
+   * An evaluator against Best-of-{@code n} of {@code reference} under {@code rule}.
+   *
+   * @param reference the reference {@code π_ref}; its distribution is read once, now
+   */
+  public ExactEvaluator(ExactDistribution reference, TabularReward reward, int n, TieRule rule) {
+    Problems.require(n >= 1, "n", n, "an integer >= 1");
+    this.reference = reference;
+    this.reward = reward;
+    this.n = n;
+    this.rule = rule;
+    int contexts = reference.contexts();
+    this.bestOfN = new double[contexts][];
+    this.quantiles = new double[contexts][];
+    this.referenceProbs = new double[contexts][];
+    for (int c = 0; c < contexts; c++) {
+      referenceProbs[c] = reference.distribution(c);
+      DiscreteBestOfN law = DiscreteBestOfN.of(referenceProbs[c], reward.rewards(c));
+      bestOfN[c] = law.law(n, rule);
+      quantiles[c] = law.quantile(rule);
+    }
+  }
+
+  /** The N of the Best-of-N this evaluator compares against. */
+  public int n() {
+    return n;
+  }
+
+  /** The exact metrics of {@code policy}, averaged over contexts. */
+  public ExactMetrics evaluate(ExactDistribution policy) {
+    Problems.require(policy.space() == reference.space() && policy.contexts()
+        == reference.contexts(), "policy", "another space or context count",
+        "the reference's space and contexts");
+    int contexts = reference.contexts();
+    double reward = 0;
+    double klRef = 0;
+    double klTo = 0;
+    double klFrom = 0;
+    double logQuantile = 0;
+    double win = 0;
+    double bonReward = 0;
+    for (int c = 0; c < contexts; c++) {
+      double[] p = policy.distribution(c);
+      double[] r = this.reward.rewards(c);
+      double[] q = referenceProbs[c];
+      for (int i = 0; i < p.length; i++) {
+        reward += p[i] * r[i];
+        bonReward += bestOfN[c][i] * r[i];
+        if (p[i] > 0) {
+          logQuantile += p[i] * Math.log(quantiles[c][i]);
+        }
+      }
+      klRef += KullbackLeibler.divergence(p, q);
+      klTo += KullbackLeibler.divergence(p, bestOfN[c]);
+      klFrom += KullbackLeibler.divergence(bestOfN[c], p);
+      win += winRate(p, q, r);
+    }
+    double meanLogQuantile = logQuantile / contexts;
+    return new ExactMetrics(reward / contexts, klRef / contexts, klTo / contexts,
+        klFrom / contexts, meanLogQuantile,
+        meanLogQuantile < 0 ? -1.0 / meanLogQuantile : Double.POSITIVE_INFINITY,
+        win / contexts, bonReward / contexts);
+  }
+
+  private static double winRate(double[] p, double[] q, double[] r) {
+    double win = 0;
+    for (int i = 0; i < p.length; i++) {
+      if (p[i] == 0) {
+        continue;
+      }
+      for (int j = 0; j < q.length; j++) {
+        if (r[i] > r[j]) {
+          win += p[i] * q[j];
+        } else if (r[i] == r[j]) {
+          win += 0.5 * p[i] * q[j];
+        }
+      }
+    }
+    return win;
+  }
+}
