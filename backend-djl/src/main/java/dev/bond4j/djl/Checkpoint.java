@@ -103,11 +103,11 @@ record Checkpoint(Gpt2Config config, float[] weights, float[] firstMoment, float
   /** Sets the optimizer's moments and step; without optimizer state, a fresh optimizer. */
   void restoreOptimizer(AdamW optimizer) {
     if (hasOptimizerState()) {
-      optimizer.firstMoment.set(firstMoment);
-      optimizer.secondMoment.set(secondMoment);
+      Gpt2Parameters.overwrite(optimizer.firstMoment, firstMoment);
+      Gpt2Parameters.overwrite(optimizer.secondMoment, secondMoment);
     } else {
-      optimizer.firstMoment.set(new float[weights.length]);
-      optimizer.secondMoment.set(new float[weights.length]);
+      Gpt2Parameters.overwrite(optimizer.firstMoment, new float[weights.length]);
+      Gpt2Parameters.overwrite(optimizer.secondMoment, new float[weights.length]);
     }
     optimizer.steps = steps;
   }

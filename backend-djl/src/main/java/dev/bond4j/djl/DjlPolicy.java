@@ -14,6 +14,7 @@ import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
 import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
@@ -81,6 +82,14 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
   /** HuggingFace names of the parameter tensors, in order. */
   public List<String> parameterNames() {
     return List.of(model.parameters.names);
+  }
+
+  /**
+   * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major, for
+   * parity checks against another implementation of the same checkpoint.
+   */
+  public float[] logits(List<TokenSequence> sequences) {
+    return model.logits(sequences);
   }
 
   @Override

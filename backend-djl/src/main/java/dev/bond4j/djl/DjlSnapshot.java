@@ -10,6 +10,7 @@ import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
 import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -66,6 +67,14 @@ public final class DjlSnapshot implements PolicySnapshot, AutoCloseable {
         target.muli((float) (1 - eta)).addi(incoming.mul((float) eta));
       }
     }
+  }
+
+  /**
+   * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major, for
+   * parity checks against another implementation of the same checkpoint.
+   */
+  public float[] logits(List<TokenSequence> sequences) {
+    return model.logits(sequences);
   }
 
   @Override

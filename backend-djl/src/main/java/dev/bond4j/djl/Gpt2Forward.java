@@ -2,6 +2,7 @@ package dev.bond4j.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -34,8 +35,20 @@ final class Gpt2Forward {
     this.geluLinear = manager.create((float) (2 * SQRT_2_OVER_PI));
   }
 
-  Gpt2Config config() {
-    return config;
+  /** Position ids {@code [1, T]}: 0 to T-1. */
+  static NDArray positions(NDManager manager, int length) {
+    return manager.arange(0, length, 1, DataType.INT64).reshape(1, length);
+  }
+
+  /** Additive causal mask {@code [1, 1, T, T]}: a position sees itself and earlier ones. */
+  static NDArray causalMask(NDManager manager, int length) {
+    float[] mask = new float[length * length];
+    for (int q = 0; q < length; q++) {
+      for (int k = q + 1; k < length; k++) {
+        mask[q * length + k] = MASKED;
+      }
+    }
+    return manager.create(mask, new Shape(1, 1, length, length));
   }
 
   /**

@@ -81,13 +81,47 @@ final class Gpt2Model implements AutoCloseable {
   }
 
   /**
+   * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major: for parity
+   * checks against other implementations of the same checkpoint.
+   */
+  float[] logits(List<TokenSequence> sequences) {
+    Problems problems = Problems.of("sequences for logits");
+    int length = sequences.isEmpty() ? 0 : sequences.get(0).length();
+    for (int i = 0; i < sequences.size(); i++) {
+      TokenSequence tokens = sequences.get(i);
+      problems.check(tokens.length() == length && length >= 1, "sequences[" + i + "].length",
+          tokens.length(), "the common length " + length + " >= 1");
+      problems.check(length <= config.maxPositions(), "sequences[" + i + "].length", length,
+          "at most the context of " + config.maxPositions());
+      PackedSequences.checkTokens(problems, "sequences[" + i + "]", tokens, config);
+    }
+    problems.check(!sequences.isEmpty(), "sequences", 0, "at least one sequence");
+    problems.throwIfAny();
+    long[] ids = new long[sequences.size() * length];
+    for (int i = 0; i < sequences.size(); i++) {
+      for (int t = 0; t < length; t++) {
+        ids[i * length + t] = sequences.get(i).get(t);
+      }
+    }
+    JniUtils.setGradMode(false);
+    NDManager manager = manager();
+    try (NDScope scope = new NDScope()) {
+      NDArray hidden = forward.sequences(
+          manager.create(ids, new Shape(sequences.size(), length)),
+          Gpt2Forward.positions(manager, length), Gpt2Forward.causalMask(manager, length), null);
+      return forward.logits(hidden).toFloatArray();
+    }
+  }
+
+  /**
    * Log-probabilities {@code [N]} of every completion token of a packed batch, with gradient when
    * grad mode is on. Only the positions that predict completion tokens reach the head.
    */
   NDArray tokenLogProbs(PackedSequences packed) {
     NDManager manager = manager();
-    NDArray hidden = forward.sequences(packed.tokens(manager), packed.positions(manager),
-        packed.causalMask(manager), null);
+    NDArray hidden = forward.sequences(packed.tokens(manager),
+        Gpt2Forward.positions(manager, packed.length),
+        Gpt2Forward.causalMask(manager, packed.length), null);
     NDArray rows = hidden.reshape(-1, config.embeddingSize());
     NDArray selected = JniUtils.embedding((PtNDArray) manager.create(packed.predictingPosition),
         (PtNDArray) rows, false);

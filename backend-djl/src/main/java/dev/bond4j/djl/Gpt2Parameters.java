@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.bond4j.BondException;
 import java.util.ArrayList;
@@ -265,17 +264,22 @@ final class Gpt2Parameters implements AutoCloseable {
     return flat.toFloatArray();
   }
 
-  /** Overwrites all parameter values in place. */
+  /** Overwrites all parameter values in place, so that the views see them. */
   void setValues(float[] values) {
-    if (values.length != flat.size()) {
-      throw new BondException("Expected " + flat.size() + " parameter values, got "
-          + values.length);
-    }
-    flat.set(values);
+    overwrite(flat, values);
   }
 
-  DataType dataType() {
-    return DataType.FLOAT32;
+  /**
+   * Copies {@code values} into {@code target}'s own storage. ({@code NDArray.set(float[])} may
+   * give the array new storage, which would detach every view of it.)
+   */
+  static void overwrite(NDArray target, float[] values) {
+    if (values.length != target.size()) {
+      throw new BondException("Expected " + target.size() + " values, got " + values.length);
+    }
+    try (NDArray source = target.getManager().create(values, target.getShape())) {
+      target.set(new NDIndex(":"), source);
+    }
   }
 
   @Override

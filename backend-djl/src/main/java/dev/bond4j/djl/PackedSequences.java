@@ -97,20 +97,4 @@ final class PackedSequences {
   NDArray tokens(NDManager manager) {
     return manager.create(tokens, new Shape(batch, length));
   }
-
-  NDArray positions(NDManager manager) {
-    return manager.arange(0L, (long) length, 1L, ai.djl.ndarray.types.DataType.INT64)
-        .reshape(1, length);
-  }
-
-  /** Additive causal mask {@code [1, 1, T, T]}. */
-  NDArray causalMask(NDManager manager) {
-    float[] mask = new float[length * length];
-    for (int q = 0; q < length; q++) {
-      for (int k = q + 1; k < length; k++) {
-        mask[q * length + k] = Gpt2Forward.MASKED;
-      }
-    }
-    return manager.create(mask, new Shape(1, 1, length, length));
-  }
 }
