@@ -3,7 +3,6 @@ package dev.bond4j.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -198,7 +197,7 @@ final class Gpt2Model implements AutoCloseable {
         }
         int slot = promptSlots + step;
         try (NDScope stepScope = new NDScope()) {
-          keyMask.set(new NDIndex(":, :, :, {}", slot), 0f);
+          JniUtils.slice((PtNDArray) keyMask, 3, slot, slot + 1, 1).muli(0f);
           NDArray hidden = forward.step(manager.create(next, new Shape(batch, 1)),
               manager.create(positions, new Shape(batch, 1)), keyMask, cache, slot);
           logits = forward.logits(hidden).toFloatArray();
@@ -238,7 +237,7 @@ final class Gpt2Model implements AutoCloseable {
         NDArray hidden = forward.sequences(manager.create(ids, new Shape(batch, promptSlots)),
             manager.create(positions, new Shape(batch, promptSlots)),
             manager.create(mask, new Shape(batch, 1, promptSlots, promptSlots)), cache);
-        NDArray last = hidden.get(new NDIndex(":, {}, :", promptSlots - 1));
+        NDArray last = JniUtils.slice((PtNDArray) hidden, 1, promptSlots - 1, promptSlots, 1);
         return forward.logits(last).toFloatArray();
       }
     }
