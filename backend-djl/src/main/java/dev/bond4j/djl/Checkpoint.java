@@ -58,14 +58,18 @@ record Checkpoint(Gpt2Config config, float[] weights, float[] firstMoment, float
     return Gpt2Parameters.tensorsOf(names, parameters.shapes, parameters.offsets, values);
   }
 
-  /** Reads and validates a folder. */
-  static Checkpoint read(Path directory) {
+  /**
+   * Reads and validates a folder.
+   *
+   * @param optimizerState whether to read {@code optimizer.safetensors} when it is there
+   */
+  static Checkpoint read(Path directory, boolean optimizerState) {
     Gpt2Config config = Gpt2Config.read(directory);
     Path modelFile = directory.resolve(MODEL_FILE);
     SafeTensors model = SafeTensors.read(modelFile);
     float[] weights = Gpt2Parameters.valuesOf(config, model.tensors(), modelFile.toString());
     Path optimizerFile = directory.resolve(OPTIMIZER_FILE);
-    if (!Files.exists(optimizerFile)) {
+    if (!optimizerState || !Files.exists(optimizerFile)) {
       return new Checkpoint(config, weights, null, null, 0);
     }
     SafeTensors optimizer = SafeTensors.read(optimizerFile);

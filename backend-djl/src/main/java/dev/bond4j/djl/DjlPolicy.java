@@ -56,7 +56,7 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
    * @throws BondException when a file is missing or malformed, or does not fit the config
    */
   public static DjlPolicy load(Path directory, OptimizerSettings settings, DjlOptions options) {
-    Checkpoint checkpoint = Checkpoint.read(directory);
+    Checkpoint checkpoint = Checkpoint.read(directory, true);
     DjlPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
     checkpoint.restoreOptimizer(policy.optimizer);
     return policy;
@@ -203,7 +203,7 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
 
   @Override
   public void load(Path directory) {
-    Checkpoint checkpoint = Checkpoint.read(directory);
+    Checkpoint checkpoint = Checkpoint.read(directory, true);
     Problems.require(checkpoint.config().equals(model.config), "checkpoint config",
         checkpoint.config(), "the policy's own config " + model.config);
     if (!checkpoint.hasOptimizerState()) {

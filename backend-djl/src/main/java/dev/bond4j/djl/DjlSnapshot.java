@@ -28,7 +28,7 @@ public final class DjlSnapshot implements PolicySnapshot, AutoCloseable {
 
   /** A frozen policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code model.safetensors}). */
   public static DjlSnapshot load(Path directory, DjlOptions options) {
-    Checkpoint checkpoint = Checkpoint.read(directory);
+    Checkpoint checkpoint = Checkpoint.read(directory, false);
     return new DjlSnapshot(new Gpt2Model(Gpt2Parameters.of(checkpoint.config(),
         checkpoint.weights(), DjlRuntime.prepare(options), false)));
   }
