@@ -172,7 +172,7 @@ final class Gpt2Model implements AutoCloseable {
       NDManager manager = manager();
       KvCache cache = new KvCache(manager, config, batch, slots);
       NDArray keyMask = manager.create(initialKeyMask(slots), new Shape(batch, 1, 1, slots));
-      float[] logits = prefill(cache);
+      float[] probabilities = prefill(cache);
       TokenChooser chooser = new TokenChooser(settings, config.vocabularySize());
       long[] next = new long[batch];
       long[] positions = new long[batch];
@@ -183,7 +183,8 @@ final class Gpt2Model implements AutoCloseable {
           if (done[i]) {
             continue;
           }
-          TokenChooser.Choice choice = chooser.choose(logits, i * config.vocabularySize(), random);
+          TokenChooser.Choice choice = chooser.choose(probabilities, i * config.vocabularySize(),
+              random);
           tokens[i][generated[i]] = choice.token();
           tokenLogProbs[i][generated[i]] = choice.logProb();
           generated[i]++;
@@ -200,7 +201,7 @@ final class Gpt2Model implements AutoCloseable {
           JniUtils.slice((PtNDArray) keyMask, 3, slot, slot + 1, 1).muli(0f);
           NDArray hidden = forward.step(manager.create(next, new Shape(batch, 1)),
               manager.create(positions, new Shape(batch, 1)), keyMask, cache, slot);
-          logits = forward.logits(hidden).toFloatArray();
+          probabilities = nextTokenProbabilities(hidden);
         }
       }
       List<Completion> out = new ArrayList<>(batch);
@@ -215,7 +216,7 @@ final class Gpt2Model implements AutoCloseable {
       return out;
     }
 
-    /** Runs the prompts through the model, fills the cache, returns the next-token logits. */
+    /** Runs the prompts through the model, fills the cache, returns next-token probabilities. */
     private float[] prefill(KvCache cache) {
       NDManager manager = manager();
       long[] ids = new long[batch * promptSlots];
@@ -238,8 +239,17 @@ final class Gpt2Model implements AutoCloseable {
             manager.create(positions, new Shape(batch, promptSlots)),
             manager.create(mask, new Shape(batch, 1, promptSlots, promptSlots)), cache);
         NDArray last = JniUtils.slice((PtNDArray) hidden, 1, promptSlots - 1, promptSlots, 1);
-        return forward.logits(last).toFloatArray();
+        return nextTokenProbabilities(last);
       }
+    }
+
+    /** Softmax of the logits at the sampling temperature, {@code [B * V]}. */
+    private float[] nextTokenProbabilities(NDArray hidden) {
+      NDArray logits = forward.logits(hidden);
+      if (settings.temperature() != 1.0) {
+        logits = logits.div((float) settings.temperature());
+      }
+      return logits.softmax(-1).toFloatArray();
     }
 
     /** 0 for real prompt slots, masked for left padding and for slots not yet generated. */
