@@ -1,6 +1,7 @@
 package dev.bond4j.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -116,9 +117,14 @@ final class Gpt2Forward {
   private NDArray[] queryKeyValue(NDArray x, int layer) {
     NDArray qkv = attentionInput(x, layer);
     Shape shape = x.getShape();
+    long d = config.embeddingSize();
+    // One split: its backward concatenates the three gradients, where three slices would each
+    // zero-fill a gradient the size of the whole projection.
+    NDList parts = qkv.split(new long[] {d, 2 * d}, 2);
     NDArray[] out = new NDArray[3];
     for (int i = 0; i < 3; i++) {
-      out[i] = part(qkv, i).reshape(shape.get(0), shape.get(1), config.heads(), config.headSize())
+      out[i] = parts.get(i)
+          .reshape(shape.get(0), shape.get(1), config.heads(), config.headSize())
           .transpose(0, 2, 1, 3);
     }
     return out;
@@ -141,7 +147,8 @@ final class Gpt2Forward {
   /** One transformer block; keys come transposed, {@code [B, heads, headSize, Tk]}. */
   private NDArray block(NDArray x, int layer, NDArray query, NDArray keysTransposed,
       NDArray values, NDArray mask) {
-    NDArray scores = query.matMul(keysTransposed).mul(attentionScale).add(mask);
+    // Scaling the query rather than the scores touches half as many numbers when T > headSize.
+    NDArray scores = query.mul(attentionScale).matMul(keysTransposed).add(mask);
     NDArray attended = scores.softmax(-1).matMul(values);
     Shape shape = x.getShape();
     NDArray merged = shape.get(1) == 1 ? attended.reshape(shape)

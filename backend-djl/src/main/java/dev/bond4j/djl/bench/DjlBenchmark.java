@@ -41,6 +41,9 @@ import java.util.SplittableRandom;
  * java -cp ... dev.bond4j.djl.bench.DjlBenchmark --d-model 128 --layers 2 --heads 4 --vocab 256 \
  *     --batch 16 --prompt 16 --new-tokens 48 --threads 1 --steps 20 --warmup 3
  * </pre>
+ *
+ * <p>{@code --exact-gelu 1} gives the model the exact (erf) GELU, one fused engine operation,
+ * instead of GPT-2's tanh form, which DJL's API can only build from six elementwise operations.
  */
 public final class DjlBenchmark {
   private final Map<String, Integer> args = new LinkedHashMap<>();
@@ -57,6 +60,7 @@ public final class DjlBenchmark {
     args.put("steps", 20);
     args.put("warmup", 3);
     args.put("gemm", 1024);
+    args.put("exact-gelu", 0);
     for (int i = 0; i < argv.length; i += 2) {
       String key = argv[i].replaceFirst("^--", "");
       if (!args.containsKey(key) || i + 1 >= argv.length) {
@@ -81,8 +85,8 @@ public final class DjlBenchmark {
     int newTokens = arg("new-tokens");
     int promptLength = arg("prompt");
     Gpt2Config config = new Gpt2Config(arg("vocab"), promptLength + newTokens,
-        arg("d-model"), arg("layers"), arg("heads"), 4 * arg("d-model"), 1e-5, "gelu_new",
-        arg("vocab") - 1);
+        arg("d-model"), arg("layers"), arg("heads"), 4 * arg("d-model"), 1e-5,
+        arg("exact-gelu") == 1 ? "gelu" : "gelu_new", arg("vocab") - 1);
     DjlOptions options = new DjlOptions("cpu", arg("threads"));
     OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(1e-4).build();
     SplittableRandom random = new SplittableRandom(7);
