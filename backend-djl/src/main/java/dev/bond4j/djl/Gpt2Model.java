@@ -171,7 +171,9 @@ final class Gpt2Model implements AutoCloseable {
       int slots = promptSlots + maxNew;
       NDManager manager = manager();
       KvCache cache = new KvCache(manager, config, batch, slots);
-      NDArray keyMask = manager.create(initialKeyMask(slots), new Shape(batch, 1, 1, slots));
+      Gpt2Decoder decoder = new Gpt2Decoder(parameters, forward);
+      NDArray keyMask = manager.create(initialKeyMask(slots),
+          new Shape((long) batch * config.heads(), 1, slots));
       float[] probabilities = prefill(cache);
       TokenChooser chooser = new TokenChooser(settings, config.vocabularySize());
       long[] next = new long[batch];
@@ -198,9 +200,9 @@ final class Gpt2Model implements AutoCloseable {
         }
         int slot = promptSlots + step;
         try (NDScope stepScope = new NDScope()) {
-          JniUtils.slice((PtNDArray) keyMask, 3, slot, slot + 1, 1).muli(0f);
-          NDArray hidden = forward.step(manager.create(next, new Shape(batch, 1)),
-              manager.create(positions, new Shape(batch, 1)), keyMask, cache, slot);
+          JniUtils.slice((PtNDArray) keyMask, 2, slot, slot + 1, 1).muli(0f);
+          NDArray hidden = decoder.step(manager.create(next), manager.create(positions), keyMask,
+              cache, slot);
           probabilities = nextTokenProbabilities(hidden);
         }
       }
@@ -252,14 +254,19 @@ final class Gpt2Model implements AutoCloseable {
       return logits.softmax(-1).toFloatArray();
     }
 
-    /** 0 for real prompt slots, masked for left padding and for slots not yet generated. */
+    /**
+     * Per sequence and head, 0 for real prompt slots and masked for left padding and for slots not
+     * yet generated.
+     */
     private float[] initialKeyMask(int slots) {
-      float[] mask = new float[batch * slots];
+      int heads = config.heads();
+      float[] mask = new float[batch * heads * slots];
       Arrays.fill(mask, Gpt2Forward.MASKED);
       for (int i = 0; i < batch; i++) {
         int pad = promptSlots - prompts.get(i).tokens().length();
-        for (int k = pad; k < promptSlots; k++) {
-          mask[i * slots + k] = 0f;
+        for (int h = 0; h < heads; h++) {
+          Arrays.fill(mask, (i * heads + h) * slots + pad, (i * heads + h) * slots + promptSlots,
+              0f);
         }
       }
       return mask;
