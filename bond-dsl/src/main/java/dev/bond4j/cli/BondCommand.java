@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "bond", mixinStandardHelpOptions = true, version = "bond4j 0.1.0",
     description = "Best-of-N Distillation (BOND, J-BOND) for the JVM.",
-    subcommands = {PaperCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, PaperCommand.class, CommandLine.HelpCommand.class})
 public final class BondCommand implements Runnable {
   /** Exit status for input the library rejected. */
   public static final int INVALID_INPUT = 2;
