@@ -146,6 +146,7 @@ final class Gpt2Model implements AutoCloseable {
     private final double[][] tokenLogProbs;
     private final int[] generated;
     private final boolean[] done;
+    private Gpt2Decoder decoder;
 
     Run(List<Prompt> prompts, SamplingSettings settings, long seed) {
       this.prompts = prompts;
@@ -171,7 +172,7 @@ final class Gpt2Model implements AutoCloseable {
       int slots = promptSlots + maxNew;
       NDManager manager = manager();
       KvCache cache = new KvCache(manager, config, batch, slots);
-      Gpt2Decoder decoder = new Gpt2Decoder(parameters, forward);
+      decoder = new Gpt2Decoder(parameters, forward);
       NDArray keyMask = manager.create(initialKeyMask(slots),
           new Shape((long) batch * config.heads(), 1, slots));
       float[] probabilities = prefill(cache);
@@ -240,14 +241,15 @@ final class Gpt2Model implements AutoCloseable {
         NDArray hidden = forward.sequences(manager.create(ids, new Shape(batch, promptSlots)),
             manager.create(positions, new Shape(batch, promptSlots)),
             manager.create(mask, new Shape(batch, 1, promptSlots, promptSlots)), cache);
-        NDArray last = JniUtils.slice((PtNDArray) hidden, 1, promptSlots - 1, promptSlots, 1);
+        NDArray last = JniUtils.slice((PtNDArray) hidden, 1, promptSlots - 1, promptSlots, 1)
+            .reshape(batch, config.embeddingSize());
         return nextTokenProbabilities(last);
       }
     }
 
     /** Softmax of the logits at the sampling temperature, {@code [B * V]}. */
     private float[] nextTokenProbabilities(NDArray hidden) {
-      NDArray logits = forward.logits(hidden);
+      NDArray logits = decoder.logits(hidden);
       if (settings.temperature() != 1.0) {
         logits = logits.div((float) settings.temperature());
       }
