@@ -195,6 +195,26 @@ class DjlPolicyTest {
   }
 
   @Test
+  void releasesTheNativeMemoryOfEveryCall() {
+    ai.djl.ndarray.NDManager manager = policy.model.parameters.manager;
+    List<Completion> samples = policy.sample(promptsOfDifferentLengths(),
+        SamplingSettings.training(6), 9);
+    List<WeightedSequence> batch = new ArrayList<>();
+    samples.forEach(c -> batch.add(WeightedSequence.of(c, 0.0)));
+    policy.update(batch);
+    int before = manager.getManagedArrays().size();
+    for (int i = 0; i < 3; i++) {
+      policy.sample(promptsOfDifferentLengths(), SamplingSettings.training(6), i);
+      policy.logProbs(samples);
+      policy.update(batch);
+      try (DjlSnapshot snapshot = policy.snapshot()) {
+        snapshot.moveToward(policy, 0.5);
+      }
+    }
+    assertThat(manager.getManagedArrays()).hasSize(before);
+  }
+
+  @Test
   void snapshotFollowsOnlyADjlPolicyOfTheSameShape() {
     try (DjlSnapshot snapshot = policy.snapshot();
         DjlPolicy other = DjlPolicy.create(Gpt2Config.of(20, 24, 16, 1, 2), 1,
