@@ -11,7 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 /**
  * The GPT-2 forward pass on DJL arrays, written to match HuggingFace's {@code GPT2LMHeadModel}
  * (eval mode): token plus position embedding, pre-LayerNorm blocks of causal self-attention and a
- * GELU MLP, a final LayerNorm and the head tied to the token embedding. It runs either over whole
+ * GELU MLP, a final LayerNorm and the head tied to the token embedding. It runs over whole
  * sequences (scoring, training, the sampler's prompt pass); {@link Gpt2Decoder} runs one new token
  * against a {@link KvCache} with the same pieces. Temporaries belong to the caller's {@code NDScope}.
  */
@@ -123,8 +123,7 @@ final class Gpt2Forward {
     NDArray scores = scaleQueries(query).matMul(keysTransposed).add(mask);
     NDArray attended = scores.softmax(-1).matMul(values);
     Shape shape = x.getShape();
-    NDArray merged = shape.get(1) == 1 ? attended.reshape(shape)
-        : attended.transpose(0, 2, 1, 3).reshape(shape);
+    NDArray merged = attended.transpose(0, 2, 1, 3).reshape(shape);
     NDArray residual = x.add(linear(merged, parameters.layer(layer, Gpt2Parameters.ATTN_PROJ_W),
         parameters.layer(layer, Gpt2Parameters.ATTN_PROJ_B)));
     NDArray h = layerNorm(residual, parameters.layer(layer, Gpt2Parameters.LN2_W),

@@ -146,7 +146,6 @@ final class Gpt2Model implements AutoCloseable {
     private final double[][] tokenLogProbs;
     private final int[] generated;
     private final boolean[] done;
-    private Gpt2Decoder decoder;
 
     Run(List<Prompt> prompts, SamplingSettings settings, long seed) {
       this.prompts = prompts;
@@ -172,10 +171,10 @@ final class Gpt2Model implements AutoCloseable {
       int slots = promptSlots + maxNew;
       NDManager manager = manager();
       KvCache cache = new KvCache(manager, config, batch, slots);
-      decoder = new Gpt2Decoder(parameters, forward);
+      Gpt2Decoder decoder = new Gpt2Decoder(parameters, forward);
       NDArray keyMask = manager.create(initialKeyMask(slots),
           new Shape((long) batch * config.heads(), 1, slots));
-      float[] probabilities = prefill(cache);
+      float[] probabilities = prefill(cache, decoder);
       TokenChooser chooser = new TokenChooser(settings, config.vocabularySize());
       long[] next = new long[batch];
       long[] positions = new long[batch];
@@ -204,7 +203,7 @@ final class Gpt2Model implements AutoCloseable {
           JniUtils.slice((PtNDArray) keyMask, 2, slot, slot + 1, 1).muli(0f);
           NDArray hidden = decoder.step(manager.create(next), manager.create(positions), keyMask,
               cache, slot);
-          probabilities = nextTokenProbabilities(hidden);
+          probabilities = nextTokenProbabilities(decoder, hidden);
         }
       }
       List<Completion> out = new ArrayList<>(batch);
@@ -220,7 +219,7 @@ final class Gpt2Model implements AutoCloseable {
     }
 
     /** Runs the prompts through the model, fills the cache, returns next-token probabilities. */
-    private float[] prefill(KvCache cache) {
+    private float[] prefill(KvCache cache, Gpt2Decoder decoder) {
       NDManager manager = manager();
       long[] ids = new long[batch * promptSlots];
       long[] positions = new long[batch * promptSlots];
@@ -243,12 +242,12 @@ final class Gpt2Model implements AutoCloseable {
             manager.create(mask, new Shape(batch, 1, promptSlots, promptSlots)), cache);
         NDArray last = JniUtils.slice((PtNDArray) hidden, 1, promptSlots - 1, promptSlots, 1)
             .reshape(batch, config.embeddingSize());
-        return nextTokenProbabilities(last);
+        return nextTokenProbabilities(decoder, last);
       }
     }
 
     /** Softmax of the logits at the sampling temperature, {@code [B * V]}. */
-    private float[] nextTokenProbabilities(NDArray hidden) {
+    private float[] nextTokenProbabilities(Gpt2Decoder decoder, NDArray hidden) {
       NDArray logits = decoder.logits(hidden);
       if (settings.temperature() != 1.0) {
         logits = logits.div((float) settings.temperature());
