@@ -82,7 +82,7 @@ public final class Demo {
     Path out = settings.out();
     List<Prompt> prompts = ReviewCorpus.prompts(tokenizer);
     Path referenceDir = reference(out.resolve("reference"));
-    OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(2e-3)
+    OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(3e-4)
         .maxGradNorm(1.0).build();
     TrainablePolicy jbondPolicy = backend.load(referenceDir, BackendOptions.defaults(), optimizer);
     PolicySnapshot reference = jbondPolicy.snapshot();
