@@ -7,7 +7,10 @@ import dev.bond4j.spi.ModelShape;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
 
-/** The DJL (PyTorch engine) backend as a service, named {@code djl}. */
+/**
+ * The DJL backend as a service named {@code djl}: GPT-2-family policies on DJL's PyTorch engine.
+ * Registered in {@code META-INF/services/dev.bond4j.spi.Backend}.
+ */
 public final class DjlBackend implements Backend {
   @Override
   public String name() {
@@ -17,8 +20,9 @@ public final class DjlBackend implements Backend {
   @Override
   public TrainablePolicy create(ModelShape shape, BackendOptions options,
       OptimizerSettings optimizer, long seed) {
-    Gpt2Config config = Gpt2Config.of(shape.vocabularySize(), shape.contextLength(),
-        shape.dModel(), shape.layers(), shape.heads()).withEosToken(shape.eosToken());
+    Gpt2Config config = new Gpt2Config(shape.vocabularySize(), shape.contextLength(),
+        shape.dModel(), shape.layers(), shape.heads(), 4 * shape.dModel(), 1e-5, "gelu_new",
+        shape.eosToken());
     return DjlPolicy.create(config, seed, optimizer, options(options));
   }
 

@@ -10,8 +10,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * computes exactly what {@link Gpt2Forward} computes for that position, but shaped for a single
  * position, where the per-operation cost of the engine dominates: hidden states stay {@code [B,
  * d]}, projections use {@code addmm} on weights transposed once per sampling call (bias fused),
- * attention is a plain batched product over {@code batch * heads}, and the key mask is kept per
- * head so it adds without broadcasting.
+ * attention is a plain batched product over {@code batch * heads}, the key mask is kept per head
+ * so it adds without broadcasting, and sums are taken in place (sampling runs without autograd).
  */
 final class Gpt2Decoder {
   private final Gpt2Parameters parameters;
@@ -59,14 +59,14 @@ final class Gpt2Decoder {
       NDArray query = forward.scaleQueries(slice(qkv, 0, d)).reshape(batch * heads, 1, size);
       cache.write(layer, slot, slice(qkv, d, 2 * d).reshape(batch, heads, size, 1),
           slice(qkv, 2 * d, 3 * d).reshape(batch, heads, 1, size));
-      NDArray scores = query.batchMatMul(cache.keysByHead(layer)).add(keyMask);
+      NDArray scores = query.batchMatMul(cache.keysByHead(layer)).addi(keyMask);
       NDArray attended = scores.softmax(-1).batchMatMul(cache.valuesByHead(layer))
           .reshape(batch, d);
-      NDArray residual = x.add(linear(attended, layer, 1, Gpt2Parameters.ATTN_PROJ_B));
+      NDArray residual = linear(attended, layer, 1, Gpt2Parameters.ATTN_PROJ_B).addi(x);
       NDArray h2 = forward.layerNorm(residual, parameters.layer(layer, Gpt2Parameters.LN2_W),
           parameters.layer(layer, Gpt2Parameters.LN2_B));
       NDArray inner = forward.gelu(linear(h2, layer, 2, Gpt2Parameters.FC_B));
-      x = residual.add(linear(inner, layer, 3, Gpt2Parameters.MLP_PROJ_B));
+      x = linear(inner, layer, 3, Gpt2Parameters.MLP_PROJ_B).addi(residual);
     }
     return forward.finalNorm(x);
   }

@@ -156,7 +156,12 @@ final class Gpt2Forward {
     if (!Gpt2Config.TANH_GELU.contains(config.activation())) {
       return JniUtils.gelu((PtNDArray) x);
     }
-    NDArray inner = x.mul(x).mul(geluCubic).add(geluLinear);
-    return x.mul(JniUtils.sigmoid((PtNDArray) x.mul(inner)));
+    if (JniUtils.isGradMode()) {
+      NDArray inner = x.mul(x).mul(geluCubic).add(geluLinear);
+      return x.mul(JniUtils.sigmoid((PtNDArray) x.mul(inner)));
+    }
+    // Without autograd the chain can work in place: two new arrays instead of six.
+    NDArray inner = x.mul(x).muli(geluCubic).addi(geluLinear).muli(x);
+    return JniUtils.sigmoid((PtNDArray) inner).muli(x);
   }
 }
