@@ -1,12 +1,10 @@
 package dev.bond4j.sink;
 
-import dev.bond4j.BondException;
 import dev.bond4j.algorithm.TrainingListener;
 import dev.bond4j.value.StepReport;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,37 +21,24 @@ public final class CsvSink implements TrainingListener, Closeable {
   /** Creates or truncates {@code file}. */
   public CsvSink(Path file) {
     this.file = file;
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      this.writer = Files.newBufferedWriter(file);
-    } catch (IOException e) {
-      throw new BondException("Cannot open the metrics file " + file + ": " + e.getMessage(), e);
-    }
+    this.writer = SinkFiles.open(file);
   }
 
   @Override
   public void onStep(StepReport report) {
-    try {
-      if (columns == null) {
-        columns = new ArrayList<>(report.metrics().keySet());
-        writer.write("step," + String.join(",", columns));
-        writer.newLine();
-      }
-      StringBuilder row = new StringBuilder().append(report.step());
-      for (String column : columns) {
-        row.append(',');
-        Double value = report.metrics().get(column);
-        if (value != null) {
-          row.append(value);
-        }
-      }
-      writer.write(row.toString());
-      writer.newLine();
-      writer.flush();
-    } catch (IOException e) {
-      throw new BondException("Cannot write to the metrics file " + file + ": " + e.getMessage(),
-          e);
+    if (columns == null) {
+      columns = new ArrayList<>(report.metrics().keySet());
+      SinkFiles.writeLine(writer, file, "step," + String.join(",", columns));
     }
+    StringBuilder row = new StringBuilder().append(report.step());
+    for (String column : columns) {
+      row.append(',');
+      Double value = report.metrics().get(column);
+      if (value != null) {
+        row.append(value);
+      }
+    }
+    SinkFiles.writeLine(writer, file, row.toString());
   }
 
   @Override

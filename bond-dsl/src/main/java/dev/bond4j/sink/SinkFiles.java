@@ -1,0 +1,34 @@
+package dev.bond4j.sink;
+
+import dev.bond4j.BondException;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opening and writing the files metric sinks append to, with errors that name the file. */
+final class SinkFiles {
+  private SinkFiles() {}
+
+  /** Creates or truncates {@code file}, creating its folder. */
+  static BufferedWriter open(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      return Files.newBufferedWriter(file);
+    } catch (IOException e) {
+      throw new BondException("Cannot open the metrics file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes one line and flushes it, so that a crash loses nothing already reported. */
+  static void writeLine(BufferedWriter writer, Path file, String line) {
+    try {
+      writer.write(line);
+      writer.newLine();
+      writer.flush();
+    } catch (IOException e) {
+      throw new BondException("Cannot write to the metrics file " + file + ": " + e.getMessage(),
+          e);
+    }
+  }
+}
