@@ -1,6 +1,13 @@
 package dev.bond4j.testbed;
 
+import dev.bond4j.BondException;
 import dev.bond4j.Problems;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
 
@@ -9,6 +16,8 @@ import dev.bond4j.model.TrainablePolicy;
  * only through {@link #moveToward}.
  */
 public final class TabularSnapshot extends TabularBase implements PolicySnapshot {
+  private static final String FILE = "tabular-snapshot.bin";
+
   private long revision;
 
   TabularSnapshot(TabularModel model) {
@@ -31,5 +40,44 @@ public final class TabularSnapshot extends TabularBase implements PolicySnapshot
         "a TabularPolicy (a snapshot follows a policy of its own backend)");
     ((TabularPolicy) source).blendInto(model, eta);
     revision++;
+  }
+
+  /** Writes the logits to {@code directory/tabular-snapshot.bin}, atomically. */
+  @Override
+  public void save(Path directory) {
+    try {
+      Files.createDirectories(directory);
+      Path temporary = Files.createTempFile(directory, FILE, ".tmp");
+      try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+          Files.newOutputStream(temporary)))) {
+        out.writeInt(model.logits.length);
+        for (double logit : model.logits) {
+          out.writeDouble(logit);
+        }
+      }
+      Files.move(temporary, directory.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new BondException("Cannot save the tabular snapshot to " + directory + ": " + e, e);
+    }
+  }
+
+  @Override
+  public void restore(Path directory) {
+    Path source = directory.resolve(FILE);
+    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
+        Files.newInputStream(source)))) {
+      int length = in.readInt();
+      Problems.require(length == model.logits.length, "parameters in " + source, length,
+          String.valueOf(model.logits.length));
+      double[] logits = new double[length];
+      for (int i = 0; i < length; i++) {
+        logits[i] = in.readDouble();
+      }
+      System.arraycopy(logits, 0, model.logits, 0, length);
+      revision++;
+    } catch (IOException e) {
+      throw new BondException("Cannot restore the tabular snapshot from " + source + ": " + e, e);
+    }
   }
 }

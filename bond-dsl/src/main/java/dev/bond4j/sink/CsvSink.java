@@ -20,8 +20,27 @@ public final class CsvSink implements TrainingListener, Closeable {
 
   /** Creates or truncates {@code file}. */
   public CsvSink(Path file) {
+    this(file, false);
+  }
+
+  /**
+   * Writes to {@code file}; when {@code append} (a resumed run) and the file has a header, rows
+   * continue under that header.
+   */
+  public CsvSink(Path file, boolean append) {
     this.file = file;
-    this.writer = SinkFiles.open(file);
+    if (append) {
+      try {
+        if (java.nio.file.Files.size(file) > 0) {
+          String header = java.nio.file.Files.readAllLines(file).get(0);
+          columns = new ArrayList<>(List.of(header.split(",")).subList(1,
+              header.split(",").length));
+        }
+      } catch (java.io.IOException e) {
+        columns = null;
+      }
+    }
+    this.writer = SinkFiles.open(file, append);
   }
 
   @Override

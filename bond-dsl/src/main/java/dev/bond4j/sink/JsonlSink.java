@@ -22,8 +22,13 @@ public final class JsonlSink implements TrainingListener, Closeable {
 
   /** Creates or truncates {@code file}. */
   public JsonlSink(Path file) {
+    this(file, false);
+  }
+
+  /** Writes to {@code file}, appending to it when {@code append} (a resumed run). */
+  public JsonlSink(Path file, boolean append) {
     this.file = file;
-    this.writer = SinkFiles.open(file);
+    this.writer = SinkFiles.open(file, append);
   }
 
   @Override

@@ -10,11 +10,12 @@ import java.nio.file.Path;
 final class SinkFiles {
   private SinkFiles() {}
 
-  /** Creates or truncates {@code file}, creating its folder. */
-  static BufferedWriter open(Path file) {
+  /** Creates {@code file} and its folder, truncating it unless {@code append}. */
+  static BufferedWriter open(Path file, boolean append) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      return Files.newBufferedWriter(file);
+      return append ? Files.newBufferedWriter(file, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND) : Files.newBufferedWriter(file);
     } catch (IOException e) {
       throw new BondException("Cannot open the metrics file " + file + ": " + e.getMessage(), e);
     }
