@@ -26,8 +26,18 @@ public final class DjlSnapshot extends Gpt2Policy implements PolicySnapshot {
   }
 
   /** Writes {@code config.json} and {@code model.safetensors} under {@code directory}. */
+  @Override
   public void save(Path directory) {
     Checkpoint.write(directory, model.parameters, null);
+  }
+
+  /** Replaces the parameters with those of the folder {@link #save} wrote; the shape must match. */
+  @Override
+  public void restore(Path directory) {
+    Checkpoint checkpoint = Checkpoint.read(directory, false);
+    Problems.require(checkpoint.config().equals(model.config), "config in " + directory,
+        checkpoint.config(), "the snapshot's config " + model.config);
+    model.parameters.setValues(checkpoint.weights());
   }
 
   @Override

@@ -144,6 +144,22 @@ class DjlPolicyTest {
   }
 
   @Test
+  void aSnapshotRestoresWhatItSavedInPlace() {
+    try (DjlSnapshot saved = policy.snapshot();
+        DjlSnapshot other = DjlPolicy.create(CONFIG, 99, OptimizerSettings.defaults(),
+            DjlOptions.cpu()).snapshot()) {
+      saved.save(directory);
+      assertThat(other.parameters()).isNotEqualTo(saved.parameters());
+      other.restore(directory);
+      assertThat(other.parameters()).containsExactly(saved.parameters());
+    }
+    try (DjlSnapshot small = DjlPolicy.create(Gpt2Config.of(20, 24, 16, 1, 2), 1,
+        OptimizerSettings.defaults(), DjlOptions.cpu()).snapshot()) {
+      assertThatThrownBy(() -> small.restore(directory)).hasMessageContaining("config in");
+    }
+  }
+
+  @Test
   void refusesACheckpointMixedFromTwoSaves() throws IOException {
     Path first = directory.resolve("first");
     policy.save(first);
