@@ -20,6 +20,7 @@ final class DjlRuntime {
   static synchronized Engine engine() {
     setIfAbsent("ai.djl.offline", "true");
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    // TorchScript's graph optimizer is unused here; turning it off also spares its INFO banner.
     setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
     try {
       return Engine.getEngine(ENGINE);
