@@ -134,7 +134,11 @@ final class Gpt2Model implements AutoCloseable {
     parameters.close();
   }
 
-  /** One sampling call: the left-padded batch, its cache and the growing completions. */
+  /**
+   * One sampling call: the left-padded batch, its cache and the growing completions. When at most
+   * half of the sequences still in the batch are unfinished, the finished ones are dropped from
+   * the batch, the cache and the key mask, so that short completions stop costing compute.
+   */
   private final class Run {
     private final List<Prompt> prompts;
     private final SamplingSettings settings;
@@ -176,27 +180,48 @@ final class Gpt2Model implements AutoCloseable {
           new Shape((long) batch * config.heads(), 1, slots));
       float[] probabilities = prefill(cache, decoder);
       TokenChooser chooser = new TokenChooser(settings, config.vocabularySize());
-      long[] next = new long[batch];
-      long[] positions = new long[batch];
+      int[] rows = java.util.stream.IntStream.range(0, batch).toArray();
       for (int step = 0; ; step++) {
-        boolean active = false;
-        for (int i = 0; i < batch; i++) {
-          next[i] = config.eosToken();
+        int live = 0;
+        for (int r = 0; r < rows.length; r++) {
+          int i = rows[r];
           if (done[i]) {
             continue;
           }
-          TokenChooser.Choice choice = chooser.choose(probabilities, i * config.vocabularySize(),
+          TokenChooser.Choice choice = chooser.choose(probabilities, r * config.vocabularySize(),
               random);
           tokens[i][generated[i]] = choice.token();
           tokenLogProbs[i][generated[i]] = choice.logProb();
           generated[i]++;
           done[i] = choice.token() == config.eosToken() || generated[i] == limit[i];
-          active |= !done[i];
-          next[i] = choice.token();
-          positions[i] = prompts.get(i).tokens().length() + step;
+          live += done[i] ? 0 : 1;
         }
-        if (!active) {
+        if (live == 0) {
           break;
+        }
+        if (live <= rows.length / 2) {
+          // Most sequences have ended: drop them from the batch, the cache and the mask.
+          long[] kept = new long[live];
+          int[] keptRows = new int[live];
+          for (int r = 0, k = 0; r < rows.length; r++) {
+            if (!done[rows[r]]) {
+              kept[k] = r;
+              keptRows[k++] = rows[r];
+            }
+          }
+          NDArray index = manager.create(kept);
+          cache = cache.select(config, index);
+          keyMask = keyMask.reshape(rows.length, -1).get(index)
+              .reshape((long) live * config.heads(), 1, slots);
+          rows = keptRows;
+        }
+        long[] next = new long[rows.length];
+        long[] positions = new long[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+          int i = rows[r];
+          next[r] = done[i] ? config.eosToken() : tokens[i][generated[i] - 1];
+          positions[r] = Math.min(prompts.get(i).tokens().length() + step,
+              config.maxPositions() - 1);
         }
         int slot = promptSlots + step;
         try (NDScope stepScope = new NDScope()) {

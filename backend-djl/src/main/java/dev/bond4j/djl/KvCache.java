@@ -21,18 +21,45 @@ final class KvCache {
   private final NDArray[] valuesByHead;
 
   KvCache(NDManager manager, Gpt2Config config, int batch, int slots) {
+    this(config, zeros(manager, config, batch, slots, true), zeros(manager, config, batch, slots,
+        false));
+  }
+
+  private KvCache(Gpt2Config config, NDArray[] keys, NDArray[] values) {
     int layers = config.layers();
-    long rows = (long) batch * config.heads();
-    keys = new NDArray[layers];
-    values = new NDArray[layers];
+    this.keys = keys;
+    this.values = values;
     keysByHead = new NDArray[layers];
     valuesByHead = new NDArray[layers];
     for (int layer = 0; layer < layers; layer++) {
-      keys[layer] = manager.zeros(new Shape(batch, config.heads(), config.headSize(), slots));
-      values[layer] = manager.zeros(new Shape(batch, config.heads(), slots, config.headSize()));
+      Shape shape = keys[layer].getShape();
+      long rows = shape.get(0) * config.heads();
+      long slots = shape.get(3);
       keysByHead[layer] = keys[layer].reshape(rows, config.headSize(), slots);
       valuesByHead[layer] = values[layer].reshape(rows, slots, config.headSize());
     }
+  }
+
+  private static NDArray[] zeros(NDManager manager, Gpt2Config config, int batch, int slots,
+      boolean transposed) {
+    NDArray[] out = new NDArray[config.layers()];
+    for (int layer = 0; layer < out.length; layer++) {
+      out[layer] = manager.zeros(transposed
+          ? new Shape(batch, config.heads(), config.headSize(), slots)
+          : new Shape(batch, config.heads(), slots, config.headSize()));
+    }
+    return out;
+  }
+
+  /** A cache holding only the given sequences ({@code [n]} int64 row indices), in that order. */
+  KvCache select(Gpt2Config config, NDArray rows) {
+    NDArray[] keptKeys = new NDArray[keys.length];
+    NDArray[] keptValues = new NDArray[values.length];
+    for (int layer = 0; layer < keys.length; layer++) {
+      keptKeys[layer] = keys[layer].get(rows);
+      keptValues[layer] = values[layer].get(rows);
+    }
+    return new KvCache(config, keptKeys, keptValues);
   }
 
   /**
