@@ -13,7 +13,9 @@ import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A trainable GPT-2-family policy on DJL's PyTorch engine: KV-cache sampling, sequence
@@ -69,7 +71,7 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
     Problems.require(!batch.isEmpty(), "batch", batch.size(), "at least one weighted sequence");
     OptimizerSettings settings = optimizer.settings();
     int micro = settings.microBatchSize() == 0 ? batch.size() : settings.microBatchSize();
-    List<PackedSequences> parts = new java.util.ArrayList<>();
+    List<PackedSequences> parts = new ArrayList<>();
     long tokens = 0;
     for (int from = 0; from < batch.size(); from += micro) {
       PackedSequences packed = PackedSequences.of(
@@ -120,8 +122,8 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
   }
 
   /** What the most recent {@link #update} reported, for monitoring; empty before the first. */
-  public java.util.Optional<UpdateResult> lastUpdate() {
-    return java.util.Optional.ofNullable(lastUpdate);
+  public Optional<UpdateResult> lastUpdate() {
+    return Optional.ofNullable(lastUpdate);
   }
 
   @Override

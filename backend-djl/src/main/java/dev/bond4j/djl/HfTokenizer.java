@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -99,7 +100,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         ids[n++] = id;
       }
     }
-    return tokenizer.decode(java.util.Arrays.copyOf(ids, n), true);
+    return tokenizer.decode(Arrays.copyOf(ids, n), true);
   }
 
   @Override

@@ -17,11 +17,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A safetensors file: named tensors plus string metadata. The format is an 8-byte little-endian
@@ -166,7 +169,7 @@ public final class SafeTensors {
       Map<String, String> metadata) {
     try (JsonReader json = new JsonReader(new StringReader(header))) {
       json.beginObject();
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       while (json.hasNext()) {
         String name = json.nextName();
         if (!seen.add(name)) {
@@ -221,14 +224,14 @@ public final class SafeTensors {
     }
     if (offsets.length != 2 || offsets[0] < 0 || offsets[1] < offsets[0]) {
       throw malformed(file, "tensor \"" + name + "\" has data_offsets "
-          + java.util.Arrays.toString(offsets) + ", expected [begin, end] with 0 <= begin <= end");
+          + Arrays.toString(offsets) + ", expected [begin, end] with 0 <= begin <= end");
     }
     long count;
     try {
       for (long dim : shape) {
         if (dim < 0) {
           throw malformed(file, "tensor \"" + name + "\" has a negative dimension in shape "
-              + java.util.Arrays.toString(shape));
+              + Arrays.toString(shape));
         }
       }
       count = Math.multiplyExact(SafeTensor.elementCount(shape), size);
@@ -237,7 +240,7 @@ public final class SafeTensors {
     }
     if (offsets[1] - offsets[0] != count) {
       throw malformed(file, "tensor \"" + name + "\" of dtype " + dtype + " and shape "
-          + java.util.Arrays.toString(shape) + " needs " + count + " bytes but its data_offsets "
+          + Arrays.toString(shape) + " needs " + count + " bytes but its data_offsets "
           + "span " + (offsets[1] - offsets[0]));
     }
     return new Entry(name, dtype, shape, offsets[0], offsets[1]);
