@@ -1,4 +1,4 @@
-package dev.bond4j.djl;
+package dev.bond4j.models;
 
 import dev.bond4j.value.SamplingSettings;
 import java.util.Arrays;
@@ -11,26 +11,27 @@ import java.util.SplittableRandom;
  * deterministic. Drawing happens in Java with the caller's seeded generator, so a seed gives the
  * same tokens on every engine thread count.
  */
-final class TokenChooser {
+public final class TokenChooser {
   private final SamplingSettings settings;
   private final double[] logProbs;
   private final Integer[] order;
 
-  TokenChooser(SamplingSettings settings, int vocabularySize) {
+  /** A chooser for rows of {@code vocabularySize} logits under {@code settings}. */
+  public TokenChooser(SamplingSettings settings, int vocabularySize) {
     this.settings = settings;
     this.logProbs = new double[vocabularySize];
     this.order = settings.isPlain() ? null : new Integer[vocabularySize];
   }
 
   /** The chosen token and its log-probability. */
-  record Choice(int token, double logProb) {}
+  public record Choice(int token, double logProb) {}
 
   /**
    * Chooses a token from {@code logits[offset, offset + V)}.
    *
    * @param random the generator; exactly one {@code nextDouble} is drawn
    */
-  Choice choose(float[] logits, int offset, SplittableRandom random) {
+  public Choice choose(float[] logits, int offset, SplittableRandom random) {
     int v = logProbs.length;
     double inverseTemperature = 1 / settings.temperature();
     double max = Double.NEGATIVE_INFINITY;
