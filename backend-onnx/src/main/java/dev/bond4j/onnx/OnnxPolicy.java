@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -95,7 +96,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
    * that reads them from {@code source} before every {@link #sample} and {@link #logProbs}.
    */
   public static OnnxPolicy following(Path directory, WeightSource source, OnnxOptions options) {
-    return new OnnxPolicy(directory, java.util.Objects.requireNonNull(source, "source"), options);
+    return new OnnxPolicy(directory, Objects.requireNonNull(source, "source"), options);
   }
 
   private void checkFits() {
@@ -298,11 +299,15 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     }
 
     static Batch leftPadded(List<TokenSequence> rows, int padId) {
-      return withRoom(rows, padId, 0);
+      return withRoom(rows, padId, 0, Integer.MAX_VALUE);
     }
 
-    /** Left-padded rows with room for {@code extra} more tokens each. */
-    static Batch withRoom(List<TokenSequence> rows, int padId, int extra) {
+    /**
+     * Left-padded rows with room for {@code extra} more tokens each. Positions stop at {@code
+     * positionLimit - 1}: a row that reached the context is finished, and the tokens it is still
+     * fed (while longer rows go on) are ignored.
+     */
+    static Batch withRoom(List<TokenSequence> rows, int padId, int extra, int positionLimit) {
       int width = rows.stream().mapToInt(TokenSequence::length).max().orElse(0);
       Batch batch = new Batch(rows.size(), width, width + extra);
       for (int b = 0; b < rows.size(); b++) {
@@ -313,7 +318,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
           int at = b * batch.capacity + t;
           batch.ids[at] = t < pad ? padId : t < width ? row.get(t - pad) : padId;
           batch.mask[at] = t < pad ? 0 : 1;
-          batch.positions[at] = Math.max(0, t - pad);
+          batch.positions[at] = Math.min(Math.max(0, t - pad), positionLimit - 1);
         }
       }
       return batch;
@@ -443,7 +448,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
         maxNew = Math.max(maxNew, limit[i]);
       }
       this.batch = Batch.withRoom(prompts.stream().map(Prompt::tokens).toList(), eosToken(),
-          maxNew);
+          maxNew, maxSequenceLength());
     }
 
     List<Completion> run() {
