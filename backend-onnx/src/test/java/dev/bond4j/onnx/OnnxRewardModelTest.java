@@ -8,6 +8,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.model.Tokenizer;
 import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.onnx.export.Gpt2OnnxExport;
 import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
 import dev.bond4j.value.Prompt;
@@ -172,6 +173,36 @@ class OnnxRewardModelTest {
     assertThatThrownBy(() -> OnnxRewardModel.builder(classifier).labelIndex(-2).padToken(-1)
         .build()).isInstanceOf(InvalidArgumentException.class)
         .satisfies(e -> assertThat(((InvalidArgumentException) e).problems()).hasSize(4));
+  }
+
+  @Test
+  void aGpt2ClassifierWithTheTiedHeadScoresTheMeanOfTheDecoderLogits(@TempDir Path temporary) {
+    Gpt2Config config = Gpt2Config.of(VOCAB, 16, 8, 2, 2);
+    float[] values = TinyModels.sharpened(config, 3, 4f);
+    float[][] head = new float[8][VOCAB];
+    for (int token = 0; token < VOCAB; token++) {
+      for (int j = 0; j < 8; j++) {
+        head[j][token] = values[token * 8 + j];
+      }
+    }
+    Path file = temporary.resolve("classifier.onnx");
+    Gpt2OnnxExport.exportClassifier(config, values, head, new float[VOCAB], file);
+    List<TokenSequence> sequences = sequences();
+    try (OnnxRewardModel model = OnnxRewardModel.builder(file).vocabularySize(VOCAB)
+        .maxLength(16).labelIndex(4).build();
+        OnnxPolicy decoder = OnnxPolicy.load(TinyModels.decoder(config, values, Weights.BAKED),
+            OnnxOptions.cpu())) {
+      double[] scores = model.scoreTokens(sequences);
+      for (int i = 0; i < sequences.size(); i++) {
+        TokenSequence tokens = sequences.get(i);
+        float[] logits = decoder.logits(List.of(tokens));
+        double mean = 0;
+        for (int t = 0; t < tokens.length(); t++) {
+          mean += logits[t * VOCAB + 4] / tokens.length();
+        }
+        assertThat(scores[i]).as("sequence %d", i).isCloseTo(mean, within(1e-4));
+      }
+    }
   }
 
   @Test

@@ -63,7 +63,27 @@ public final class Gpt2OnnxExport {
 
   /** The decoder graph; {@code values} is ignored (may be null) for {@link Weights#INPUTS}. */
   static OnnxGraph graph(Gpt2Config config, float[] values, Weights weights) {
-    return new Builder(config, values, weights).build();
+    return new Builder(config, values, weights, null, null).build();
+  }
+
+  /**
+   * Writes a sequence classifier (a reward model for {@code OnnxRewardModel}) on a GPT-2 body:
+   * the mean of the final hidden states over unmasked positions, then a linear head, {@code logits
+   * = mean(h) · W + b}. Inputs {@code input_ids}, {@code attention_mask}, {@code position_ids};
+   * output {@code logits} {@code [batch, labels]}; weights stored in the model.
+   *
+   * @param values the body's parameters in {@link Gpt2Layout}'s canonical order
+   * @param head {@code [n_embd][labels]}
+   * @param bias {@code [labels]}
+   */
+  public static void exportClassifier(Gpt2Config config, float[] values, float[][] head,
+      float[] bias, Path file) {
+    if (head.length != config.embeddingSize() || bias.length == 0) {
+      throw new BondException("Expected a head of " + config.embeddingSize() + " rows and at"
+          + " least one label, got " + head.length + " rows and " + bias.length + " labels");
+    }
+    new Builder(config, values, Weights.BAKED,
+        MeanEmbeddingRewardExport.flatten(head, bias.length), bias).build().write(file);
   }
 
   /** Builds one graph; a fresh instance per export. */
@@ -72,10 +92,16 @@ public final class Gpt2OnnxExport {
     private final Gpt2Layout layout;
     private final float[] values;
     private final Weights weights;
-    private final OnnxGraph g = new OnnxGraph("gpt2_decoder");
+    private final float[] head;
+    private final float[] bias;
+    private final OnnxGraph g;
 
-    Builder(Gpt2Config config, float[] values, Weights weights) {
+    /** A decoder with a KV cache, or a classifier when {@code head} is given. */
+    Builder(Gpt2Config config, float[] values, Weights weights, float[] head, float[] bias) {
       this.config = config;
+      this.head = head;
+      this.bias = bias;
+      this.g = new OnnxGraph(head == null ? "gpt2_decoder" : "gpt2_classifier");
       this.layout = new Gpt2Layout(config);
       this.values = values;
       this.weights = weights;
@@ -103,10 +129,11 @@ public final class Gpt2OnnxExport {
       int heads = config.heads();
       int headSize = config.headSize();
       String ids = g.input("input_ids", ElementType.INT64, "batch", "sequence");
-      String mask = g.input("attention_mask", ElementType.INT64, "batch", "total_sequence");
+      String mask = g.input("attention_mask", ElementType.INT64, "batch",
+          head == null ? "total_sequence" : "sequence");
       String positions = g.input("position_ids", ElementType.INT64, "batch", "sequence");
       String[][] past = new String[config.layers()][2];
-      for (int layer = 0; layer < config.layers(); layer++) {
+      for (int layer = 0; layer < config.layers() && head == null; layer++) {
         for (int kv = 0; kv < 2; kv++) {
           past[layer][kv] = g.input("past_key_values." + layer + (kv == 0 ? ".key" : ".value"),
               ElementType.FLOAT, "batch", (long) heads, "past_sequence", (long) headSize);
@@ -124,8 +151,18 @@ public final class Gpt2OnnxExport {
       }
       int last = layout.size() - 2;
       x = layerNorm(x, p[last], p[last + 1]);
-      String head = g.node("Transpose", List.of(p[0]), Attribute.ints("perm", 1, 0));
-      g.output("logits", g.node("MatMul", List.of(x, head)), ElementType.FLOAT,
+      if (head != null) {
+        int labels = bias.length;
+        String pooled = MeanEmbeddingRewardExport.maskedMean(g, x, mask);
+        String weight = g.constant("score.weight", new long[] {config.embeddingSize(), labels},
+            head);
+        String offset = g.constant("score.bias", new long[] {labels}, bias.clone());
+        g.output("logits", g.node("Add", List.of(g.node("MatMul", List.of(pooled, weight)),
+            offset)), ElementType.FLOAT, "batch", (long) labels);
+        return g;
+      }
+      String tied = g.node("Transpose", List.of(p[0]), Attribute.ints("perm", 1, 0));
+      g.output("logits", g.node("MatMul", List.of(x, tied)), ElementType.FLOAT,
           "batch", "sequence", (long) config.vocabularySize());
       return g;
     }
@@ -160,12 +197,16 @@ public final class Gpt2OnnxExport {
       String[] split = g.nodes("Split", 3, List.of(qkv, g.longs(d, d, d)),
           Attribute.of("axis", 2));
       String q = heads(split[0]);
-      String key = g.node("Concat", List.of(past[0], heads(split[1])), Attribute.of("axis", 2));
-      String value = g.node("Concat", List.of(past[1], heads(split[2])), Attribute.of("axis", 2));
-      Object[] presentDims = {"batch", (long) config.heads(), "total_sequence",
-          (long) config.headSize()};
-      g.output("present." + layer + ".key", key, ElementType.FLOAT, presentDims);
-      g.output("present." + layer + ".value", value, ElementType.FLOAT, presentDims);
+      String key = heads(split[1]);
+      String value = heads(split[2]);
+      if (past[0] != null) {
+        key = g.node("Concat", List.of(past[0], key), Attribute.of("axis", 2));
+        value = g.node("Concat", List.of(past[1], value), Attribute.of("axis", 2));
+        Object[] presentDims = {"batch", (long) config.heads(), "total_sequence",
+            (long) config.headSize()};
+        g.output("present." + layer + ".key", key, ElementType.FLOAT, presentDims);
+        g.output("present." + layer + ".value", value, ElementType.FLOAT, presentDims);
+      }
       String keyT = g.node("Transpose", List.of(key), Attribute.ints("perm", 0, 1, 3, 2));
       String scores = g.node("Mul", List.of(g.node("MatMul", List.of(q, keyT)),
           g.scalar((float) (1 / Math.sqrt(config.headSize())))));

@@ -39,19 +39,24 @@ public final class MeanEmbeddingRewardExport {
     String table = g.constant("embedding", new long[] {vocabulary, d}, flatten(embedding, d));
     String weights = g.constant("head.weight", new long[] {d, labels}, flatten(head, labels));
     String offsets = g.constant("head.bias", new long[] {labels}, bias.clone());
-    String kept = g.node("Cast", List.of(mask), Attribute.of("to", ElementType.FLOAT.code));
-    String vectors = g.node("Mul", List.of(g.node("Gather", List.of(table, ids)),
-        g.node("Unsqueeze", List.of(kept, g.longs(2)))));
-    String sum = g.node("ReduceSum", List.of(vectors, g.longs(1)), Attribute.of("keepdims", 0));
-    String count = g.node("Max", List.of(g.node("ReduceSum", List.of(kept, g.longs(1)),
-        Attribute.of("keepdims", 1)), g.scalar(1f)));
-    String mean = g.node("Div", List.of(sum, count));
+    String mean = maskedMean(g, g.node("Gather", List.of(table, ids)), mask);
     g.output("logits", g.node("Add", List.of(g.node("MatMul", List.of(mean, weights)), offsets)),
         ElementType.FLOAT, "batch", (long) labels);
     g.write(file);
   }
 
-  private static float[] flatten(float[][] rows, int width) {
+  /** The mean of {@code vectors} {@code [batch, sequence, d]} over positions where the mask is 1. */
+  static String maskedMean(OnnxGraph g, String vectors, String mask) {
+    String kept = g.node("Cast", List.of(mask), Attribute.of("to", ElementType.FLOAT.code));
+    String masked = g.node("Mul", List.of(vectors, g.node("Unsqueeze", List.of(kept,
+        g.longs(2)))));
+    String sum = g.node("ReduceSum", List.of(masked, g.longs(1)), Attribute.of("keepdims", 0));
+    String count = g.node("Max", List.of(g.node("ReduceSum", List.of(kept, g.longs(1)),
+        Attribute.of("keepdims", 1)), g.scalar(1f)));
+    return g.node("Div", List.of(sum, count));
+  }
+
+  static float[] flatten(float[][] rows, int width) {
     float[] out = new float[rows.length * width];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != width) {
