@@ -34,6 +34,7 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
   private final Gpt2Model model;
   private final AdamW optimizer;
   private final DjlOptions options;
+  private UpdateResult lastUpdate;
 
   private DjlPolicy(Gpt2Model model, OptimizerSettings settings, DjlOptions options) {
     this.model = model;
@@ -144,9 +145,10 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
         throw new NumericalException("The loss is " + loss + "; the step was skipped");
       }
       double norm = optimizer.step();
-      return UpdateResult.builder().loss(loss).gradientNorm(norm)
+      lastUpdate = UpdateResult.builder().loss(loss).gradientNorm(norm)
           .learningRate(settings.learningRateAt(optimizer.steps)).sequences(batch.size())
           .tokens(tokens).build();
+      return lastUpdate;
     } catch (EngineException e) {
       throw new BondException("The PyTorch engine failed in an update: " + e.getMessage(), e);
     }
@@ -171,6 +173,11 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
       }
       return sum;
     }
+  }
+
+  /** What the most recent {@link #update} reported, for monitoring; empty before the first. */
+  public java.util.Optional<UpdateResult> lastUpdate() {
+    return java.util.Optional.ofNullable(lastUpdate);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.bond4j.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -13,8 +14,8 @@ import dev.bond4j.models.Gpt2Layout;
  * The GPT-2 forward pass on DJL arrays, written to match HuggingFace's {@code GPT2LMHeadModel}
  * (eval mode): token plus position embedding, pre-LayerNorm blocks of causal self-attention and a
  * GELU MLP, a final LayerNorm and the head tied to the token embedding. It runs either over whole
- * sequences (scoring, training, the sampler's prompt pass) or one new token against a
- * {@link KvCache}. Temporaries belong to the caller's {@code NDScope}.
+ * sequences (scoring, training, the sampler's prompt pass); {@link Gpt2Decoder} runs one new token
+ * against a {@link KvCache} with the same pieces. Temporaries belong to the caller's {@code NDScope}.
  */
 final class Gpt2Forward {
   /** Additive mask value: large enough that {@code exp} underflows to exactly 0 in float32. */
@@ -75,38 +76,12 @@ final class Gpt2Forward {
     return finalNorm(x);
   }
 
-  /**
-   * Final hidden states of one new token per sequence, attending to the cache.
-   *
-   * @param tokens {@code [B, 1]} int64 token ids
-   * @param positions {@code [B, 1]} int64 position ids
-   * @param keyMask additive mask {@code [B, 1, 1, slots]}: 0 for the slots to attend to
-   * @param cache the cache; this token's keys and values are written into {@code slot}
-   * @return {@code [B, 1, d]}
-   */
-  NDArray step(NDArray tokens, NDArray positions, NDArray keyMask, KvCache cache, int slot) {
-    NDArray x = embed(tokens, positions);
-    long batch = x.getShape().get(0);
-    int heads = config.heads();
-    int size = config.headSize();
-    for (int layer = 0; layer < config.layers(); layer++) {
-      NDArray qkv = attentionInput(x, layer);
-      // With one position, [B, 1, heads, size] -> [B, heads, 1, size] needs no transpose, and the
-      // key comes out already transposed as [B, heads, size, 1].
-      NDArray query = part(qkv, 0).reshape(batch, heads, 1, size);
-      cache.write(layer, slot, part(qkv, 1).reshape(batch, heads, size, 1),
-          part(qkv, 2).reshape(batch, heads, 1, size));
-      x = block(x, layer, query, cache.keysTransposed(layer), cache.values(layer), keyMask);
-    }
-    return finalNorm(x);
-  }
-
   /** Logits of the tied head: {@code hidden @ wte^T}, {@code [..., V]}. */
   NDArray logits(NDArray hidden) {
     return hidden.matMul(parameters.wte().transpose());
   }
 
-  private NDArray embed(NDArray tokens, NDArray positions) {
+  NDArray embed(NDArray tokens, NDArray positions) {
     NDArray tokenEmbedding = JniUtils.embedding((PtNDArray) tokens,
         (PtNDArray) parameters.wte(), false);
     NDArray positionEmbedding = JniUtils.embedding((PtNDArray) positions,
@@ -118,9 +93,14 @@ final class Gpt2Forward {
   private NDArray[] queryKeyValue(NDArray x, int layer) {
     NDArray qkv = attentionInput(x, layer);
     Shape shape = x.getShape();
+    long d = config.embeddingSize();
+    // One split: its backward concatenates the three gradients, where three slices would each
+    // zero-fill a gradient the size of the whole projection.
+    NDList parts = qkv.split(new long[] {d, 2 * d}, 2);
     NDArray[] out = new NDArray[3];
     for (int i = 0; i < 3; i++) {
-      out[i] = part(qkv, i).reshape(shape.get(0), shape.get(1), config.heads(), config.headSize())
+      out[i] = parts.get(i)
+          .reshape(shape.get(0), shape.get(1), config.heads(), config.headSize())
           .transpose(0, 2, 1, 3);
     }
     return out;
@@ -134,16 +114,15 @@ final class Gpt2Forward {
         parameters.layer(layer, Gpt2Layout.ATTN_B));
   }
 
-  /** Query (0), key (1) or value (2) of a {@code [B, T, 3d]} projection, as a view. */
-  private NDArray part(NDArray qkv, int which) {
-    long d = config.embeddingSize();
-    return JniUtils.slice((PtNDArray) qkv, 2, which * d, (which + 1) * d, 1);
+  /** Queries times {@code 1/sqrt(headSize)}: scaling them rather than the scores is cheaper. */
+  NDArray scaleQueries(NDArray query) {
+    return query.mul(attentionScale);
   }
 
   /** One transformer block; keys come transposed, {@code [B, heads, headSize, Tk]}. */
   private NDArray block(NDArray x, int layer, NDArray query, NDArray keysTransposed,
       NDArray values, NDArray mask) {
-    NDArray scores = query.matMul(keysTransposed).mul(attentionScale).add(mask);
+    NDArray scores = scaleQueries(query).matMul(keysTransposed).add(mask);
     NDArray attended = scores.softmax(-1).matMul(values);
     Shape shape = x.getShape();
     NDArray merged = shape.get(1) == 1 ? attended.reshape(shape)
@@ -158,11 +137,11 @@ final class Gpt2Forward {
         parameters.layer(layer, Gpt2Layout.MLP_PROJ_B)));
   }
 
-  private NDArray finalNorm(NDArray x) {
+  NDArray finalNorm(NDArray x) {
     return layerNorm(x, parameters.lnFinalWeight(), parameters.lnFinalBias());
   }
 
-  private NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) {
+  NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) {
     return JniUtils.layerNorm((PtNDArray) x, new Shape(config.embeddingSize()), (PtNDArray) gain,
         (PtNDArray) bias, config.layerNormEpsilon());
   }
@@ -175,7 +154,7 @@ final class Gpt2Forward {
     return x.matMul(weight).add(bias);
   }
 
-  private NDArray gelu(NDArray x) {
+  NDArray gelu(NDArray x) {
     if (!Gpt2Config.TANH_GELU.contains(config.activation())) {
       return JniUtils.gelu((PtNDArray) x);
     }

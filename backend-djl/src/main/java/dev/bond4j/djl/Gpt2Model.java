@@ -173,8 +173,10 @@ final class Gpt2Model implements AutoCloseable {
       int slots = promptSlots + maxNew;
       NDManager manager = manager();
       KvCache cache = new KvCache(manager, config, batch, slots);
-      NDArray keyMask = manager.create(initialKeyMask(slots), new Shape(batch, 1, 1, slots));
-      float[] logits = prefill(cache);
+      Gpt2Decoder decoder = new Gpt2Decoder(parameters, forward);
+      NDArray keyMask = manager.create(initialKeyMask(slots),
+          new Shape((long) batch * config.heads(), 1, slots));
+      float[] probabilities = prefill(cache);
       TokenChooser chooser = new TokenChooser(settings, config.vocabularySize());
       long[] next = new long[batch];
       long[] positions = new long[batch];
@@ -185,7 +187,8 @@ final class Gpt2Model implements AutoCloseable {
           if (done[i]) {
             continue;
           }
-          TokenChooser.Choice choice = chooser.choose(logits, i * config.vocabularySize(), random);
+          TokenChooser.Choice choice = chooser.choose(probabilities, i * config.vocabularySize(),
+              random);
           tokens[i][generated[i]] = choice.token();
           tokenLogProbs[i][generated[i]] = choice.logProb();
           generated[i]++;
@@ -199,10 +202,10 @@ final class Gpt2Model implements AutoCloseable {
         }
         int slot = promptSlots + step;
         try (NDScope stepScope = new NDScope()) {
-          JniUtils.slice((PtNDArray) keyMask, 3, slot, slot + 1, 1).muli(0f);
-          NDArray hidden = forward.step(manager.create(next, new Shape(batch, 1)),
-              manager.create(positions, new Shape(batch, 1)), keyMask, cache, slot);
-          logits = forward.logits(hidden).toFloatArray();
+          JniUtils.slice((PtNDArray) keyMask, 2, slot, slot + 1, 1).muli(0f);
+          NDArray hidden = decoder.step(manager.create(next), manager.create(positions), keyMask,
+              cache, slot);
+          probabilities = nextTokenProbabilities(hidden);
         }
       }
       List<Completion> out = new ArrayList<>(batch);
@@ -217,7 +220,7 @@ final class Gpt2Model implements AutoCloseable {
       return out;
     }
 
-    /** Runs the prompts through the model, fills the cache, returns the next-token logits. */
+    /** Runs the prompts through the model, fills the cache, returns next-token probabilities. */
     private float[] prefill(KvCache cache) {
       NDManager manager = manager();
       long[] ids = new long[batch * promptSlots];
@@ -240,18 +243,32 @@ final class Gpt2Model implements AutoCloseable {
             manager.create(positions, new Shape(batch, promptSlots)),
             manager.create(mask, new Shape(batch, 1, promptSlots, promptSlots)), cache);
         NDArray last = JniUtils.slice((PtNDArray) hidden, 1, promptSlots - 1, promptSlots, 1);
-        return forward.logits(last).toFloatArray();
+        return nextTokenProbabilities(last);
       }
     }
 
-    /** 0 for real prompt slots, masked for left padding and for slots not yet generated. */
+    /** Softmax of the logits at the sampling temperature, {@code [B * V]}. */
+    private float[] nextTokenProbabilities(NDArray hidden) {
+      NDArray logits = forward.logits(hidden);
+      if (settings.temperature() != 1.0) {
+        logits = logits.div((float) settings.temperature());
+      }
+      return logits.softmax(-1).toFloatArray();
+    }
+
+    /**
+     * Per sequence and head, 0 for real prompt slots and masked for left padding and for slots not
+     * yet generated.
+     */
     private float[] initialKeyMask(int slots) {
-      float[] mask = new float[batch * slots];
+      int heads = config.heads();
+      float[] mask = new float[batch * heads * slots];
       Arrays.fill(mask, Gpt2Forward.MASKED);
       for (int i = 0; i < batch; i++) {
         int pad = promptSlots - prompts.get(i).tokens().length();
-        for (int k = pad; k < promptSlots; k++) {
-          mask[i * slots + k] = 0f;
+        for (int h = 0; h < heads; h++) {
+          Arrays.fill(mask, (i * heads + h) * slots + pad, (i * heads + h) * slots + promptSlots,
+              0f);
         }
       }
       return mask;

@@ -11,19 +11,28 @@ import dev.bond4j.models.Gpt2Config;
  * Keys and values of every layer for a batch being sampled, preallocated to the longest sequence
  * and filled slot by slot, so that a decoding step writes one slot instead of copying the whole
  * cache. Keys are kept transposed ({@code [batch, heads, headSize, slots]}; values {@code [batch,
- * heads, slots, headSize]}) so that both attention products read contiguous memory. Slots not yet
+ * heads, slots, headSize]}) so that both attention products read contiguous memory, and each is
+ * also viewed with batch and heads merged, the layout of a batched matrix product. Slots not yet
  * written are masked out by the sampler's key mask.
  */
 final class KvCache {
   private final NDArray[] keys;
   private final NDArray[] values;
+  private final NDArray[] keysByHead;
+  private final NDArray[] valuesByHead;
 
   KvCache(NDManager manager, Gpt2Config config, int batch, int slots) {
-    keys = new NDArray[config.layers()];
-    values = new NDArray[config.layers()];
-    for (int layer = 0; layer < config.layers(); layer++) {
+    int layers = config.layers();
+    long rows = (long) batch * config.heads();
+    keys = new NDArray[layers];
+    values = new NDArray[layers];
+    keysByHead = new NDArray[layers];
+    valuesByHead = new NDArray[layers];
+    for (int layer = 0; layer < layers; layer++) {
       keys[layer] = manager.zeros(new Shape(batch, config.heads(), config.headSize(), slots));
       values[layer] = manager.zeros(new Shape(batch, config.heads(), slots, config.headSize()));
+      keysByHead[layer] = keys[layer].reshape(rows, config.headSize(), slots);
+      valuesByHead[layer] = values[layer].reshape(rows, slots, config.headSize());
     }
   }
 
@@ -39,11 +48,13 @@ final class KvCache {
     JniUtils.slice((PtNDArray) values[layer], 2, slot, end, 1).addi(value);
   }
 
-  NDArray keysTransposed(int layer) {
-    return keys[layer];
+  /** Keys of a layer as {@code [batch * heads, headSize, slots]}. */
+  NDArray keysByHead(int layer) {
+    return keysByHead[layer];
   }
 
-  NDArray values(int layer) {
-    return values[layer];
+  /** Values of a layer as {@code [batch * heads, slots, headSize]}. */
+  NDArray valuesByHead(int layer) {
+    return valuesByHead[layer];
   }
 }

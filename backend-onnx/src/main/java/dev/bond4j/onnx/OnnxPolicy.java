@@ -427,10 +427,12 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     private final int[] generated;
     private final boolean[] done;
     private final Batch batch;
+    private final double inverseTemperature;
 
     Generation(List<Prompt> prompts, SamplingSettings settings, TokenChooser chooser,
         SplittableRandom random) {
       this.prompts = prompts;
+      this.inverseTemperature = 1 / settings.temperature();
       this.chooser = chooser;
       this.random = random;
       int n = prompts.size();
@@ -451,8 +453,20 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
           maxNew, maxSequenceLength());
     }
 
+    /** Unnormalised {@code exp((logit - max) / T)} of one row; the chooser normalises. */
+    private void toProbabilities(float[] logits, int offset, int v, float[] out) {
+      float max = Float.NEGATIVE_INFINITY;
+      for (int i = 0; i < v; i++) {
+        max = Math.max(max, logits[offset + i]);
+      }
+      for (int i = 0; i < v; i++) {
+        out[i] = (float) Math.exp((logits[offset + i] - max) * inverseTemperature);
+      }
+    }
+
     List<Completion> run() {
       int v = vocabularySize();
+      float[] probabilities = new float[v];
       Step previous = new Step(batch, 0, batch.width, null);
       try {
         float[] logits = previous.logits();
@@ -463,8 +477,9 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
             if (done[i]) {
               continue;
             }
-            TokenChooser.Choice choice = chooser.choose(logits, (i * columns + columns - 1) * v,
-                random);
+            int row = (i * columns + columns - 1) * v;
+            toProbabilities(logits, row, v, probabilities);
+            TokenChooser.Choice choice = chooser.choose(probabilities, 0, random);
             tokens[i][generated[i]] = choice.token();
             tokenLogProbs[i][generated[i]] = choice.logProb();
             generated[i]++;

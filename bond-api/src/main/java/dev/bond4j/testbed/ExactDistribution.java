@@ -13,4 +13,10 @@ public interface ExactDistribution {
 
   /** Probabilities of every sequence of the space for {@code context}, in index order. */
   double[] distribution(int context);
+
+  /**
+   * A counter that changes whenever the parameters change, so that callers can cache what they
+   * derive from the distribution.
+   */
+  long revision();
 }

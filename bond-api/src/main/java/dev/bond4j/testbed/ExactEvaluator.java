@@ -16,6 +16,8 @@ public final class ExactEvaluator {
   private final TieRule rule;
   private final double[][] bestOfN;
   private final double[][] quantiles;
+  /** {@code P_ref[r(y') < r(y)] + ½ P_ref[r(y') = r(y)]} per sequence. */
+  private final double[][] winAgainstReference;
   private final double[][] referenceProbs;
 
   /**
@@ -33,11 +35,18 @@ public final class ExactEvaluator {
     this.bestOfN = new double[contexts][];
     this.quantiles = new double[contexts][];
     this.referenceProbs = new double[contexts][];
+    this.winAgainstReference = new double[contexts][];
     for (int c = 0; c < contexts; c++) {
       referenceProbs[c] = reference.distribution(c);
       DiscreteBestOfN law = DiscreteBestOfN.of(referenceProbs[c], reward.rewards(c));
       bestOfN[c] = law.law(n, rule);
       quantiles[c] = law.quantile(rule);
+      double[] below = law.quantileBelow(TieRule.UNIFORM);
+      double[] atMost = law.quantile(TieRule.UNIFORM);
+      winAgainstReference[c] = new double[below.length];
+      for (int i = 0; i < below.length; i++) {
+        winAgainstReference[c][i] = 0.5 * (below[i] + atMost[i]);
+      }
     }
   }
 
@@ -66,6 +75,7 @@ public final class ExactEvaluator {
       for (int i = 0; i < p.length; i++) {
         reward += p[i] * r[i];
         bonReward += bestOfN[c][i] * r[i];
+        win += p[i] * winAgainstReference[c][i];
         if (p[i] > 0) {
           logQuantile += p[i] * Math.log(quantiles[c][i]);
         }
@@ -73,29 +83,11 @@ public final class ExactEvaluator {
       klRef += KullbackLeibler.divergence(p, q);
       klTo += KullbackLeibler.divergence(p, bestOfN[c]);
       klFrom += KullbackLeibler.divergence(bestOfN[c], p);
-      win += winRate(p, q, r);
     }
     double meanLogQuantile = logQuantile / contexts;
     return new ExactMetrics(reward / contexts, klRef / contexts, klTo / contexts,
         klFrom / contexts, meanLogQuantile,
         meanLogQuantile < 0 ? -1.0 / meanLogQuantile : Double.POSITIVE_INFINITY,
         win / contexts, bonReward / contexts);
-  }
-
-  private static double winRate(double[] p, double[] q, double[] r) {
-    double win = 0;
-    for (int i = 0; i < p.length; i++) {
-      if (p[i] == 0) {
-        continue;
-      }
-      for (int j = 0; j < q.length; j++) {
-        if (r[i] > r[j]) {
-          win += p[i] * q[j];
-        } else if (r[i] == r[j]) {
-          win += 0.5 * p[i] * q[j];
-        }
-      }
-    }
-    return win;
   }
 }

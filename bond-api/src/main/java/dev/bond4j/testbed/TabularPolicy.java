@@ -39,6 +39,7 @@ public final class TabularPolicy implements TrainablePolicy, ExactDistribution {
   private final double[] firstMoment;
   private final double[] secondMoment;
   private long steps;
+  private long revision;
 
   private TabularPolicy(TabularModel model, OptimizerSettings optimizer) {
     this.model = model;
@@ -167,6 +168,7 @@ public final class TabularPolicy implements TrainablePolicy, ExactDistribution {
     double clip = optimizer.maxGradNorm() > 0 && norm > optimizer.maxGradNorm()
         ? optimizer.maxGradNorm() / norm : 1.0;
     steps++;
+    revision++;
     double lr = optimizer.learningRateAt(steps);
     double b1 = optimizer.beta1();
     double b2 = optimizer.beta2();
@@ -194,6 +196,11 @@ public final class TabularPolicy implements TrainablePolicy, ExactDistribution {
   @Override
   public long steps() {
     return steps;
+  }
+
+  @Override
+  public long revision() {
+    return revision;
   }
 
   @Override
@@ -288,6 +295,7 @@ public final class TabularPolicy implements TrainablePolicy, ExactDistribution {
       System.arraycopy(m, 0, firstMoment, 0, m.length);
       System.arraycopy(v, 0, secondMoment, 0, v.length);
       steps = savedSteps;
+      revision++;
     } catch (IOException e) {
       throw new BondException("Cannot load the tabular policy from " + source + ": " + e, e);
     }

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class TabularSnapshot implements PolicySnapshot, ExactDistribution {
   private final TabularModel model;
+  private long revision;
 
   TabularSnapshot(TabularModel model) {
     this.model = model;
@@ -48,11 +49,17 @@ public final class TabularSnapshot implements PolicySnapshot, ExactDistribution 
   }
 
   @Override
+  public long revision() {
+    return revision;
+  }
+
+  @Override
   public void moveToward(TrainablePolicy source, double eta) {
     Problems.require(eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]");
     Problems.require(source instanceof TabularPolicy, "source", source.getClass().getName(),
         "a TabularPolicy (a snapshot follows a policy of its own backend)");
     ((TabularPolicy) source).blendInto(model, eta);
+    revision++;
   }
 
   @Override

@@ -5,19 +5,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.bond4j.algorithm.Algorithms;
+import dev.bond4j.algorithm.Metrics;
+import dev.bond4j.algorithm.Trainer;
+import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
-import dev.bond4j.math.BestOfNSelector;
-import dev.bond4j.math.JBondReward;
-import dev.bond4j.math.TieRule;
 import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.value.Completion;
+import dev.bond4j.model.RewardModel;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
-import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.StepReport;
 import dev.bond4j.value.TokenSequence;
-import dev.bond4j.value.WeightedSequence;
+import dev.bond4j.value.UpdateResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,11 +29,12 @@ import java.util.SplittableRandom;
 
 /**
  * Times J-BOND steps of the DJL backend on a randomly initialised GPT-2 and prints one JSON
- * object. A step is SPEC S7: one policy sample and two anchor samples per prompt (plain,
- * temperature 1), a programmatic reward (the count of token 0 in the completion), the anchor's
- * log-probabilities of the policy samples, the weights of {@code β = 0.5}, one update on the
- * Best-of-2 and policy samples, and the EMA anchor move. Phases are timed separately; medians
- * over the measured steps are reported. {@code gemm_gflops} is a square float32 matrix product
+ * object. A step is the library's own J-BOND trainer ({@code Algorithms.jBond}, SPEC S7, {@code β
+ * = 0.5}, {@code η = 0.02}) with a programmatic reward (the count of token 0 in the completion):
+ * one policy and two anchor samples per prompt, the anchor's and the reference's log-probabilities
+ * of the policy samples, the policy's of the Best-of-2 samples, one update on the Best-of-2 and
+ * policy samples, and the EMA anchor move. Phase times are the trainer's own ({@code time/...}
+ * metrics); medians over the measured steps are reported. {@code gemm_gflops} is a square float32 matrix product
  * measured in the same process, and {@code update_mfu} the model FLOPs of the update phase
  * ({@code 6 N} per token for the non-embedding parameters, {@code 6 d V} per predicted token for
  * the head and {@code 12 L d T} per token for attention) over that rate.
@@ -41,6 +43,9 @@ import java.util.SplittableRandom;
  * java -cp ... dev.bond4j.djl.bench.DjlBenchmark --d-model 128 --layers 2 --heads 4 --vocab 256 \
  *     --batch 16 --prompt 16 --new-tokens 48 --threads 1 --steps 20 --warmup 3
  * </pre>
+ *
+ * <p>{@code --exact-gelu 1} gives the model the exact (erf) GELU, one fused engine operation,
+ * instead of GPT-2's tanh form, which DJL's API can only build from six elementwise operations.
  */
 public final class DjlBenchmark {
   private final Map<String, Integer> args = new LinkedHashMap<>();
@@ -57,6 +62,7 @@ public final class DjlBenchmark {
     args.put("steps", 20);
     args.put("warmup", 3);
     args.put("gemm", 1024);
+    args.put("exact-gelu", 0);
     for (int i = 0; i < argv.length; i += 2) {
       String key = argv[i].replaceFirst("^--", "");
       if (!args.containsKey(key) || i + 1 >= argv.length) {
@@ -81,8 +87,8 @@ public final class DjlBenchmark {
     int newTokens = arg("new-tokens");
     int promptLength = arg("prompt");
     Gpt2Config config = new Gpt2Config(arg("vocab"), promptLength + newTokens,
-        arg("d-model"), arg("layers"), arg("heads"), 4 * arg("d-model"), 1e-5, "gelu_new",
-        arg("vocab") - 1);
+        arg("d-model"), arg("layers"), arg("heads"), 4 * arg("d-model"), 1e-5,
+        arg("exact-gelu") == 1 ? "gelu" : "gelu_new", arg("vocab") - 1);
     DjlOptions options = new DjlOptions("cpu", arg("threads"));
     OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(1e-4).build();
     SplittableRandom random = new SplittableRandom(7);
@@ -94,105 +100,76 @@ public final class DjlBenchmark {
       }
       prompts.add(Prompt.of("p" + i, TokenSequence.of(ids)));
     }
-    List<Prompt> anchorPrompts = new ArrayList<>(prompts);
-    anchorPrompts.addAll(prompts);
-    SamplingSettings sampling = SamplingSettings.training(newTokens);
     int steps = arg("steps");
     int warmup = arg("warmup");
-    double[] sample = new double[steps];
-    double[] score = new double[steps];
-    double[] update = new double[steps];
-    double[] total = new double[steps];
-    long[] sampledTokens = new long[steps];
+    long[] sampledTokens = new long[1];
+    RewardModel reward = sequences -> {
+      double[] rewards = new double[sequences.size()];
+      for (int i = 0; i < rewards.length; i++) {
+        TokenSequence y = sequences.get(i).completion();
+        sampledTokens[0] += y.length();
+        for (int t = 0; t < y.length(); t++) {
+          rewards[i] += y.get(t) == 0 ? 1 : 0;
+        }
+      }
+      return rewards;
+    };
+    Map<String, double[]> times = new LinkedHashMap<>();
+    for (String key : List.of(Metrics.TIME_STEP, Metrics.TIME_SAMPLE, Metrics.TIME_SCORE,
+        Metrics.TIME_ESTIMATE, Metrics.TIME_UPDATE, Metrics.TIME_ANCHOR)) {
+      times.put(key, new double[steps]);
+    }
+    double[] samplingRate = new double[steps];
     double[] updateFlops = new double[steps];
     try (DjlPolicy policy = DjlPolicy.create(config, 1, optimizer, options);
-        DjlSnapshot anchor = policy.snapshot()) {
+        DjlSnapshot reference = policy.snapshot()) {
+      Trainer trainer = Algorithms.jBond(policy, reference, reward, prompts, 0.5, 0.02, 0.0,
+          TrainingSettings.builder().batchSize(batch).maxNewTokens(newTokens).seed(1).build());
       for (int step = -warmup; step < steps; step++) {
-        long t0 = System.nanoTime();
-        List<Completion> ys = policy.sample(prompts, sampling, 1000 + step);
-        List<Completion> anchors = anchor.sample(anchorPrompts, sampling, 2000 + step);
-        long t1 = System.nanoTime();
-        List<WeightedSequence> weighted = weigh(ys, anchors, anchor.logProbs(ys), batch);
-        long t2 = System.nanoTime();
-        policy.update(weighted);
-        anchor.moveToward(policy, 0.02);
-        long t3 = System.nanoTime();
+        sampledTokens[0] = 0;
+        StepReport report = trainer.step();
         if (step >= 0) {
-          sample[step] = (t1 - t0) / 1e9;
-          score[step] = (t2 - t1) / 1e9;
-          update[step] = (t3 - t2) / 1e9;
-          total[step] = (t3 - t0) / 1e9;
-          sampledTokens[step] = ys.stream().mapToLong(c -> c.completion().length()).sum()
-              + anchors.stream().mapToLong(c -> c.completion().length()).sum();
-          updateFlops[step] = updateFlops(config, weighted);
+          for (Map.Entry<String, double[]> entry : times.entrySet()) {
+            entry.getValue()[step] = report.require(entry.getKey());
+          }
+          samplingRate[step] = sampledTokens[0] / report.require(Metrics.TIME_SAMPLE);
+          UpdateResult update = policy.lastUpdate().orElseThrow();
+          updateFlops[step] = updateFlops(config, update, promptLength);
         }
       }
     }
     double gflops = gemmGflops(arg("gemm"));
-    double stepTime = median(total);
-    double updateTime = median(update);
-    double sampleTime = median(sample);
+    double updateTime = median(times.get(Metrics.TIME_UPDATE));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("engine", "PyTorch " + Engine.getEngine("PyTorch").getVersion());
     out.putAll(args);
     out.put("parameters", config.parameterCount());
-    out.put("prompts_per_s", batch / stepTime);
-    out.put("sample_tokens_per_s", median(sampledTokens) / sampleTime);
-    out.put("time_step_s", stepTime);
-    out.put("time_sample_s", sampleTime);
-    out.put("time_score_s", median(score));
+    out.put("prompts_per_s", batch / median(times.get(Metrics.TIME_STEP)));
+    out.put("sample_tokens_per_s", median(samplingRate));
+    out.put("time_step_s", median(times.get(Metrics.TIME_STEP)));
+    out.put("time_sample_s", median(times.get(Metrics.TIME_SAMPLE)));
+    out.put("time_score_s", median(times.get(Metrics.TIME_SCORE)));
+    out.put("time_estimate_s", median(times.get(Metrics.TIME_ESTIMATE)));
     out.put("time_update_s", updateTime);
+    out.put("time_anchor_s", median(times.get(Metrics.TIME_ANCHOR)));
     out.put("gemm_gflops", gflops);
     out.put("update_gflops", median(updateFlops) / updateTime / 1e9);
     out.put("update_mfu", median(updateFlops) / updateTime / 1e9 / gflops);
     return toJson(out);
   }
 
-  /** SPEC S7 with β = 0.5, γ = 0: Best-of-2 of the anchor samples, and the J-BOND return. */
-  private static List<WeightedSequence> weigh(List<Completion> ys, List<Completion> anchors,
-      double[] anchorLogProbs, int batch) {
-    double beta = 0.5;
-    double[] returns = new double[batch];
-    List<WeightedSequence> out = new ArrayList<>(2 * batch);
-    for (int i = 0; i < batch; i++) {
-      Completion a1 = anchors.get(i);
-      Completion a2 = anchors.get(i + batch);
-      double[] rewards = {reward(a1), reward(a2)};
-      int best = BestOfNSelector.select(List.of(a1.completion(), a2.completion()), rewards,
-          TieRule.STRICT, new SplittableRandom(i));
-      out.add(WeightedSequence.of(best == 0 ? a1 : a2, (1 - beta) / batch));
-      double rj = JBondReward.of(reward(ys.get(i)), rewards[0], rewards[1]);
-      returns[i] = rj - (ys.get(i).logProb() - anchorLogProbs[i]);
-    }
-    double sum = Arrays.stream(returns).sum();
-    for (int i = 0; i < batch; i++) {
-      double baseline = batch > 1 ? (sum - returns[i]) / (batch - 1) : 0;
-      out.add(WeightedSequence.of(ys.get(i), beta * (returns[i] - baseline) / batch));
-    }
-    return out;
-  }
-
-  private static double reward(Completion completion) {
-    TokenSequence y = completion.completion();
-    int count = 0;
-    for (int t = 0; t < y.length(); t++) {
-      count += y.get(t) == 0 ? 1 : 0;
-    }
-    return count;
-  }
-
-  /** Forward plus backward model FLOPs of one update (see the class comment). */
-  private static double updateFlops(Gpt2Config config, List<WeightedSequence> batch) {
+  /**
+   * Forward plus backward model FLOPs of one update (see the class comment), from its token and
+   * sequence counts: every sequence has the benchmark's prompt length, so its input positions are
+   * the prompt, less one, plus its completion.
+   */
+  private static double updateFlops(Gpt2Config config, UpdateResult update, int promptLength) {
     double d = config.embeddingSize();
     double nonEmbedding = config.layers() * (4 * d * d + 2 * d * config.innerSize());
-    double flops = 0;
-    for (WeightedSequence s : batch) {
-      int predicted = s.completion().length();
-      int inputs = s.prompt().tokens().length() + predicted - 1;
-      flops += 6 * nonEmbedding * inputs + 6 * d * config.vocabularySize() * predicted
-          + 12.0 * config.layers() * d * inputs * inputs;
-    }
-    return flops;
+    double inputs = update.tokens() + update.sequences() * (promptLength - 1.0);
+    double meanLength = inputs / update.sequences();
+    return 6 * nonEmbedding * inputs + 6 * d * config.vocabularySize() * update.tokens()
+        + 12.0 * config.layers() * d * meanLength * inputs;
   }
 
   private static double gemmGflops(int n) {

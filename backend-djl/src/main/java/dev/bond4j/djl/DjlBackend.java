@@ -1,0 +1,39 @@
+package dev.bond4j.djl;
+
+import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.spi.Backend;
+import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.ModelShape;
+import dev.bond4j.value.OptimizerSettings;
+import java.nio.file.Path;
+
+/**
+ * The DJL backend as a service named {@code djl}: GPT-2-family policies on DJL's PyTorch engine.
+ * Registered in {@code META-INF/services/dev.bond4j.spi.Backend}.
+ */
+public final class DjlBackend implements Backend {
+  @Override
+  public String name() {
+    return "djl";
+  }
+
+  @Override
+  public TrainablePolicy create(ModelShape shape, BackendOptions options,
+      OptimizerSettings optimizer, long seed) {
+    Gpt2Config config = new Gpt2Config(shape.vocabularySize(), shape.contextLength(),
+        shape.dModel(), shape.layers(), shape.heads(), 4 * shape.dModel(), 1e-5, "gelu_new",
+        shape.eosToken());
+    return DjlPolicy.create(config, seed, optimizer, options(options));
+  }
+
+  @Override
+  public TrainablePolicy load(Path directory, BackendOptions options,
+      OptimizerSettings optimizer) {
+    return DjlPolicy.load(directory, optimizer, options(options));
+  }
+
+  private static DjlOptions options(BackendOptions options) {
+    return new DjlOptions(options.device(), options.threads());
+  }
+}

@@ -1,0 +1,214 @@
+package dev.bond4j.algorithm;
+
+import dev.bond4j.Problems;
+import dev.bond4j.math.BestOfNSelector;
+import dev.bond4j.model.Policy;
+import dev.bond4j.random.Seeds;
+import dev.bond4j.value.Completion;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.Rollout;
+import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
+import dev.bond4j.value.UpdateResult;
+import dev.bond4j.value.WeightedSequence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * BOND against a moving or fixed anchor, in the Jeffreys form of SPEC S5 and S7. One step, for
+ * each prompt {@code x} of the batch:
+ *
+ * <ol>
+ *   <li>sample one policy completion {@code y ~ π_t} and {@code A} anchor completions, all at
+ *       temperature 1 ({@code A = max(N, samples the estimate needs)}; J-BOND: {@code A = 2});
+ *   <li>score all of them;
+ *   <li>estimate {@code r̂_BOND(y)} from the anchor samples, and pick the Best-of-N {@code y_BoN}
+ *       of the first {@code N} anchor samples under the tie rule;
+ *   <li>weigh: the return {@code R(y) = r̂_BOND(y) − β_BOND (log π_t(y) − log π_anc(y))} with
+ *       {@code β_BOND = 1/(N−1)}, minus the leave-one-out mean of the other prompts' returns, and
+ *       the surrogate loss (averaged over prompts)
+ *       {@code L = −(1−β) log π(y_BoN) − β (N−1) sg(R − b) log π(y) + γ sg(log π_t − log π_anc)
+ *       log π(y)};
+ *   <li>take one optimizer step on those weights;
+ *   <li>move the anchor (EMA, periodic copy, or not at all);
+ *   <li>report the metrics of SPEC S10.
+ * </ol>
+ *
+ * With {@code N = 2}, the two-sample estimate and an EMA anchor this is exactly J-BOND (SPEC S7,
+ * where the factor {@code N−1} is 1). The anchor samples serve both the Best-of-N target and the
+ * reward estimate, as J-BOND's do; each use is unbiased on its own.
+ */
+public final class BondTrainer extends AbstractTrainer {
+  private final BondConfig config;
+
+  /** A trainer for {@code config}; nothing runs until {@link #step()}. */
+  public BondTrainer(BondConfig config) {
+    super(config.prompts(), config.settings());
+    this.config = config;
+  }
+
+  /** The configuration. */
+  public BondConfig config() {
+    return config;
+  }
+
+  @Override
+  long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
+    int batch = prompts.size();
+    int n = config.n();
+    double beta = config.divergence().beta();
+    boolean forward = config.divergence().forwardWeight() > 0;
+    int anchorCount = Math.max(forward ? n : 0, config.estimate().anchorSamples());
+    Policy anchor = config.anchor().policy();
+    SamplingSettings sampling = SamplingSettings.training(settings.maxNewTokens());
+
+    List<Completion> policySamples = config.policy().sample(prompts, sampling,
+        seeds.seed(Seeds.POLICY_SAMPLING, step));
+    List<Completion> anchorSamples = anchorCount == 0 ? List.of()
+        : anchor.sample(repeat(prompts, anchorCount), sampling,
+            seeds.seed(Seeds.ANCHOR_SAMPLING, step));
+    timer.lap(Metrics.TIME_SAMPLE);
+
+    List<Completion> all = new ArrayList<>(policySamples);
+    all.addAll(anchorSamples);
+    double[] rewards = config.reward().score(all);
+    Problems.require(rewards.length == all.size(), "reward.score(...).length", rewards.length,
+        "one reward per sequence, " + all.size());
+    timer.lap(Metrics.TIME_SCORE);
+
+    double[] logPi = new double[batch];
+    for (int i = 0; i < batch; i++) {
+      logPi[i] = policySamples.get(i).logProb();
+    }
+    double[] logAnchor = anchor.logProbs(policySamples);
+    double[] logRef = config.reference() == anchor ? logAnchor
+        : config.reference().logProbs(policySamples);
+    List<Rollout> policyRollouts = new ArrayList<>(batch);
+    List<List<Rollout>> anchorGroups = new ArrayList<>(batch);
+    double[] policyRewards = new double[batch];
+    double[] anchorRewards = new double[batch * anchorCount];
+    for (int i = 0; i < batch; i++) {
+      policyRewards[i] = rewards[i];
+      policyRollouts.add(Rollout.of(policySamples.get(i), rewards[i]));
+      List<Rollout> group = new ArrayList<>(anchorCount);
+      for (int k = 0; k < anchorCount; k++) {
+        int index = i * anchorCount + k;
+        anchorRewards[index] = rewards[batch + index];
+        group.add(Rollout.of(anchorSamples.get(index), rewards[batch + index]));
+      }
+      anchorGroups.add(group);
+    }
+    double[] rHat = config.estimate().estimate(prompts, policyRollouts, anchorGroups);
+    List<Completion> bestOfN = forward ? selectBest(anchorGroups, n, step) : List.of();
+    double[] logBon = forward ? config.policy().logProbs(bestOfN) : new double[0];
+    timer.lap(Metrics.TIME_ESTIMATE);
+
+    double betaBond = 1.0 / (n - 1);
+    double[] returns = new double[batch];
+    double[] logRatio = new double[batch];
+    for (int i = 0; i < batch; i++) {
+      logRatio[i] = logPi[i] - logAnchor[i];
+      returns[i] = rHat[i] - betaBond * logRatio[i];
+    }
+    double[] advantages = leaveOneOut(returns);
+    double[] forwardWeights = new double[bestOfN.size()];
+    double[] backwardWeights = new double[batch];
+    double[] regWeights = new double[batch];
+    double[] policyWeights = new double[batch];
+    for (int i = 0; i < bestOfN.size(); i++) {
+      forwardWeights[i] = config.divergence().forwardWeight() / batch;
+    }
+    for (int i = 0; i < batch; i++) {
+      backwardWeights[i] = beta * (n - 1) * advantages[i] / batch;
+      regWeights[i] = -config.gamma() * logRatio[i] / batch;
+      policyWeights[i] = backwardWeights[i] + regWeights[i];
+    }
+    checkWeights(step, "forward", forwardWeights);
+    checkWeights(step, "backward", backwardWeights);
+    checkWeights(step, "reg", regWeights);
+    List<WeightedSequence> weighted = new ArrayList<>(bestOfN.size() + batch);
+    addWeighted(weighted, bestOfN, forwardWeights);
+    addWeighted(weighted, policySamples, policyWeights);
+
+    UpdateResult update = weighted.isEmpty() ? null : config.policy().update(weighted);
+    timer.lap(Metrics.TIME_UPDATE);
+    boolean moved = config.anchor().afterStep(config.policy(), step);
+    timer.lap(Metrics.TIME_ANCHOR);
+
+    double lossForward = 0;
+    for (int i = 0; i < logBon.length; i++) {
+      lossForward -= forwardWeights[i] * logBon[i];
+    }
+    double lossBackward = 0;
+    double lossReg = 0;
+    long tokens = 0;
+    double length = 0;
+    for (int i = 0; i < batch; i++) {
+      lossBackward -= backwardWeights[i] * logPi[i];
+      lossReg -= regWeights[i] * logPi[i];
+      length += policySamples.get(i).completion().length();
+    }
+    for (Completion c : all) {
+      tokens += c.completion().length();
+    }
+    metrics.put(Metrics.REWARD_MEAN, mean(policyRewards));
+    metrics.put(Metrics.REWARD_STD, std(policyRewards));
+    if (anchorCount > 0) {
+      metrics.put(Metrics.REWARD_ANCHOR_MEAN, mean(anchorRewards));
+      metrics.put(Metrics.REWARD_ANCHOR_STD, std(anchorRewards));
+    }
+    metrics.put(Metrics.KL_REF, mean(subtract(logPi, logRef)));
+    metrics.put(Metrics.KL_ANCHOR, mean(logRatio));
+    metrics.put(Metrics.BOND_REWARD_MEAN, mean(rHat));
+    config.estimate().addMetrics(rHat, metrics);
+    metrics.put(Metrics.LOSS_FORWARD, lossForward);
+    metrics.put(Metrics.LOSS_BACKWARD, lossBackward);
+    metrics.put(Metrics.LOSS_REG, lossReg);
+    metrics.put(Metrics.LOSS_TOTAL, update == null ? 0.0 : update.loss());
+    if (forward) {
+      metrics.put(Metrics.LOGPROB_BON, mean(logBon));
+    }
+    metrics.put(Metrics.GRAD_NORM, update == null ? 0.0 : update.gradientNorm());
+    metrics.put(Metrics.LEARNING_RATE, update == null ? 0.0 : update.learningRate());
+    metrics.put(Metrics.LENGTH, length / batch);
+    metrics.put(Metrics.ENTROPY, -mean(logPi));
+    metrics.put(Metrics.ANCHOR_MOVED, moved ? 1.0 : 0.0);
+    return tokens;
+  }
+
+  private List<Completion> selectBest(List<List<Rollout>> groups, int n, long step) {
+    SplittableRandom ties = seeds.random(Seeds.SELECTION, step);
+    List<Completion> best = new ArrayList<>(groups.size());
+    for (List<Rollout> group : groups) {
+      List<TokenSequence> candidates = new ArrayList<>(n);
+      double[] rewards = new double[n];
+      for (int k = 0; k < n; k++) {
+        candidates.add(group.get(k).completion().completion());
+        rewards[k] = group.get(k).reward();
+      }
+      best.add(group.get(BestOfNSelector.select(candidates, rewards, settings.tieRule(), ties))
+          .completion());
+    }
+    return best;
+  }
+
+  static List<Prompt> repeat(List<Prompt> prompts, int times) {
+    List<Prompt> out = new ArrayList<>(prompts.size() * times);
+    for (Prompt prompt : prompts) {
+      for (int k = 0; k < times; k++) {
+        out.add(prompt);
+      }
+    }
+    return out;
+  }
+
+  static double[] subtract(double[] a, double[] b) {
+    double[] out = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i] - b[i];
+    }
+    return out;
+  }
+}

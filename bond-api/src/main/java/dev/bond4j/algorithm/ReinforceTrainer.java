@@ -1,0 +1,86 @@
+package dev.bond4j.algorithm;
+
+import dev.bond4j.Problems;
+import dev.bond4j.random.Seeds;
+import dev.bond4j.value.Completion;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.UpdateResult;
+import dev.bond4j.value.WeightedSequence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * REINFORCE with leave-one-out baseline (SPEC S8): {@code k} policy samples per prompt, returns
+ * {@code R_i = r(y_i) − β_RL (log π(y_i) − log π_ref(y_i))}, advantages
+ * {@code A_i = R_i − mean_{j≠i} R_j} within the prompt, loss {@code −sg(A_i) log π(y_i)} averaged
+ * over all samples.
+ */
+public final class ReinforceTrainer extends AbstractTrainer {
+  private final ReinforceConfig config;
+
+  /** A trainer for {@code config}. */
+  public ReinforceTrainer(ReinforceConfig config) {
+    super(config.prompts(), config.settings());
+    this.config = config;
+  }
+
+  /** The configuration. */
+  public ReinforceConfig config() {
+    return config;
+  }
+
+  @Override
+  long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
+    int k = config.samplesPerPrompt();
+    int total = prompts.size() * k;
+    List<Completion> samples = config.policy().sample(BondTrainer.repeat(prompts, k),
+        SamplingSettings.training(settings.maxNewTokens()),
+        seeds.seed(Seeds.POLICY_SAMPLING, step));
+    timer.lap(Metrics.TIME_SAMPLE);
+    double[] rewards = config.reward().score(samples);
+    Problems.require(rewards.length == total, "reward.score(...).length", rewards.length,
+        "one reward per sequence, " + total);
+    timer.lap(Metrics.TIME_SCORE);
+    double[] logRef = config.reference().logProbs(samples);
+    double[] logPi = new double[total];
+    double[] returns = new double[total];
+    for (int i = 0; i < total; i++) {
+      logPi[i] = samples.get(i).logProb();
+      returns[i] = rewards[i] - config.klCoefficient() * (logPi[i] - logRef[i]);
+    }
+    double[] weights = new double[total];
+    for (int p = 0; p < prompts.size(); p++) {
+      double[] group = new double[k];
+      System.arraycopy(returns, p * k, group, 0, k);
+      double[] advantages = leaveOneOut(group);
+      for (int j = 0; j < k; j++) {
+        weights[p * k + j] = advantages[j] / total;
+      }
+    }
+    timer.lap(Metrics.TIME_ESTIMATE);
+    checkWeights(step, "backward", weights);
+    List<WeightedSequence> weighted = new ArrayList<>(total);
+    addWeighted(weighted, samples, weights);
+    UpdateResult update = weighted.isEmpty() ? null : config.policy().update(weighted);
+    timer.lap(Metrics.TIME_UPDATE);
+
+    double lossBackward = 0;
+    long tokens = 0;
+    for (int i = 0; i < total; i++) {
+      lossBackward -= weights[i] * logPi[i];
+      tokens += samples.get(i).completion().length();
+    }
+    metrics.put(Metrics.REWARD_MEAN, mean(rewards));
+    metrics.put(Metrics.REWARD_STD, std(rewards));
+    metrics.put(Metrics.KL_REF, mean(BondTrainer.subtract(logPi, logRef)));
+    metrics.put(Metrics.LOSS_BACKWARD, lossBackward);
+    metrics.put(Metrics.LOSS_TOTAL, update == null ? 0.0 : update.loss());
+    metrics.put(Metrics.GRAD_NORM, update == null ? 0.0 : update.gradientNorm());
+    metrics.put(Metrics.LEARNING_RATE, update == null ? 0.0 : update.learningRate());
+    metrics.put(Metrics.LENGTH, (double) tokens / total);
+    metrics.put(Metrics.ENTROPY, -mean(logPi));
+    return tokens;
+  }
+}

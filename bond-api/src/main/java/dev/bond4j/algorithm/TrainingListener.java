@@ -1,0 +1,19 @@
+package dev.bond4j.algorithm;
+
+import dev.bond4j.value.StepReport;
+
+/**
+ * Observes a training run: the weights of each loss term before the update (so that a guard can
+ * stop at the first non-finite one) and each finished step's report.
+ */
+public interface TrainingListener {
+  /**
+   * Called with the per-sequence weights of one loss term before they reach the optimizer.
+   *
+   * @param term the term's name: {@code forward}, {@code backward} or {@code reg}
+   */
+  default void onWeights(long step, String term, double[] weights) {}
+
+  /** Called after each step with its report. */
+  default void onStep(StepReport report) {}
+}

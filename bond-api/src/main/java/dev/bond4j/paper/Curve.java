@@ -1,0 +1,69 @@
+package dev.bond4j.paper;
+
+/**
+ * One training run evaluated exactly at regular steps: the series the paper's figures plot.
+ *
+ * @param label the run's name in legends
+ * @param steps step of each evaluation (0 is the reference itself)
+ * @param reward {@code E_π[r]}
+ * @param klFromReference {@code KL(π || π_ref)}
+ * @param logQuantile {@code E_π[log p≤]} against {@code π_ref}
+ * @param klToBestOfN {@code KL(π || π_BoN)}
+ * @param klFromBestOfN {@code KL(π_BoN || π)}
+ */
+public record Curve(String label, double[] steps, double[] reward, double[] klFromReference,
+    double[] logQuantile, double[] klToBestOfN, double[] klFromBestOfN) {
+
+  /** Number of evaluation points. */
+  public int size() {
+    return steps.length;
+  }
+
+  /** The value of {@code series} at the last evaluation. */
+  public static double last(double[] series) {
+    return series[series.length - 1];
+  }
+
+  /** Mean of {@code series} over its last quarter of evaluations (at least one point). */
+  public static double tailMean(double[] series) {
+    int count = Math.max(1, series.length / 4);
+    double sum = 0;
+    for (int i = series.length - count; i < series.length; i++) {
+      sum += series[i];
+    }
+    return sum / count;
+  }
+
+  /**
+   * The reward this run reaches at {@code kl}: the upper envelope of its (KL, reward) polyline,
+   * linearly interpolated; NaN outside the KL range the run covers.
+   */
+  public double rewardAtKl(double kl) {
+    return envelope(klFromReference, reward, kl, true);
+  }
+
+  /**
+   * The smallest KL from the reference at which this run reaches {@code target} reward, linearly
+   * interpolated along its path; NaN when never reached.
+   */
+  public double klAtReward(double target) {
+    return envelope(reward, klFromReference, target, false);
+  }
+
+  private static double envelope(double[] x, double[] y, double at, boolean max) {
+    double best = Double.NaN;
+    for (int i = 1; i < x.length; i++) {
+      double lo = Math.min(x[i - 1], x[i]);
+      double hi = Math.max(x[i - 1], x[i]);
+      if (at < lo || at > hi) {
+        continue;
+      }
+      double t = hi == lo ? 0 : (at - x[i - 1]) / (x[i] - x[i - 1]);
+      double value = y[i - 1] + t * (y[i] - y[i - 1]);
+      if (Double.isNaN(best) || (max ? value > best : value < best)) {
+        best = value;
+      }
+    }
+    return best;
+  }
+}

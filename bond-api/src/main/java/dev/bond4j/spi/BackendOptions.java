@@ -1,0 +1,45 @@
+package dev.bond4j.spi;
+
+import dev.bond4j.Problems;
+import dev.bond4j.value.BondStyle;
+import org.immutables.value.Value;
+
+/** Engine settings every backend understands: the device and the number of threads. */
+@Value.Immutable
+@BondStyle
+public abstract class BackendOptions {
+  /** {@code cpu} or {@code cuda:N}. */
+  @Value.Default
+  public String device() {
+    return "cpu";
+  }
+
+  /** Threads the engine may use; one is steadiest on a busy 2-core machine. */
+  @Value.Default
+  public int threads() {
+    return 1;
+  }
+
+  /** The defaults: CPU, one thread. */
+  public static BackendOptions defaults() {
+    return builder().build();
+  }
+
+  /** A builder. */
+  public static ImmutableBackendOptions.Builder builder() {
+    return ImmutableBackendOptions.builder();
+  }
+
+  /** The CUDA device index, or -1 for the CPU. */
+  public int cudaIndex() {
+    return device().equals("cpu") ? -1 : Integer.parseInt(device().substring("cuda:".length()));
+  }
+
+  @Value.Check
+  protected void check() {
+    Problems.of("BackendOptions")
+        .check(device().equals("cpu") || device().matches("cuda:\\d+"), "device", device(),
+            "\"cpu\" or \"cuda:N\"")
+        .atLeast("threads", threads(), 1).throwIfAny();
+  }
+}

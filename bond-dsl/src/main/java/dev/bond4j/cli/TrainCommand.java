@@ -1,0 +1,65 @@
+package dev.bond4j.cli;
+
+import dev.bond4j.algorithm.Trainer;
+import dev.bond4j.backend.BackendRegistry;
+import dev.bond4j.config.PromptFiles;
+import dev.bond4j.config.RunConfig;
+import dev.bond4j.config.RunConfigLoader;
+import dev.bond4j.demo.LexiconReward;
+import dev.bond4j.demo.ReviewCorpus;
+import dev.bond4j.dsl.BondRun;
+import dev.bond4j.model.ByteTokenizer;
+import dev.bond4j.model.Tokenizer;
+import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.sink.CsvSink;
+import dev.bond4j.sink.JsonlSink;
+import dev.bond4j.sink.ProgressBar;
+import dev.bond4j.spi.Backend;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bond train --config run.yaml}: trains a policy with the algorithm and settings of a
+ * configuration file, writing metrics (JSONL, CSV) and the trained policy under its {@code out}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a policy as a YAML or JSON configuration file describes.")
+public final class TrainCommand implements Callable<Integer> {
+  @Option(names = {"-c", "--config"}, required = true, description = "The run configuration.")
+  private Path config;
+
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    RunConfig run = new RunConfigLoader().load(config);
+    Backend backend = BackendRegistry.discover().require(run.backend());
+    Tokenizer tokenizer = tokenizer(run.tokenizer());
+    TrainablePolicy policy = backend.load(run.policy(), run.options(), run.optimizer());
+    BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(),
+        new LexiconReward(tokenizer), PromptFiles.read(run.prompts(), tokenizer));
+    Trainer trainer = bond.trainer();
+    try (JsonlSink jsonl = new JsonlSink(run.out().resolve("metrics.jsonl"));
+        CsvSink csv = new CsvSink(run.out().resolve("metrics.csv"))) {
+      trainer.addListener(jsonl);
+      trainer.addListener(csv);
+      trainer.addListener(new ProgressBar(spec.commandLine().getOut(),
+          run.algorithm().algorithm().configName(), run.algorithm().steps(),
+          System.console() != null));
+      trainer.train(run.algorithm().steps());
+    }
+    policy.save(run.out().resolve("policy"));
+    spec.commandLine().getOut().printf("Wrote %s (metrics.jsonl, metrics.csv, policy/).%n",
+        run.out());
+    return 0;
+  }
+
+  /** The tokenizer a configuration names: {@code byte} or {@code demo}. */
+  static Tokenizer tokenizer(String name) {
+    return name.equals("demo") ? ReviewCorpus.tokenizer() : new ByteTokenizer();
+  }
+}

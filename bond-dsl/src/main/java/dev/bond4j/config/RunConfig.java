@@ -1,0 +1,24 @@
+package dev.bond4j.config;
+
+import dev.bond4j.dsl.AlgorithmSettings;
+import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.value.OptimizerSettings;
+import java.nio.file.Path;
+
+/**
+ * A training run as a configuration file describes it: where the policy, prompts and reward come
+ * from, the engine, the optimizer and the algorithm's knobs, all validated.
+ *
+ * @param backend the backend's name ({@code djl}, ...)
+ * @param options device and threads
+ * @param policy HuggingFace-layout directory of the reference policy
+ * @param tokenizer {@code byte} (one token per UTF-8 byte) or {@code demo} (the demo's words)
+ * @param prompts a JSONL file ({@code {"id": ..., "text": ...}} per line) or plain text, one per line
+ * @param reward the reward's kind: {@code lexicon} (the demo's sentiment lexicon)
+ * @param optimizer the optimizer settings
+ * @param algorithm the algorithm and its knobs
+ * @param out the directory metrics and checkpoints go to
+ */
+public record RunConfig(String backend, BackendOptions options, Path policy, String tokenizer,
+    Path prompts, String reward, OptimizerSettings optimizer, AlgorithmSettings algorithm,
+    Path out) {}

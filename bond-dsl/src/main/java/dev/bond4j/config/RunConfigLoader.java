@@ -1,0 +1,245 @@
+package dev.bond4j.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.bond4j.BondException;
+import dev.bond4j.InvalidArgumentException;
+import dev.bond4j.Problems;
+import dev.bond4j.dsl.Algorithm;
+import dev.bond4j.dsl.AlgorithmSettings;
+import dev.bond4j.dsl.ImmutableAlgorithmSettings;
+import dev.bond4j.math.TieRule;
+import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.ImmutableBackendOptions;
+import dev.bond4j.value.ImmutableOptimizerSettings;
+import dev.bond4j.value.OptimizerSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads a run configuration in YAML ({@code .yaml}, {@code .yml}) or JSON onto the same validated
+ * types as the fluent API. Every problem is reported at once: an unknown key names the valid keys,
+ * a bad value names the key, the value and what is valid. Relative paths are resolved against
+ * the file's directory.
+ */
+public final class RunConfigLoader {
+  private static final Set<String> TOP_LEVEL = Set.of("backend", "device", "threads", "policy",
+      "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm", "beta", "eta", "gamma",
+      "anchorEvery", "n", "quantileSamples", "klCoefficient", "samplesPerPrompt", "batchSize",
+      "maxNewTokens", "steps", "seed", "tieRule");
+  private static final Set<String> OPTIMIZER = Set.of("learningRate", "beta1", "beta2", "epsilon",
+      "weightDecay", "warmupSteps", "maxGradNorm", "microBatchSize");
+
+  /** Loads {@code file}. */
+  public RunConfig load(Path file) {
+    Problems.require(Files.isRegularFile(file), "config", file.toString(), "an existing file");
+    String name = file.getFileName().toString();
+    ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml")
+        ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+    JsonNode root;
+    try {
+      root = mapper.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BondException("Cannot parse " + file + ": " + e.getOriginalMessage() + " at line "
+          + e.getLocation().getLineNr(), e);
+    } catch (IOException e) {
+      throw new BondException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+    Problems.require(root != null && root.isObject(), "config", file.toString(),
+        "a mapping of keys to values");
+    return parse(root, file.toAbsolutePath().getParent(), file.toString());
+  }
+
+  private RunConfig parse(JsonNode root, Path base, String source) {
+    List<InvalidArgumentException.Problem> problems = new ArrayList<>();
+    unknownKeys(root, TOP_LEVEL, "", problems);
+    JsonNode optimizerNode = root.path("optimizer");
+    if (optimizerNode.isObject()) {
+      unknownKeys(optimizerNode, OPTIMIZER, "optimizer.", problems);
+    }
+    Fields fields = new Fields(root, problems);
+    String backend = fields.text("backend", "djl");
+    ImmutableBackendOptions.Builder options = BackendOptions.builder();
+    fields.ifText("device", options::device);
+    fields.ifInt("threads", options::threads);
+    String policy = fields.text("policy", null);
+    if (policy == null) {
+      problems.add(new InvalidArgumentException.Problem("policy", null,
+          "the directory of a HuggingFace-layout policy (config.json, model.safetensors)"));
+    }
+    String tokenizer = fields.text("tokenizer", "byte");
+    if (!tokenizer.equals("byte") && !tokenizer.equals("demo")) {
+      problems.add(new InvalidArgumentException.Problem("tokenizer", tokenizer, "byte or demo"));
+    }
+    String prompts = fields.text("prompts", null);
+    if (prompts == null) {
+      problems.add(new InvalidArgumentException.Problem("prompts", null,
+          "a JSONL or text file of prompts"));
+    }
+    String reward = fields.text("reward", "lexicon");
+    if (!reward.equals("lexicon")) {
+      problems.add(new InvalidArgumentException.Problem("reward", reward, "one of lexicon"));
+    }
+    ImmutableOptimizerSettings.Builder optimizer = OptimizerSettings.builder();
+    Fields opt = new Fields(optimizerNode, problems, "optimizer.");
+    opt.ifDouble("learningRate", optimizer::learningRate);
+    opt.ifDouble("beta1", optimizer::beta1);
+    opt.ifDouble("beta2", optimizer::beta2);
+    opt.ifDouble("epsilon", optimizer::epsilon);
+    opt.ifDouble("weightDecay", optimizer::weightDecay);
+    opt.ifInt("warmupSteps", optimizer::warmupSteps);
+    opt.ifDouble("maxGradNorm", optimizer::maxGradNorm);
+    opt.ifInt("microBatchSize", optimizer::microBatchSize);
+    ImmutableAlgorithmSettings.Builder algorithm = AlgorithmSettings.builder();
+    fields.ifText("algorithm", name -> algorithm.algorithm(Algorithm.named(name)));
+    fields.ifDouble("beta", algorithm::beta);
+    fields.ifDouble("eta", algorithm::eta);
+    fields.ifDouble("gamma", algorithm::gamma);
+    fields.ifInt("anchorEvery", algorithm::anchorEvery);
+    fields.ifInt("n", algorithm::n);
+    fields.ifInt("quantileSamples", algorithm::quantileSamples);
+    fields.ifDouble("klCoefficient", algorithm::klCoefficient);
+    fields.ifInt("samplesPerPrompt", algorithm::samplesPerPrompt);
+    fields.ifInt("batchSize", algorithm::batchSize);
+    fields.ifInt("maxNewTokens", algorithm::maxNewTokens);
+    fields.ifInt("steps", algorithm::steps);
+    fields.ifLong("seed", algorithm::seed);
+    fields.ifText("tieRule", rule -> algorithm.tieRule(tieRule(rule)));
+    String out = fields.text("out", "bond-runs/train");
+    BackendOptions builtOptions = build(options::build, "", problems);
+    OptimizerSettings builtOptimizer = build(optimizer::build, "optimizer.", problems);
+    AlgorithmSettings builtAlgorithm = build(algorithm::build, "", problems);
+    if (!problems.isEmpty()) {
+      Problems all = Problems.of(source);
+      problems.forEach(p -> all.check(false, p.field(), p.value(), p.expected()));
+      all.throwIfAny();
+    }
+    return new RunConfig(backend, builtOptions, base.resolve(policy), tokenizer,
+        base.resolve(prompts), reward,
+        builtOptimizer, builtAlgorithm, base.resolve(out));
+  }
+
+  private static TieRule tieRule(String name) {
+    for (TieRule rule : TieRule.values()) {
+      if (rule.name().equalsIgnoreCase(name)) {
+        return rule;
+      }
+    }
+    Problems.require(false, "tieRule", name, "strict or uniform");
+    throw new AssertionError();
+  }
+
+  private static <T> T build(java.util.function.Supplier<T> builder, String prefix,
+      List<InvalidArgumentException.Problem> problems) {
+    try {
+      return builder.get();
+    } catch (InvalidArgumentException e) {
+      for (InvalidArgumentException.Problem p : e.problems()) {
+        problems.add(new InvalidArgumentException.Problem(prefix + p.field(), p.value(),
+            p.expected()));
+      }
+      return null;
+    }
+  }
+
+  private static void unknownKeys(JsonNode node, Set<String> known, String prefix,
+      List<InvalidArgumentException.Problem> problems) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!known.contains(key)) {
+        problems.add(new InvalidArgumentException.Problem(prefix + key, "(unknown key)",
+            "one of " + String.join(", ", new TreeSet<>(known))));
+      }
+    }
+  }
+
+  /** Typed access to one mapping's values, recording type errors as problems. */
+  private static final class Fields {
+    private final JsonNode node;
+    private final List<InvalidArgumentException.Problem> problems;
+    private final String prefix;
+
+    Fields(JsonNode node, List<InvalidArgumentException.Problem> problems) {
+      this(node, problems, "");
+    }
+
+    Fields(JsonNode node, List<InvalidArgumentException.Problem> problems, String prefix) {
+      this.node = node;
+      this.problems = problems;
+      this.prefix = prefix;
+    }
+
+    String text(String key, String fallback) {
+      JsonNode value = node.get(key);
+      if (value == null || value.isNull()) {
+        return fallback;
+      }
+      if (!value.isValueNode()) {
+        problems.add(new InvalidArgumentException.Problem(prefix + key, value.toString(),
+            "a single value"));
+        return fallback;
+      }
+      return value.asText();
+    }
+
+    void ifText(String key, java.util.function.Consumer<String> setter) {
+      String value = text(key, null);
+      if (value != null) {
+        guard(key, value, () -> setter.accept(value));
+      }
+    }
+
+    void ifDouble(String key, java.util.function.DoubleConsumer setter) {
+      JsonNode value = node.get(key);
+      if (value != null) {
+        if (value.isNumber()) {
+          setter.accept(value.asDouble());
+        } else {
+          problems.add(new InvalidArgumentException.Problem(prefix + key, value.asText(),
+              "a number"));
+        }
+      }
+    }
+
+    void ifInt(String key, java.util.function.IntConsumer setter) {
+      JsonNode value = node.get(key);
+      if (value != null) {
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
+          setter.accept(value.asInt());
+        } else {
+          problems.add(new InvalidArgumentException.Problem(prefix + key, value.asText(),
+              "a whole number"));
+        }
+      }
+    }
+
+    void ifLong(String key, java.util.function.LongConsumer setter) {
+      JsonNode value = node.get(key);
+      if (value != null) {
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+          setter.accept(value.asLong());
+        } else {
+          problems.add(new InvalidArgumentException.Problem(prefix + key, value.asText(),
+              "a whole number"));
+        }
+      }
+    }
+
+    private void guard(String key, String value, Runnable action) {
+      try {
+        action.run();
+      } catch (InvalidArgumentException e) {
+        for (InvalidArgumentException.Problem p : e.problems()) {
+          problems.add(new InvalidArgumentException.Problem(prefix + key, value, p.expected()));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.bond4j.dsl;
+
+import dev.bond4j.algorithm.Algorithms;
+import dev.bond4j.algorithm.BondConfig;
+import dev.bond4j.algorithm.BondTrainer;
+import dev.bond4j.algorithm.LogQuantileEstimate;
+import dev.bond4j.algorithm.Trainer;
+import dev.bond4j.algorithm.TrainingSettings;
+import dev.bond4j.algorithm.TwoSampleEstimate;
+import dev.bond4j.anchor.Anchor;
+import dev.bond4j.divergence.Divergence;
+import dev.bond4j.model.Policy;
+import dev.bond4j.model.RewardModel;
+import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.quantile.MonteCarloQuantileEstimator;
+import dev.bond4j.value.Prompt;
+import java.util.List;
+
+/**
+ * A fully specified training run: the validated {@link AlgorithmSettings} and the components it
+ * trains with. It is immutable; {@link #toBuilder()} derives variants and {@link #trainer()}
+ * starts training.
+ *
+ * @param settings the algorithm and its knobs
+ * @param policy the policy to train
+ * @param reference the reference policy {@code π_ref}
+ * @param reward the reward model
+ * @param prompts the training prompts
+ */
+public record BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy reference,
+    RewardModel reward, List<Prompt> prompts) {
+
+  /** Copies the prompt list. */
+  public BondRun {
+    prompts = List.copyOf(prompts);
+  }
+
+  /** A builder holding this run. */
+  public RunBuilder toBuilder() {
+    return new RunBuilder(settings.toBuilder()).policy(policy).reference(reference)
+        .reward(reward).prompts(prompts);
+  }
+
+  /**
+   * A trainer for this run. The anchor, when the algorithm has a moving one, starts at the
+   * policy's parameters now.
+   */
+  public Trainer trainer() {
+    AlgorithmSettings s = settings;
+    TrainingSettings training = TrainingSettings.builder().batchSize(s.batchSize())
+        .maxNewTokens(s.maxNewTokens()).seed(s.seed()).tieRule(s.tieRule()).build();
+    return switch (s.algorithm()) {
+      case JBOND -> s.anchorEvery() > 0
+          ? Algorithms.jBondPeriodic(policy, reference, reward, prompts, s.beta(),
+              s.anchorEvery(), s.gamma(), training)
+          : Algorithms.jBond(policy, reference, reward, prompts, s.beta(), s.eta(), s.gamma(),
+              training);
+      case BOND -> Algorithms.bond(policy, reference, reward, prompts, s.n(),
+          Divergence.jeffreys(s.beta()), MonteCarloQuantileEstimator.smoothed(s.quantileSamples()),
+          training);
+      case ITERATIVE_BOND -> new BondTrainer(BondConfig.builder().policy(policy)
+          .reference(reference).reward(reward).prompts(prompts)
+          .anchor(Anchor.periodic(policy, s.anchorEvery()))
+          .estimate(new LogQuantileEstimate(
+              MonteCarloQuantileEstimator.smoothed(s.quantileSamples())))
+          .n(s.n()).divergence(Divergence.jeffreys(s.beta())).gamma(s.gamma())
+          .settings(training).build());
+      case VBON -> Algorithms.vBoN(policy, reference, reward, prompts, s.n(),
+          new TwoSampleEstimate(), training);
+      case BON_SFT -> Algorithms.bestOfNSft(policy, reference, reward, prompts, s.n(), training);
+      case REINFORCE -> Algorithms.reinforceLoo(policy, reference, reward, prompts,
+          s.samplesPerPrompt(), s.klCoefficient(), training);
+    };
+  }
+}

@@ -1,0 +1,147 @@
+package dev.bond4j.dsl;
+
+import dev.bond4j.Problems;
+import dev.bond4j.math.TieRule;
+import dev.bond4j.model.Policy;
+import dev.bond4j.model.RewardModel;
+import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.value.Prompt;
+import java.util.List;
+
+/**
+ * The fluent builder behind {@link Bond}: components and knobs in any order, then {@link
+ * #build()}, which validates everything and reports every problem at once.
+ */
+public final class RunBuilder {
+  private final ImmutableAlgorithmSettings.Builder settings;
+  private TrainablePolicy policy;
+  private Policy reference;
+  private RewardModel reward;
+  private List<Prompt> prompts;
+
+  RunBuilder(ImmutableAlgorithmSettings.Builder settings) {
+    this.settings = settings;
+  }
+
+  /** The policy to train. */
+  public RunBuilder policy(TrainablePolicy policy) {
+    this.policy = policy;
+    return this;
+  }
+
+  /** The reference {@code π_ref}; by default a snapshot of the policy taken at {@link #build()}. */
+  public RunBuilder reference(Policy reference) {
+    this.reference = reference;
+    return this;
+  }
+
+  /** The reward model. */
+  public RunBuilder reward(RewardModel reward) {
+    this.reward = reward;
+    return this;
+  }
+
+  /** The training prompts. */
+  public RunBuilder prompts(List<Prompt> prompts) {
+    this.prompts = prompts;
+    return this;
+  }
+
+  /** {@code β} of the Jeffreys divergence (0 forward KL only, 1 backward KL only). */
+  public RunBuilder beta(double beta) {
+    settings.beta(beta);
+    return this;
+  }
+
+  /** J-BOND's EMA anchor with rate {@code η}. */
+  public RunBuilder anchorEma(double eta) {
+    settings.eta(eta).anchorEvery(0);
+    return this;
+  }
+
+  /** An anchor copied from the policy every {@code steps} steps. */
+  public RunBuilder anchorEvery(int steps) {
+    settings.anchorEvery(steps);
+    return this;
+  }
+
+  /** The N of Best-of-N. */
+  public RunBuilder n(int n) {
+    settings.n(n);
+    return this;
+  }
+
+  /** J-BOND's extra KL regulariser weight {@code γ}. */
+  public RunBuilder klRegularization(double gamma) {
+    settings.gamma(gamma);
+    return this;
+  }
+
+  /** REINFORCE's KL coefficient {@code β_RL}. */
+  public RunBuilder klCoefficient(double klCoefficient) {
+    settings.klCoefficient(klCoefficient);
+    return this;
+  }
+
+  /** REINFORCE's policy samples per prompt. */
+  public RunBuilder samplesPerPrompt(int samples) {
+    settings.samplesPerPrompt(samples);
+    return this;
+  }
+
+  /** Base samples per prompt of the Monte-Carlo quantile estimate. */
+  public RunBuilder quantileSamples(int samples) {
+    settings.quantileSamples(samples);
+    return this;
+  }
+
+  /** Prompts per step. */
+  public RunBuilder batchSize(int batchSize) {
+    settings.batchSize(batchSize);
+    return this;
+  }
+
+  /** Longest completion. */
+  public RunBuilder maxNewTokens(int maxNewTokens) {
+    settings.maxNewTokens(maxNewTokens);
+    return this;
+  }
+
+  /** Steps of the run. */
+  public RunBuilder steps(int steps) {
+    settings.steps(steps);
+    return this;
+  }
+
+  /** The run seed. */
+  public RunBuilder seed(long seed) {
+    settings.seed(seed);
+    return this;
+  }
+
+  /** The Best-of-N tie rule. */
+  public RunBuilder tieRule(TieRule rule) {
+    settings.tieRule(rule);
+    return this;
+  }
+
+  /** Validates every value and component and builds the run. */
+  public BondRun build() {
+    Problems problems = Problems.of("run")
+        .check(policy != null, "policy", null, "a TrainablePolicy")
+        .check(reward != null, "reward", null, "a RewardModel")
+        .check(prompts != null && !prompts.isEmpty(), "prompts",
+            prompts == null ? null : prompts.size(), "at least one prompt");
+    AlgorithmSettings built = null;
+    try {
+      built = settings.build();
+    } catch (dev.bond4j.InvalidArgumentException e) {
+      for (var problem : e.problems()) {
+        problems.check(false, problem.field(), problem.value(), problem.expected());
+      }
+    }
+    problems.throwIfAny();
+    return new BondRun(built, policy, reference == null ? policy.snapshot() : reference, reward,
+        prompts);
+  }
+}

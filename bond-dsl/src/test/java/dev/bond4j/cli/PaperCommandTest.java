@@ -1,0 +1,68 @@
+package dev.bond4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code bond paper} end to end, on a short budget, and its handling of bad input. */
+class PaperCommandTest {
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run bond(String... args) {
+    CommandLine line = BondCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    line.setOut(new PrintWriter(out));
+    line.setErr(new PrintWriter(err));
+    int status = line.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void writesClaimsJsonPlotsAndReport(@TempDir Path dir) throws Exception {
+    Run run = bond("paper", "--out", dir.toString(), "--steps", "40");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains("C1").contains("C7").contains("claims.json");
+    JsonNode claims = new ObjectMapper().readTree(dir.resolve("claims.json").toFile());
+    assertThat(claims.size()).isEqualTo(7);
+    for (JsonNode claim : claims) {
+      assertThat(claim.get("id").asText()).matches("C[1-7]");
+      assertThat(claim.get("holds").isBoolean()).isTrue();
+      assertThat(claim.get("figures").size()).isPositive();
+      for (JsonNode plot : claim.get("plots")) {
+        BufferedImage image = ImageIO.read(dir.resolve(plot.asText()).toFile());
+        assertThat(image.getWidth()).isGreaterThanOrEqualTo(640);
+        assertThat(image.getHeight()).isEqualTo(480);
+      }
+    }
+    assertThat(Files.list(dir).filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(7);
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("| C4:");
+  }
+
+  @Test
+  void rejectsBadSettingsWithOneLineAndNoStackTrace(@TempDir Path dir) {
+    Run run = bond("paper", "--out", dir.toString(), "--steps", "0");
+    assertThat(run.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(run.err()).contains("steps = 0").contains("an integer >= 1")
+        .doesNotContain("\tat ");
+    Run verbose = bond("paper", "--out", dir.toString(), "--steps", "0", "--verbose");
+    assertThat(verbose.err()).contains("\tat ");
+  }
+
+  @Test
+  void everySubcommandHasHelp() {
+    assertThat(bond("--help").out()).contains("paper");
+    assertThat(bond("paper", "--help").out()).contains("--out").contains("--steps");
+  }
+}
