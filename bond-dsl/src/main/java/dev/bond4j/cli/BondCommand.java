@@ -13,8 +13,9 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "bond", mixinStandardHelpOptions = true, version = "bond4j 0.1.0",
     description = "Best-of-N Distillation (BOND, J-BOND) for the JVM.",
-    subcommands = {TrainCommand.class, PaperCommand.class, CommandLine.HelpCommand.class})
-public final class BondCommand implements Runnable {
+    subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class,
+        EvalCommand.class, BenchCommand.class, PaperCommand.class, CommandLine.HelpCommand.class})
+public final class BondCommand implements java.util.concurrent.Callable<Integer> {
   /** Exit status for input the library rejected. */
   public static final int INVALID_INPUT = 2;
 
@@ -25,9 +26,10 @@ public final class BondCommand implements Runnable {
       description = "Print stack traces of errors.")
   private boolean verbose;
 
+  /** With no subcommand, {@code bond} runs the demo. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return spec.commandLine().getSubcommands().get("demo").execute();
   }
 
   /** Runs the command line and exits with its status. */

@@ -121,9 +121,9 @@ public final class RunConfigLoader {
       problems.forEach(p -> all.check(false, p.field(), p.value(), p.expected()));
       all.throwIfAny();
     }
-    return new RunConfig(backend, builtOptions, base.resolve(policy), tokenizer,
-        base.resolve(prompts), reward,
-        builtOptimizer, builtAlgorithm, base.resolve(out));
+    return new RunConfig(backend, builtOptions, base.resolve(policy).normalize(), tokenizer,
+        base.resolve(prompts).normalize(), reward, builtOptimizer, builtAlgorithm,
+        base.resolve(out).normalize());
   }
 
   private static TieRule tieRule(String name) {

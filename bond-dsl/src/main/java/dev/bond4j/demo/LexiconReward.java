@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The demo's reward: a sentiment lexicon written for {@link ReviewCorpus}. Each positive word
- * scores +1 (strong ones +2), each negative word −1 (strong ones −2), intensifiers double the next
- * adjective, and a completion that does not end with EOS loses 1. Only the completion is scored.
+ * The demo's reward: a sentiment lexicon written for {@link ReviewCorpus}, read over the prompt and
+ * its completion together. Each positive adjective scores +1 (strong ones +2), each negative one
+ * −1 (strong ones −2), and {@code very} or {@code truly} doubles the next adjective, so a
+ * sentence scores between −8 and +8. A text outside the corpus's grammar scores {@value
+ * #UNGRAMMATICAL}, and one that never reached EOS {@value #UNFINISHED}: stringing positive words
+ * together does not pay.
  */
 public final class LexiconReward implements RewardModel {
   static final Map<String, Double> SCORES = Map.ofEntries(Map.entry("lovely", 2.0),
@@ -17,7 +20,10 @@ public final class LexiconReward implements RewardModel {
       Map.entry("fine", 0.0), Map.entry("plain", 0.0), Map.entry("okay", 0.0),
       Map.entry("bland", -1.0), Map.entry("cold", -1.0), Map.entry("dull", -1.0),
       Map.entry("awful", -2.0), Map.entry("rude", -2.0));
-  private static final double UNFINISHED = -1.0;
+  /** Reward of a completion that hit the length limit. */
+  public static final double UNFINISHED = -5.0;
+  /** Reward of a finished text the grammar does not recognise. */
+  public static final double UNGRAMMATICAL = -4.0;
 
   private final Tokenizer tokenizer;
 
@@ -31,11 +37,10 @@ public final class LexiconReward implements RewardModel {
     double[] out = new double[sequences.size()];
     for (int i = 0; i < out.length; i++) {
       PromptedSequence s = sequences.get(i);
-      out[i] = score(tokenizer.decode(s.completion()));
       boolean finished = !s.completion().isEmpty() && s.completion().last() == tokenizer.eosToken();
-      if (!finished) {
-        out[i] += UNFINISHED;
-      }
+      String text = tokenizer.decode(s.prompt().tokens()) + " " + tokenizer.decode(s.completion());
+      List<String> words = List.of(text.strip().split("\\s+"));
+      out[i] = !finished ? UNFINISHED : ReviewGrammar.parses(words) ? score(text) : UNGRAMMATICAL;
     }
     return out;
   }

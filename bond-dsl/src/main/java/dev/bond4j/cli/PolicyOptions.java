@@ -1,0 +1,47 @@
+package dev.bond4j.cli;
+
+import dev.bond4j.backend.BackendRegistry;
+import dev.bond4j.demo.ReviewCorpus;
+import dev.bond4j.model.ByteTokenizer;
+import dev.bond4j.model.Tokenizer;
+import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.value.OptimizerSettings;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that load a policy: backend, device, threads, tokenizer. */
+final class PolicyOptions {
+  @Option(names = "--backend", defaultValue = "djl", description = "Backend (default: ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(names = "--device", defaultValue = "cpu",
+      description = "cpu or cuda:N (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "Engine threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--tokenizer", defaultValue = "demo",
+      description = "demo (the demo's words) or byte (default: ${DEFAULT-VALUE}).")
+  String tokenizer;
+
+  /** The backend's options. */
+  BackendOptions backendOptions() {
+    return BackendOptions.builder().device(device).threads(threads).build();
+  }
+
+  /** Loads the policy in {@code directory}. */
+  TrainablePolicy load(Path directory) {
+    return BackendRegistry.discover().require(backend).load(directory, backendOptions(),
+        OptimizerSettings.defaults());
+  }
+
+  /** The tokenizer. */
+  Tokenizer tokenizer() {
+    dev.bond4j.Problems.require(tokenizer.equals("demo") || tokenizer.equals("byte"),
+        "tokenizer", tokenizer, "demo or byte");
+    return tokenizer.equals("demo") ? ReviewCorpus.tokenizer() : new ByteTokenizer();
+  }
+}

@@ -1,0 +1,16 @@
+package dev.bond4j.demo;
+
+import java.util.Map;
+
+/**
+ * The demo's headline numbers.
+ *
+ * @param reference evaluation of the reference policy
+ * @param distilled evaluation of the J-BOND policy
+ * @param baselines evaluation of each REINFORCE run, by label
+ * @param bestOfNReward mean reward of Best-of-N sampling from the reference, by N
+ * @param seconds wall time of the whole demo
+ */
+public record DemoSummary(dev.bond4j.algorithm.Evaluation reference,
+    dev.bond4j.algorithm.Evaluation distilled, Map<String, dev.bond4j.algorithm.Evaluation>
+        baselines, Map<Integer, Double> bestOfNReward, double seconds) {}
