@@ -69,8 +69,9 @@ final class OnnxSessions {
       session.addCUDA(options.cudaDevice());
     } catch (OrtException | UnsatisfiedLinkError e) {
       String message = "Device " + options.device() + " was asked for, but ONNX Runtime's CUDA"
-          + " execution provider is not available (" + e.getMessage() + "). Put the"
-          + " onnxruntime_gpu jar on the class path of a machine with CUDA, or use device cpu";
+          + " execution provider is not available (" + e.getMessage() + "). On a machine with CUDA,"
+          + " put ONNX Runtime's GPU native libraries in place (the onnxruntime_gpu jar instead of"
+          + " onnxruntime, or -Donnxruntime.native.path), or use device cpu";
       if (!options.cpuFallback()) {
         throw new BondException(message + ", or allow cpuFallback");
       }
