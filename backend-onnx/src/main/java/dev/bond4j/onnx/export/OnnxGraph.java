@@ -36,6 +36,11 @@ public final class OnnxGraph {
     ElementType(int code) {
       this.code = code;
     }
+
+    /** The {@code TensorProto.DataType} number, as the {@code to} attribute of Cast takes it. */
+    public int code() {
+      return code;
+    }
   }
 
   /** One node attribute: build with the static factories. */
