@@ -11,10 +11,10 @@ import dev.bond4j.NumericalException;
 import dev.bond4j.value.OptimizerSettings;
 
 /**
- * AdamW over the flat parameter buffer, with exactly the semantics of the exact testbed: global
+ * AdamW over the flat parameter buffer, with the semantics of the exact testbed: global
  * gradient-norm clipping, bias-corrected moments, linear warm-up of the learning rate and decoupled
  * weight decay {@code θ ← θ − lr · (m̂ / (sqrt(v̂) + ε) + λ θ)}. Its moments are flat buffers too,
- * so a step is a dozen whole-model operations.
+ * so a step is one fused engine update over the whole model.
  */
 final class AdamW {
   private final OptimizerSettings settings;
@@ -63,19 +63,17 @@ final class AdamW {
           ? settings.maxGradNorm() / norm : 1.0;
       steps++;
       double lr = settings.learningRateAt(steps);
-      double b1 = settings.beta1();
-      double b2 = settings.beta2();
-      firstMoment.muli((float) b1).addi(gradient.mul((float) ((1 - b1) * clip)));
-      secondMoment.muli((float) b2).addi(gradient.square().mul((float) ((1 - b2) * clip * clip)));
-      double correction1 = 1 - Math.pow(b1, steps);
-      double correction2 = 1 - Math.pow(b2, steps);
-      NDArray denominator = secondMoment.div((float) correction2).sqrt()
-          .add((float) settings.epsilon());
-      NDArray update = firstMoment.div((float) correction1).div(denominator);
-      if (settings.weightDecay() > 0) {
-        update = update.add(parameters.flat.mul((float) settings.weightDecay()));
-      }
-      parameters.flat.subi(update.mul((float) lr));
+      double correction1 = 1 - Math.pow(settings.beta1(), steps);
+      double correction2 = 1 - Math.pow(settings.beta2(), steps);
+      // The engine's fused update computes θ ← θ − λ·lr·θ; m ← β1 m + (1−β1) g; v ← β2 v + (1−β2)
+      // g²; θ ← θ − c · m / (sqrt(v) + ε'). With c = lr·sqrt(c2)/c1 and ε' = ε·sqrt(c2) this is
+      // exactly θ − lr·(m̂ / (sqrt(v̂) + ε) + λθ) with m̂ = m/c1, v̂ = v/c2; the clipping factor
+      // rescales g. Its elementwise clamp is disabled (-1).
+      JniUtils.adamUpdate((PtNDArray) parameters.flat, (PtNDArray) gradient,
+          (PtNDArray) firstMoment, (PtNDArray) secondMoment, (float) lr,
+          (float) (lr * Math.sqrt(correction2) / correction1), (float) settings.weightDecay(),
+          (float) clip, -1f, (float) settings.beta1(), (float) settings.beta2(),
+          (float) (settings.epsilon() * Math.sqrt(correction2)), settings.weightDecay() > 0);
       return norm;
     }
   }

@@ -13,7 +13,7 @@ import dev.bond4j.models.Gpt2Layout;
 /**
  * The GPT-2 forward pass on DJL arrays, written to match HuggingFace's {@code GPT2LMHeadModel}
  * (eval mode): token plus position embedding, pre-LayerNorm blocks of causal self-attention and a
- * GELU MLP, a final LayerNorm and the head tied to the token embedding. It runs either over whole
+ * GELU MLP, a final LayerNorm and the head tied to the token embedding. It runs over whole
  * sequences (scoring, training, the sampler's prompt pass); {@link Gpt2Decoder} runs one new token
  * against a {@link KvCache} with the same pieces. Temporaries belong to the caller's {@code NDScope}.
  */
@@ -125,8 +125,7 @@ final class Gpt2Forward {
     NDArray scores = scaleQueries(query).matMul(keysTransposed).add(mask);
     NDArray attended = scores.softmax(-1).matMul(values);
     Shape shape = x.getShape();
-    NDArray merged = shape.get(1) == 1 ? attended.reshape(shape)
-        : attended.transpose(0, 2, 1, 3).reshape(shape);
+    NDArray merged = attended.transpose(0, 2, 1, 3).reshape(shape);
     NDArray residual = x.add(linear(merged, parameters.layer(layer, Gpt2Layout.ATTN_PROJ_W),
         parameters.layer(layer, Gpt2Layout.ATTN_PROJ_B)));
     NDArray h = layerNorm(residual, parameters.layer(layer, Gpt2Layout.LN2_W),
@@ -158,7 +157,12 @@ final class Gpt2Forward {
     if (!Gpt2Config.TANH_GELU.contains(config.activation())) {
       return JniUtils.gelu((PtNDArray) x);
     }
-    NDArray inner = x.mul(x).mul(geluCubic).add(geluLinear);
-    return x.mul(JniUtils.sigmoid((PtNDArray) x.mul(inner)));
+    if (JniUtils.isGradMode()) {
+      NDArray inner = x.mul(x).mul(geluCubic).add(geluLinear);
+      return x.mul(JniUtils.sigmoid((PtNDArray) x.mul(inner)));
+    }
+    // Without autograd the chain can work in place: two new arrays instead of six.
+    NDArray inner = x.mul(x).muli(geluCubic).addi(geluLinear).muli(x);
+    return JniUtils.sigmoid((PtNDArray) inner).muli(x);
   }
 }

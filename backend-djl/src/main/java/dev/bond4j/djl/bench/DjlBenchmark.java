@@ -79,7 +79,12 @@ public final class DjlBenchmark {
 
   /** Runs the benchmark and prints its JSON line. */
   public static void main(String[] argv) {
-    System.out.println(new DjlBenchmark(argv).run());
+    System.out.println(run(argv));
+  }
+
+  /** Runs the benchmark with command-line options and returns its JSON object. */
+  public static String run(String[] argv) {
+    return new DjlBenchmark(argv).run();
   }
 
   private String run() {
