@@ -149,7 +149,7 @@ public final class Gpt2OnnxExport {
       for (int layer = 0; layer < config.layers(); layer++) {
         x = block(x, layer, p, past[layer], additiveMask);
       }
-      int last = layout.size() - 2;
+      int last = layout.lnFinal();
       x = layerNorm(x, p[last], p[last + 1]);
       if (head != null) {
         int labels = bias.length;
