@@ -74,7 +74,7 @@ final class Gpt2Decoder {
   }
 
   private NDArray linear(NDArray x, int layer, int weight, int bias) {
-    return x.matMul(parameters.layer(layer, weight)).addi(parameters.layer(layer, bias));
+    return Gpt2Forward.linear(x, parameters.layer(layer, weight), parameters.layer(layer, bias));
   }
 
   private static NDArray slice(NDArray x, long from, long to) {
