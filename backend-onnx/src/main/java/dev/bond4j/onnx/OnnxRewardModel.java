@@ -28,11 +28,12 @@ import java.util.Set;
 
 /**
  * A reward model run by ONNX Runtime: a sequence-classification or regression model taking {@code
- * input_ids} and optionally {@code attention_mask} and {@code position_ids} (int64, {@code [batch,
- * sequence]}) and giving scores {@code [batch, labels]} or {@code [batch]}. The reward of a
+ * input_ids} and optionally {@code attention_mask}, {@code position_ids} and {@code token_type_ids}
+ * (int64, {@code [batch, sequence]}; token types are all 0) and giving scores {@code [batch, labels]} or {@code [batch]}. The reward of a
  * (prompt, completion) pair is one label's logit ({@code labelIndex}) or the single score of a
  * scalar head, read from a configurable output. Sequences are the prompt followed by the
- * completion, right-padded in batches.
+ * completion, right-padded in batches; a model without {@code attention_mask} (and without a fixed
+ * sequence length) scores one sequence per call, so that padding never changes a score.
  *
  * <p>The model is checked when built (inputs, output name, rank, label index, fixed axes, and the
  * paired tokenizer's vocabulary), and every call's tokens are checked in Java before ONNX Runtime
@@ -42,6 +43,9 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
   private static final String INPUT_IDS = "input_ids";
   private static final String ATTENTION_MASK = "attention_mask";
   private static final String POSITION_IDS = "position_ids";
+  private static final String TOKEN_TYPE_IDS = "token_type_ids";
+  private static final Set<String> INPUTS = Set.of(INPUT_IDS, ATTENTION_MASK, POSITION_IDS,
+      TOKEN_TYPE_IDS);
 
   private final Path file;
   private final OrtEnvironment environment;
@@ -54,6 +58,7 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
   private final int maxBatch;
   private final boolean hasMask;
   private final boolean hasPositions;
+  private final boolean hasTokenTypes;
   /** The fixed sequence length of the model, or -1 when that axis is dynamic. */
   private final int fixedLength;
   /** The fixed batch size of the model, or -1 when that axis is dynamic. */
@@ -73,12 +78,13 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
       Map<String, NodeInfo> inputs = session.getInputInfo();
       boolean mask = false;
       boolean positions = false;
+      boolean tokenTypes = false;
       long[] idsShape = null;
       for (NodeInfo node : inputs.values()) {
         String name = node.getName();
-        if (!name.equals(INPUT_IDS) && !name.equals(ATTENTION_MASK)
-            && !name.equals(POSITION_IDS)) {
-          problems.add("input " + name + " is not one of input_ids, attention_mask, position_ids");
+        if (!INPUTS.contains(name)) {
+          problems.add("input " + name + " is not one of input_ids, attention_mask, position_ids,"
+              + " token_type_ids");
           continue;
         }
         TensorInfo tensor = node.getInfo() instanceof TensorInfo t ? t : null;
@@ -90,6 +96,7 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
         }
         mask |= name.equals(ATTENTION_MASK);
         positions |= name.equals(POSITION_IDS);
+        tokenTypes |= name.equals(TOKEN_TYPE_IDS);
         idsShape = name.equals(INPUT_IDS) ? tensor.getShape() : idsShape;
       }
       if (!inputs.containsKey(INPUT_IDS)) {
@@ -97,9 +104,12 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
       }
       this.hasMask = mask;
       this.hasPositions = positions;
+      this.hasTokenTypes = tokenTypes;
       this.fixedLength = idsShape != null && idsShape[1] > 0 ? (int) idsShape[1] : -1;
       this.fixedBatch = idsShape != null && idsShape[0] > 0 ? (int) idsShape[0] : -1;
-      this.maxBatch = fixedBatch > 0 ? fixedBatch : b.options.maxBatch();
+      // Without a mask, padding could change a score: such a model scores one sequence per call.
+      this.maxBatch = fixedBatch > 0 ? fixedBatch
+          : mask || fixedLength > 0 ? b.options.maxBatch() : 1;
       if (fixedLength > 0 && maxLength > fixedLength) {
         problems.add("maxLength " + maxLength + " exceeds the model's fixed sequence length "
             + fixedLength);
@@ -214,6 +224,9 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
       }
       if (hasPositions) {
         inputs.put(POSITION_IDS, own(owned, positions.rewind(), shape));
+      }
+      if (hasTokenTypes) {
+        inputs.put(TOKEN_TYPE_IDS, own(owned, longs(rows * width), shape));
       }
       try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
         return read((OnnxTensor) result.get(outputName).orElseThrow(), part.size(), rows);

@@ -11,6 +11,8 @@ import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.onnx.export.Gpt2OnnxExport;
 import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
+import dev.bond4j.onnx.export.OnnxGraph;
+import dev.bond4j.onnx.export.OnnxGraph.ElementType;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
@@ -136,6 +138,25 @@ class OnnxRewardModelTest {
       assertThat(model.scoreTokens(List.of(tokens))[0]).isCloseTo(
           0.5 + (EMBEDDING[3][0] + EMBEDDING[5][0]) / 2.0, within(1e-6));
     }
+  }
+
+  @Test
+  void aRankOneScoreWithTokenTypesAndNoMaskIsAScalarHead(@TempDir Path temporary) {
+    OnnxGraph g = new OnnxGraph("sum_of_ids");
+    String ids = g.input("input_ids", ElementType.INT64, "batch", "sequence");
+    String types = g.input("token_type_ids", ElementType.INT64, "batch", "sequence");
+    String sum = g.node("ReduceSum", List.of(g.node("Add", List.of(ids, types)), g.longs(1)),
+        OnnxGraph.Attribute.of("keepdims", 0));
+    g.output("score", g.node("Cast", List.of(sum),
+        OnnxGraph.Attribute.of("to", ElementType.FLOAT.code())), ElementType.FLOAT, "batch");
+    Path file = temporary.resolve("sum.onnx");
+    g.write(file);
+    try (OnnxRewardModel model = builder(file).outputName("score").build()) {
+      assertThat(model.scoreTokens(List.of(TokenSequence.of(1, 2, 3), TokenSequence.of(9))))
+          .containsExactly(6.0, 9.0);
+    }
+    assertThatThrownBy(() -> builder(file).outputName("score").labelIndex(0).build())
+        .isInstanceOf(BondException.class).hasMessageContaining("scalar head [batch]");
   }
 
   @Test
