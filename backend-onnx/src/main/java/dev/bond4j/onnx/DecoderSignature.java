@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * Inputs: {@code input_ids} (int64, rank 2), optional {@code attention_mask} and {@code
  * position_ids} (int64, rank 2), optional {@code past_key_values.{i}.key/value} (float, {@code
  * [batch, heads, past, head_size]} with fixed heads and head size), and any number of float inputs
- * of fixed shape, which are weights; outputs: {@code logits} (float, rank 3) and, with a past,
+ * of fixed shape, which are weights, and with a past optionally {@code use_cache_branch} (bool
+ * {@code [1]}, optimum's merged decoder: false on the first call, true after); outputs: {@code logits} (float, rank 3) and, with a past,
  * {@code present.{i}.key/value}.
  */
 final class DecoderSignature {
@@ -31,24 +32,28 @@ final class DecoderSignature {
   static final String ATTENTION_MASK = "attention_mask";
   static final String POSITION_IDS = "position_ids";
   static final String LOGITS = "logits";
+  static final String USE_CACHE_BRANCH = "use_cache_branch";
 
   final int layers;
   final int heads;
   final int headSize;
   final boolean hasMask;
   final boolean hasPositions;
+  /** Whether the model is optimum's merged decoder, choosing its branch by {@code use_cache_branch}. */
+  final boolean merged;
   /** The vocabulary size the logits declare, or -1 when that axis is dynamic. */
   final long vocabulary;
   /** Weight inputs by name, with their shapes, in the model's order. */
   final Map<String, long[]> weights;
 
   private DecoderSignature(int layers, int heads, int headSize, boolean hasMask,
-      boolean hasPositions, long vocabulary, Map<String, long[]> weights) {
+      boolean hasPositions, boolean merged, long vocabulary, Map<String, long[]> weights) {
     this.layers = layers;
     this.heads = heads;
     this.headSize = headSize;
     this.hasMask = hasMask;
     this.hasPositions = hasPositions;
+    this.merged = merged;
     this.vocabulary = vocabulary;
     this.weights = weights;
   }
@@ -87,6 +92,7 @@ final class DecoderSignature {
     boolean hasIds = false;
     boolean hasMask = false;
     boolean hasPositions = false;
+    boolean merged = false;
     for (NodeInfo node : inputs.values()) {
       String name = node.getName();
       TensorInfo tensor = node.getInfo() instanceof TensorInfo t ? t : null;
@@ -96,6 +102,9 @@ final class DecoderSignature {
         hasMask |= name.equals(ATTENTION_MASK);
         hasPositions |= name.equals(POSITION_IDS);
         check(tensor, name, OnnxJavaType.INT64, 2, problems);
+      } else if (name.equals(USE_CACHE_BRANCH)) {
+        merged = true;
+        check(tensor, name, OnnxJavaType.BOOL, 1, problems);
       } else if (m.matches()) {
         check(tensor, name, OnnxJavaType.FLOAT, 4, problems);
         if (tensor != null && tensor.getShape().length == 4) {
@@ -157,11 +166,14 @@ final class DecoderSignature {
         vocabulary = tensor.getShape()[2];
       }
     }
+    if (merged && layers == 0) {
+      problems.add("input use_cache_branch is given, but the model takes no past");
+    }
     if (!problems.isEmpty()) {
       throw new BondException("The ONNX model " + file + " does not follow the HuggingFace-optimum"
           + " decoder convention: " + String.join("; ", problems));
     }
-    return new DecoderSignature(layers, heads, headSize, hasMask, hasPositions, vocabulary,
+    return new DecoderSignature(layers, heads, headSize, hasMask, hasPositions, merged, vocabulary,
         weights);
   }
 

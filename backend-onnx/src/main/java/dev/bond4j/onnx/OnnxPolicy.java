@@ -352,6 +352,10 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
           inputs.put(DecoderSignature.POSITION_IDS,
               own(columns(batch.positions, batch, from, to)));
         }
+        if (signature.merged) {
+          inputs.put(DecoderSignature.USE_CACHE_BRANCH,
+              own(OnnxTensor.createTensor(environment, new boolean[] {past != null})));
+        }
         if (signature.cached()) {
           OnnxTensor empty = past == null ? own(OnnxTensor.createTensor(environment,
               FloatBuffer.allocate(0), new long[] {batch.size, signature.heads, 0,

@@ -190,6 +190,42 @@ class OnnxPolicyTest {
         .hasMessageContaining("input attention_mask is missing");
   }
 
+  /**
+   * A stand-in for optimum's merged decoder: its logits favour token 2 when {@code
+   * use_cache_branch} is false and token 1 when it is true, so greedy sampling shows the flag fed.
+   */
+  @Test
+  void aMergedDecoderIsToldWhetherItHasAPast() throws IOException {
+    OnnxGraph g = new OnnxGraph("merged");
+    String ids = g.input("input_ids", ElementType.INT64, "batch", "sequence");
+    g.input("attention_mask", ElementType.INT64, "batch", "total_sequence");
+    g.input("position_ids", ElementType.INT64, "batch", "sequence");
+    String[] past = {g.input("past_key_values.0.key", ElementType.FLOAT, "batch", 1L, "past", 1L),
+        g.input("past_key_values.0.value", ElementType.FLOAT, "batch", 1L, "past", 1L)};
+    String branch = g.input("use_cache_branch", ElementType.BOOL, 1L);
+    String fresh = g.node("Unsqueeze", List.of(g.node("Cast", List.of(ids),
+        OnnxGraph.Attribute.of("to", ElementType.FLOAT.code())), g.longs(1, 3)));
+    String[] kinds = {"key", "value"};
+    for (int i = 0; i < 2; i++) {
+      g.output("present.0." + kinds[i], g.node("Concat", List.of(past[i], fresh),
+          OnnxGraph.Attribute.of("axis", 2)), ElementType.FLOAT, "batch", 1L, "total", 1L);
+    }
+    String row = g.node("Where", List.of(branch,
+        g.constant("cached", new long[] {4}, new float[] {0, 5, 0, 0}),
+        g.constant("first", new long[] {4}, new float[] {0, 0, 5, 0})));
+    String shape = g.node("Concat", List.of(g.node("Shape", List.of(ids)), g.longs(4)),
+        OnnxGraph.Attribute.of("axis", 0));
+    g.output("logits", g.node("Expand", List.of(row, shape)), ElementType.FLOAT, "batch",
+        "sequence", 4L);
+    g.write(temporary.resolve("model.onnx"));
+    new Gpt2Config(4, 16, 1, 1, 1, 4, 1e-5, "gelu_new", 3).write(temporary);
+    try (OnnxPolicy merged = OnnxPolicy.load(temporary, OnnxOptions.cpu())) {
+      SamplingSettings greedy = SamplingSettings.builder().topK(1).maxNewTokens(4).build();
+      assertThat(merged.sample(List.of(Prompt.of("p", TokenSequence.of(0, 1))), greedy, 1)
+          .get(0).completion()).isEqualTo(TokenSequence.of(2, 1, 1, 1));
+    }
+  }
+
   @Test
   void aConfigThatDoesNotMatchTheModelIsRejected() throws IOException {
     Gpt2OnnxExport.export(CONFIG, values, temporary, Weights.BAKED);

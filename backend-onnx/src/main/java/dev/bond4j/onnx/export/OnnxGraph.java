@@ -29,7 +29,7 @@ public final class OnnxGraph {
 
   /** Element types, with their {@code TensorProto.DataType} numbers. */
   public enum ElementType {
-    FLOAT(1), INT64(7);
+    FLOAT(1), INT64(7), BOOL(9);
 
     final int code;
 
