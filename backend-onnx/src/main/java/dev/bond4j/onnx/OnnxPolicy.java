@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.Policy;
-import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.models.TokenChooser;
 import dev.bond4j.onnx.export.Gpt2OnnxExport;
 import dev.bond4j.value.Completion;
@@ -49,7 +48,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
   private final OrtEnvironment environment;
   private final OrtSession session;
   private final DecoderSignature signature;
-  private final Gpt2Config config;
+  private final DecoderConfig config;
   private final OnnxOptions options;
   private final WeightSource source;
   private final Map<String, FloatBuffer> weightBuffers = new LinkedHashMap<>();
@@ -57,7 +56,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
 
   private OnnxPolicy(Path directory, WeightSource source, OnnxOptions options) {
     this.file = directory.resolve(Gpt2OnnxExport.MODEL_FILE);
-    this.config = Gpt2Config.read(directory);
+    this.config = DecoderConfig.read(directory);
     this.options = options;
     this.source = source;
     this.environment = OnnxSessions.environment();
@@ -82,7 +81,10 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
 
   /**
    * Opens a decoder with its weights stored in the model: a folder holding {@code model.onnx} and
-   * the GPT-2 {@code config.json} (as {@link Gpt2OnnxExport} writes them).
+   * its HuggingFace {@code config.json} (as {@link Gpt2OnnxExport} writes them). A GPT-2 config is
+   * fully validated; for other model types (Llama and the like) {@code vocab_size}, {@code
+   * eos_token_id} and {@code max_position_embeddings} are read, and the cache's shape is checked
+   * against {@code num_hidden_layers}, {@code num_key_value_heads} and the head size where given.
    *
    * @throws BondException when a file is missing or invalid, the model does not follow the
    *     convention, takes weights as inputs, or does not match the config
@@ -105,8 +107,9 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
       problems.add("its logits have " + signature.vocabulary + " entries, the config's vocab_size is "
           + config.vocabularySize());
     }
-    if (signature.cached() && (signature.layers != config.layers()
-        || signature.heads != config.heads() || signature.headSize != config.headSize())) {
+    if (signature.cached() && (mismatch(signature.layers, config.layers())
+        || mismatch(signature.heads, config.heads())
+        || mismatch(signature.headSize, config.headSize()))) {
       problems.add("its cache has " + signature.layers + " layers of " + signature.heads
           + " heads of size " + signature.headSize + ", the config says " + config.layers()
           + " layers of " + config.heads() + " heads of size " + config.headSize());
@@ -125,6 +128,10 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     }
   }
 
+  private static boolean mismatch(int actual, int configured) {
+    return configured >= 0 && actual != configured;
+  }
+
   @Override
   public int vocabularySize() {
     return config.vocabularySize();
@@ -137,7 +144,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
 
   @Override
   public int maxSequenceLength() {
-    return config.maxPositions();
+    return config.maxSequenceLength();
   }
 
   /** The options the session was opened with. */

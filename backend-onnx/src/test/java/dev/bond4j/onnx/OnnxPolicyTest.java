@@ -227,6 +227,31 @@ class OnnxPolicyTest {
   }
 
   @Test
+  void otherModelTypesNeedOnlyTheGenericConfigFields() throws IOException {
+    Files.copy(baked.resolve("model.onnx"), temporary.resolve("model.onnx"));
+    Files.writeString(temporary.resolve("config.json"), "{\"model_type\": \"llama\","
+        + " \"vocab_size\": 12, \"eos_token_id\": [11, 4], \"max_position_embeddings\": 16,"
+        + " \"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"hidden_size\": 16}");
+    List<Completion> sequences = samples(policy, 1, 5);
+    try (OnnxPolicy generic = OnnxPolicy.load(temporary, OnnxOptions.cpu())) {
+      assertThat(generic.eosToken()).isEqualTo(11);
+      assertThat(generic.maxSequenceLength()).isEqualTo(16);
+      assertThat(generic.logProbs(sequences)).containsExactly(policy.logProbs(sequences),
+          within(1e-6));
+    }
+    Files.writeString(temporary.resolve("config.json"), "{\"model_type\": \"llama\","
+        + " \"vocab_size\": 12, \"eos_token_id\": 11, \"max_position_embeddings\": 16,"
+        + " \"num_hidden_layers\": 3}");
+    assertThatThrownBy(() -> OnnxPolicy.load(temporary, OnnxOptions.cpu()))
+        .isInstanceOf(BondException.class).hasMessageContaining("the config says 3 layers");
+    Files.writeString(temporary.resolve("config.json"), "{\"model_type\": \"llama\","
+        + " \"eos_token_id\": \"end\"}");
+    assertThatThrownBy(() -> OnnxPolicy.load(temporary, OnnxOptions.cpu()))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("vocab_size")
+        .hasMessageContaining("eos_token_id").hasMessageContaining("max_position_embeddings");
+  }
+
+  @Test
   void aConfigThatDoesNotMatchTheModelIsRejected() throws IOException {
     Gpt2OnnxExport.export(CONFIG, values, temporary, Weights.BAKED);
     new Gpt2Config(12, 16, 16, 3, 2, 32, 1e-5, "gelu_new", 11).write(temporary);
