@@ -1,6 +1,7 @@
 package dev.bond4j.djl;
 
 import dev.bond4j.model.Policy;
+import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -31,7 +32,7 @@ abstract class Gpt2Policy implements Policy, AutoCloseable {
 
   /** HuggingFace names of the parameter tensors, in order. */
   public List<String> parameterNames() {
-    return List.of(model.parameters.names);
+    return model.parameters.layout.names();
   }
 
   /**

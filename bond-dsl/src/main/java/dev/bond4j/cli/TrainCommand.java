@@ -3,6 +3,8 @@ package dev.bond4j.cli;
 import dev.bond4j.algorithm.PeriodicCheckpoint;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.backend.BackendRegistry;
+import dev.bond4j.backend.RewardRegistry;
+import dev.bond4j.model.RewardModel;
 import dev.bond4j.config.PromptFiles;
 import dev.bond4j.config.RunConfig;
 import dev.bond4j.config.RunConfigLoader;
@@ -45,8 +47,10 @@ public final class TrainCommand implements Callable<Integer> {
     Backend backend = BackendRegistry.discover().require(run.backend());
     Tokenizer tokenizer = tokenizer(run.tokenizer());
     TrainablePolicy policy = backend.load(run.policy(), run.options(), run.optimizer());
-    BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(),
-        new LexiconReward(tokenizer), PromptFiles.read(run.prompts(), tokenizer));
+    RewardModel reward = run.rewardSpec().isEmpty() ? new LexiconReward(tokenizer)
+        : RewardRegistry.discover().require(run.reward()).open(run.rewardSpec().get(), tokenizer);
+    BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(), reward,
+        PromptFiles.read(run.prompts(), tokenizer));
     Trainer trainer = bond.trainer();
     Path checkpoints = run.out().resolve("checkpoints");
     if (resume && java.nio.file.Files.isRegularFile(checkpoints.resolve("latest"))) {

@@ -11,6 +11,8 @@ import dev.bond4j.dsl.AlgorithmSettings;
 import dev.bond4j.dsl.ImmutableAlgorithmSettings;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.ImmutableRewardSpec;
+import dev.bond4j.spi.RewardSpec;
 import dev.bond4j.spi.ImmutableBackendOptions;
 import dev.bond4j.value.ImmutableOptimizerSettings;
 import dev.bond4j.value.OptimizerSettings;
@@ -33,7 +35,8 @@ public final class RunConfigLoader {
   private static final Set<String> TOP_LEVEL = Set.of("backend", "device", "threads", "policy",
       "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm", "beta", "eta", "gamma",
       "anchorEvery", "n", "quantileSamples", "klCoefficient", "samplesPerPrompt", "batchSize",
-      "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery");
+      "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery", "rewardModel",
+      "rewardOutput", "rewardLabel", "rewardMaxLength");
   private static final Set<String> OPTIMIZER = Set.of("learningRate", "beta1", "beta2", "epsilon",
       "weightDecay", "warmupSteps", "maxGradNorm", "microBatchSize");
 
@@ -84,9 +87,15 @@ public final class RunConfigLoader {
           "a JSONL or text file of prompts"));
     }
     String reward = fields.text("reward", "lexicon");
-    if (!reward.equals("lexicon")) {
-      problems.add(new InvalidArgumentException.Problem("reward", reward, "one of lexicon"));
+    ImmutableRewardSpec.Builder rewardSpec = RewardSpec.builder();
+    String rewardModel = fields.text("rewardModel", null);
+    if (!reward.equals("lexicon") && rewardModel == null) {
+      problems.add(new InvalidArgumentException.Problem("rewardModel", null,
+          "the reward model's file, required when reward is " + reward));
     }
+    fields.ifText("rewardOutput", rewardSpec::output);
+    fields.ifInt("rewardLabel", rewardSpec::label);
+    fields.ifInt("rewardMaxLength", rewardSpec::maxLength);
     ImmutableOptimizerSettings.Builder optimizer = OptimizerSettings.builder();
     Fields opt = new Fields(optimizerNode, problems, "optimizer.");
     opt.ifDouble("learningRate", optimizer::learningRate);
@@ -120,6 +129,11 @@ public final class RunConfigLoader {
           "a number of steps >= 0 (0: only at the end)"));
     }
     BackendOptions builtOptions = build(options::build, "", problems);
+    if (rewardModel != null && builtOptions != null) {
+      rewardSpec.model(base.resolve(rewardModel).normalize()).options(builtOptions);
+    }
+    RewardSpec builtReward = rewardModel == null ? null
+        : build(rewardSpec::build, "reward.", problems);
     OptimizerSettings builtOptimizer = build(optimizer::build, "optimizer.", problems);
     AlgorithmSettings builtAlgorithm = build(algorithm::build, "", problems);
     if (!problems.isEmpty()) {
@@ -128,7 +142,8 @@ public final class RunConfigLoader {
       all.throwIfAny();
     }
     return new RunConfig(backend, builtOptions, base.resolve(policy).normalize(), tokenizer,
-        base.resolve(prompts).normalize(), reward, builtOptimizer, builtAlgorithm,
+        base.resolve(prompts).normalize(), reward, java.util.Optional.ofNullable(builtReward),
+        builtOptimizer, builtAlgorithm,
         base.resolve(out).normalize(), checkpointEvery[0]);
   }
 

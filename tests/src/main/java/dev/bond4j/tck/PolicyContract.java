@@ -8,8 +8,6 @@ import dev.bond4j.BondException;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.stats.ChiSquare;
-import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
@@ -19,47 +17,22 @@ import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The backend conformance suite (DESIGN.md, "Backend contract"), written once against the
- * backend-neutral API: a backend is done when a subclass that supplies its {@link PolicyBackend}
- * passes. The exact testbed passes it too; it is the reference.
- *
- * <p>Statistical checks are seeded Pearson goodness-of-fit tests at significance level
- * {@value #SIGNIFICANCE}: fixed in advance, not tuned to the outcome.
+ * backend-neutral API: a trainable backend is done when a subclass that supplies its {@link
+ * PolicyBackend} passes. It is {@link SamplingContract} (sampling and scoring) plus updates,
+ * snapshots, EMA and checkpoints. The exact testbed passes it too; it is the reference.
  */
-public abstract class PolicyContract {
-  /** Significance level of the goodness-of-fit tests. */
-  protected static final double SIGNIFICANCE = 1e-3;
-  private static final int DRAWS = 6000;
-
-  private final List<Policy> created = new ArrayList<>();
-
+public abstract class PolicyContract extends SamplingContract {
   /** The backend under test. */
+  @Override
   protected abstract PolicyBackend backend();
-
-  @AfterEach
-  void closePolicies() throws Exception {
-    for (Policy policy : created) {
-      if (policy instanceof AutoCloseable closeable) {
-        closeable.close();
-      }
-    }
-    created.clear();
-  }
-
-  private <P extends Policy> P track(P policy) {
-    created.add(policy);
-    return policy;
-  }
 
   private TrainablePolicy create(long seed, OptimizerSettings settings) {
     return track(backend().create(seed, settings));
@@ -69,224 +42,8 @@ public abstract class PolicyContract {
     return create(seed, OptimizerSettings.builder().learningRate(0.05).build());
   }
 
-  private int maxNew() {
-    return backend().space().maxLength();
-  }
-
-  private List<Prompt> repeat(Prompt prompt, int times) {
-    return Collections.nCopies(times, prompt);
-  }
-
   private double[] parameters(Policy policy) {
     return backend().parameters(policy);
-  }
-
-  // ---------------------------------------------------------------- sampling
-
-  /**
-   * Long completions in a large batch, so that sequences end at different steps and a backend that
-   * drops finished sequences from its batch mid-way does so here.
-   */
-  @Test
-  void sampledLogProbsEqualRecomputedLogProbs() {
-    TrainablePolicy policy = create(1);
-    List<Prompt> prompts = new ArrayList<>();
-    for (int i = 0; i < 32; i++) {
-      prompts.addAll(backend().prompts());
-    }
-    int longest = prompts.stream().mapToInt(p -> p.tokens().length()).max().orElseThrow();
-    List<Completion> samples = policy.sample(prompts,
-        SamplingSettings.training(policy.maxSequenceLength() - longest), 11);
-    double[] recomputed = policy.logProbs(samples);
-    for (int i = 0; i < samples.size(); i++) {
-      assertThat(recomputed[i]).as("sample %d: %s", i, samples.get(i).completion())
-          .isCloseTo(samples.get(i).logProb(), within(backend().tolerance()));
-    }
-  }
-
-  @Test
-  void completionsAreWellFormed() {
-    TrainablePolicy policy = create(2);
-    SequenceSpace space = backend().space();
-    List<Prompt> prompts = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      prompts.addAll(backend().prompts());
-    }
-    List<Completion> samples = policy.sample(prompts, SamplingSettings.training(maxNew()), 3);
-    assertThat(samples).hasSize(prompts.size());
-    for (int i = 0; i < samples.size(); i++) {
-      Completion c = samples.get(i);
-      TokenSequence y = c.completion();
-      assertThat(c.prompt()).isEqualTo(prompts.get(i));
-      assertThat(space.indexOf(y)).as("%s is a complete sequence of the space", y).isNotNegative();
-      assertThat(c.endedWithEos()).isEqualTo(y.last() == policy.eosToken());
-      assertThat(y.maxToken()).isLessThan(policy.vocabularySize());
-    }
-  }
-
-  @Test
-  void seededSamplingIsReproducible() {
-    TrainablePolicy policy = create(3);
-    List<Prompt> prompts = repeat(backend().prompts().get(0), 40);
-    SamplingSettings settings = SamplingSettings.training(maxNew());
-    List<TokenSequence> first = completions(policy.sample(prompts, settings, 5));
-    assertThat(completions(policy.sample(prompts, settings, 5))).isEqualTo(first);
-    assertThat(completions(policy.sample(prompts, settings, 6))).isNotEqualTo(first);
-  }
-
-  private static List<TokenSequence> completions(List<Completion> samples) {
-    return samples.stream().map(Completion::completion).toList();
-  }
-
-  @Test
-  void logProbsOfTheWholeSpaceSumToOne() {
-    TrainablePolicy policy = create(4);
-    for (Prompt prompt : backend().prompts()) {
-      double total = 0;
-      for (double p : exactDistribution(policy, prompt)) {
-        total += p;
-      }
-      assertThat(total).as("prompt %s", prompt.id()).isCloseTo(1.0, within(1e-4));
-    }
-  }
-
-  @Test
-  void samplingFrequenciesMatchTheModel() {
-    TrainablePolicy policy = create(5);
-    for (Prompt prompt : backend().prompts()) {
-      double[] expected = exactDistribution(policy, prompt);
-      long[] observed = counts(policy.sample(repeat(prompt, DRAWS),
-          SamplingSettings.training(maxNew()), 17 + prompt.id().hashCode()));
-      ChiSquare.Fit fit = ChiSquare.goodnessOfFit(observed, expected, 5);
-      assertThat(fit.pValue()).as("prompt %s: %s", prompt.id(), fit).isGreaterThan(SIGNIFICANCE);
-    }
-  }
-
-  @Test
-  void truncatedSamplingFollowsTemperatureTopKAndTopP() {
-    TrainablePolicy policy = create(6);
-    SequenceSpace space = backend().space();
-    SamplingSettings[] variants = {
-      SamplingSettings.builder().temperature(0.7).topK(3).topP(0.9).maxNewTokens(maxNew()).build(),
-      SamplingSettings.builder().temperature(1.6).maxNewTokens(maxNew()).build(),
-      SamplingSettings.builder().topP(0.6).maxNewTokens(maxNew()).build()
-    };
-    Prompt prompt = backend().prompts().get(0);
-    for (SamplingSettings settings : variants) {
-      double[] expected = samplingDistribution(exactDistribution(policy, prompt), settings);
-      List<Completion> samples = policy.sample(repeat(prompt, DRAWS), settings, 23);
-      for (Completion c : samples) {
-        assertThat(c.logProb()).as("%s: reported log-probability of %s", settings,
-            c.completion()).isCloseTo(Math.log(expected[space.indexOf(c.completion())]),
-            within(1e-4));
-      }
-      ChiSquare.Fit fit = ChiSquare.goodnessOfFit(counts(samples), expected, 5);
-      assertThat(fit.pValue()).as("%s: %s", settings, fit).isGreaterThan(SIGNIFICANCE);
-    }
-  }
-
-  /**
-   * The law of a completion drawn token by token from the next-token distributions implied by
-   * {@code distribution} (temperature 1), each raised to {@code 1/T}, cut to the top {@code k}
-   * and to the smallest most-likely set of mass {@code >= p} (ties in id order), renormalised.
-   */
-  private double[] samplingDistribution(double[] distribution, SamplingSettings settings) {
-    SequenceSpace space = backend().space();
-    Map<TokenSequence, Double> mass = new HashMap<>();
-    for (int i = 0; i < space.size(); i++) {
-      TokenSequence y = space.sequence(i);
-      for (int k = 0; k <= y.length(); k++) {
-        mass.merge(y.prefix(k), distribution[i], Double::sum);
-      }
-    }
-    int vocabulary = space.vocabularySize();
-    double[] out = new double[space.size()];
-    for (int i = 0; i < space.size(); i++) {
-      TokenSequence y = space.sequence(i);
-      double probability = 1;
-      for (int t = 0; t < y.length(); t++) {
-        double[] next = new double[vocabulary];
-        for (int u = 0; u < vocabulary; u++) {
-          double p = mass.getOrDefault(y.prefix(t).append(u), 0.0) / mass.get(y.prefix(t));
-          next[u] = Math.pow(p, 1 / settings.temperature());
-        }
-        probability *= truncate(next, settings)[y.get(t)];
-      }
-      out[i] = probability;
-    }
-    return out;
-  }
-
-  private static double[] truncate(double[] weights, SamplingSettings settings) {
-    double total = Arrays.stream(weights).sum();
-    Integer[] order = new Integer[weights.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> weights[a] != weights[b]
-        ? Double.compare(weights[b], weights[a]) : Integer.compare(a, b));
-    int keep = settings.topK() == 0 ? weights.length : Math.min(settings.topK(), weights.length);
-    double kept = 0;
-    for (int r = 0; r < keep; r++) {
-      kept += weights[order[r]];
-      if (kept >= settings.topP() * total) {
-        keep = r + 1;
-        break;
-      }
-    }
-    double[] out = new double[weights.length];
-    double keptMass = 0;
-    for (int r = 0; r < keep; r++) {
-      keptMass += weights[order[r]];
-    }
-    for (int r = 0; r < keep; r++) {
-      out[order[r]] = weights[order[r]] / keptMass;
-    }
-    return out;
-  }
-
-  @Test
-  void greedySamplingPicksTheMostLikelyFirstToken() {
-    TrainablePolicy policy = create(7);
-    SequenceSpace space = backend().space();
-    for (Prompt prompt : backend().prompts()) {
-      double[] distribution = exactDistribution(policy, prompt);
-      double[] firstToken = new double[policy.vocabularySize()];
-      for (int i = 0; i < distribution.length; i++) {
-        firstToken[space.sequence(i).get(0)] += distribution[i];
-      }
-      int best = 0;
-      for (int token = 1; token < firstToken.length; token++) {
-        best = firstToken[token] > firstToken[best] ? token : best;
-      }
-      SamplingSettings greedy = SamplingSettings.builder().topK(1).maxNewTokens(1).build();
-      Completion c = policy.sample(List.of(prompt), greedy, 1).get(0);
-      assertThat(c.completion()).isEqualTo(TokenSequence.of(best));
-      assertThat(c.logProb()).isCloseTo(0.0, within(1e-12));
-    }
-  }
-
-  private double[] exactDistribution(Policy policy, Prompt prompt) {
-    SequenceSpace space = backend().space();
-    List<WeightedSequence> all = new ArrayList<>();
-    for (int i = 0; i < space.size(); i++) {
-      all.add(WeightedSequence.of(prompt, space.sequence(i), 1));
-    }
-    double[] logProbs = policy.logProbs(all);
-    double[] probs = new double[logProbs.length];
-    for (int i = 0; i < probs.length; i++) {
-      probs[i] = Math.exp(logProbs[i]);
-    }
-    return probs;
-  }
-
-  private long[] counts(List<Completion> samples) {
-    SequenceSpace space = backend().space();
-    long[] counts = new long[space.size()];
-    for (Completion c : samples) {
-      counts[space.indexOf(c.completion())]++;
-    }
-    return counts;
   }
 
   // ---------------------------------------------------------------- updates
@@ -490,27 +247,13 @@ public abstract class PolicyContract {
   // ---------------------------------------------------------------- bad input
 
   @Test
-  void outOfRangeTokensAreRejected() {
+  void outOfRangeTokensAreRejectedByUpdates() {
     TrainablePolicy policy = create(20);
     Prompt prompt = backend().prompts().get(0);
     TokenSequence bad = TokenSequence.of(policy.vocabularySize());
-    assertThatThrownBy(() -> policy.logProbs(List.of(WeightedSequence.of(prompt, bad, 1))))
-        .isInstanceOf(BondException.class);
     assertThatThrownBy(() -> policy.update(List.of(WeightedSequence.of(prompt, bad, 1))))
         .isInstanceOf(BondException.class);
-    Prompt badPrompt = Prompt.of("bad", TokenSequence.of(Integer.MAX_VALUE));
-    assertThatThrownBy(() -> policy.sample(List.of(badPrompt), SamplingSettings.training(2), 1))
-        .isInstanceOf(BondException.class);
     assertThatThrownBy(() -> policy.update(List.of())).isInstanceOf(BondException.class);
-  }
-
-  @Test
-  void sequencesLongerThanTheContextAreRejected() {
-    TrainablePolicy policy = create(21);
-    Prompt prompt = backend().prompts().get(0);
-    int[] tooLong = new int[policy.maxSequenceLength() + 1];
-    WeightedSequence sequence = WeightedSequence.of(prompt, TokenSequence.of(tooLong), 1);
-    assertThatThrownBy(() -> policy.logProbs(List.of(sequence))).isInstanceOf(BondException.class);
   }
 
   // ---------------------------------------------------------------- helpers
