@@ -99,6 +99,9 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
       return lastUpdate;
     } catch (EngineException e) {
       throw new BondException("The PyTorch engine failed in an update: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw new BondException("Another DJL update is running in this process (DJL allows one "
+          + "gradient recording at a time): " + e.getMessage(), e);
     }
   }
 
