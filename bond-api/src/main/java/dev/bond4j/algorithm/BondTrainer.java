@@ -112,7 +112,6 @@ public final class BondTrainer extends AbstractTrainer {
     }
     double[] rHat = config.estimate().estimate(prompts, policyRollouts, anchorGroups);
     List<Completion> bestOfN = forward ? selectBest(anchorGroups, n, step) : List.of();
-    double[] logBon = forward ? config.policy().logProbs(bestOfN) : new double[0];
     timer.lap(Metrics.TIME_ESTIMATE);
 
     double betaBond = 1.0 / (n - 1);
@@ -147,10 +146,6 @@ public final class BondTrainer extends AbstractTrainer {
     boolean moved = config.anchor().afterStep(config.policy(), step);
     timer.lap(Metrics.TIME_ANCHOR);
 
-    double lossForward = 0;
-    for (int i = 0; i < logBon.length; i++) {
-      lossForward -= forwardWeights[i] * logBon[i];
-    }
     double lossBackward = 0;
     double lossReg = 0;
     long tokens = 0;
@@ -173,12 +168,17 @@ public final class BondTrainer extends AbstractTrainer {
     metrics.put(Metrics.KL_ANCHOR, mean(logRatio));
     metrics.put(Metrics.BOND_REWARD_MEAN, mean(rHat));
     config.estimate().addMetrics(rHat, metrics);
+    // The update's loss is −Σ w log π over both terms at the parameters before the step; the policy
+    // samples' part is known from their sampling log-probs, so the forward term needs no extra
+    // forward pass over the Best-of-N samples.
+    double lossTotal = update == null ? 0.0 : update.loss();
+    double lossForward = forward ? lossTotal - lossBackward - lossReg : 0.0;
     metrics.put(Metrics.LOSS_FORWARD, lossForward);
     metrics.put(Metrics.LOSS_BACKWARD, lossBackward);
     metrics.put(Metrics.LOSS_REG, lossReg);
-    metrics.put(Metrics.LOSS_TOTAL, update == null ? 0.0 : update.loss());
+    metrics.put(Metrics.LOSS_TOTAL, lossTotal);
     if (forward) {
-      metrics.put(Metrics.LOGPROB_BON, mean(logBon));
+      metrics.put(Metrics.LOGPROB_BON, -lossForward / config.divergence().forwardWeight());
     }
     metrics.put(Metrics.GRAD_NORM, update == null ? 0.0 : update.gradientNorm());
     metrics.put(Metrics.LEARNING_RATE, update == null ? 0.0 : update.learningRate());

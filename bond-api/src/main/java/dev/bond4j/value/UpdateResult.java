@@ -6,7 +6,10 @@ import org.immutables.value.Value;
 @Value.Immutable
 @BondStyle
 public abstract class UpdateResult {
-  /** The surrogate loss {@code −Σ w_i log π(y_i|x_i)} at the parameters before the step. */
+  /**
+   * The surrogate loss {@code −Σ w_i log π(y_i|x_i)} at the parameters before the step; trainers
+   * derive their per-term losses from it, so backends must report it exactly.
+   */
   public abstract double loss();
 
   /** Global L2 norm of the gradient before clipping. */

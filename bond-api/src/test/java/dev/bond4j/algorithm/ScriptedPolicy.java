@@ -58,7 +58,11 @@ final class ScriptedPolicy implements TrainablePolicy, PolicySnapshot {
   @Override
   public UpdateResult update(List<WeightedSequence> batch) {
     updates.add(batch);
-    return UpdateResult.builder().loss(0).gradientNorm(0).learningRate(1).sequences(batch.size())
+    double loss = 0;
+    for (WeightedSequence s : batch) {
+      loss -= s.weight() * logProbs.get(s.completion());
+    }
+    return UpdateResult.builder().loss(loss).gradientNorm(0).learningRate(1).sequences(batch.size())
         .tokens(batch.size()).build();
   }
 
