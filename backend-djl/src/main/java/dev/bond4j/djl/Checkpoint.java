@@ -1,6 +1,10 @@
 package dev.bond4j.djl;
 
 import dev.bond4j.BondException;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.SafeTensor;
+import dev.bond4j.models.SafeTensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -51,11 +55,9 @@ record Checkpoint(Gpt2Config config, float[] weights, float[] firstMoment, float
 
   private static Map<String, SafeTensor> prefixed(String prefix, Gpt2Parameters parameters,
       float[] values) {
-    String[] names = new String[parameters.names.length];
-    for (int i = 0; i < names.length; i++) {
-      names[i] = prefix + parameters.names[i];
-    }
-    return Gpt2Parameters.tensorsOf(names, parameters.shapes, parameters.offsets, values);
+    Map<String, SafeTensor> out = new LinkedHashMap<>();
+    parameters.layout.tensorsOf(values).forEach((name, tensor) -> out.put(prefix + name, tensor));
+    return out;
   }
 
   /**
@@ -67,7 +69,7 @@ record Checkpoint(Gpt2Config config, float[] weights, float[] firstMoment, float
     Gpt2Config config = Gpt2Config.read(directory);
     Path modelFile = directory.resolve(MODEL_FILE);
     SafeTensors model = SafeTensors.read(modelFile);
-    float[] weights = Gpt2Parameters.valuesOf(config, model.tensors(), modelFile.toString());
+    float[] weights = new Gpt2Layout(config).valuesOf(model.tensors(), modelFile.toString());
     Path optimizerFile = directory.resolve(OPTIMIZER_FILE);
     if (!optimizerState || !Files.exists(optimizerFile)) {
       return new Checkpoint(config, weights, null, null, 0);
@@ -100,8 +102,9 @@ record Checkpoint(Gpt2Config config, float[] weights, float[] firstMoment, float
       }
     }
     String source = optimizerFile.toString();
-    return new Checkpoint(config, weights, Gpt2Parameters.valuesOf(config, first, source),
-        Gpt2Parameters.valuesOf(config, second, source), steps);
+    Gpt2Layout layout = new Gpt2Layout(config);
+    return new Checkpoint(config, weights, layout.valuesOf(first, source),
+        layout.valuesOf(second, source), steps);
   }
 
   /** Sets the optimizer's moments and step; without optimizer state, a fresh optimizer. */

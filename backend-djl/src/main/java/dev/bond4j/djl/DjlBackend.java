@@ -1,6 +1,7 @@
 package dev.bond4j.djl;
 
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;

@@ -9,6 +9,8 @@ import dev.bond4j.BondException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.Gpt2Layout;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
@@ -47,7 +49,7 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
    */
   public static DjlPolicy create(Gpt2Config config, long seed, OptimizerSettings settings,
       DjlOptions options) {
-    return withValues(config, Gpt2Parameters.initialValues(config, seed), settings, options);
+    return withValues(config, new Gpt2Layout(config).initialValues(seed), settings, options);
   }
 
   /**
@@ -82,7 +84,7 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
 
   /** HuggingFace names of the parameter tensors, in order. */
   public List<String> parameterNames() {
-    return List.of(model.parameters.names);
+    return model.parameters.layout.names();
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;

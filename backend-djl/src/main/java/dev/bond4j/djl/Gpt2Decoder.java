@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.Gpt2Layout;
 
 /**
  * One token per sequence through GPT-2 against a {@link KvCache}: the inner loop of sampling. It
@@ -25,8 +27,8 @@ final class Gpt2Decoder {
     this.parameters = parameters;
     this.config = parameters.config;
     this.forward = forward;
-    int[] kinds = {Gpt2Parameters.ATTN_W, Gpt2Parameters.ATTN_PROJ_W, Gpt2Parameters.FC_W,
-        Gpt2Parameters.MLP_PROJ_W};
+    int[] kinds = {Gpt2Layout.ATTN_W, Gpt2Layout.ATTN_PROJ_W, Gpt2Layout.FC_W,
+        Gpt2Layout.MLP_PROJ_W};
     transposed = new NDArray[config.layers()][kinds.length];
     for (int layer = 0; layer < config.layers(); layer++) {
       for (int k = 0; k < kinds.length; k++) {
@@ -53,20 +55,20 @@ final class Gpt2Decoder {
     int size = config.headSize();
     long d = config.embeddingSize();
     for (int layer = 0; layer < config.layers(); layer++) {
-      NDArray h = forward.layerNorm(x, parameters.layer(layer, Gpt2Parameters.LN1_W),
-          parameters.layer(layer, Gpt2Parameters.LN1_B));
-      NDArray qkv = linear(h, layer, 0, Gpt2Parameters.ATTN_B);
+      NDArray h = forward.layerNorm(x, parameters.layer(layer, Gpt2Layout.LN1_W),
+          parameters.layer(layer, Gpt2Layout.LN1_B));
+      NDArray qkv = linear(h, layer, 0, Gpt2Layout.ATTN_B);
       NDArray query = forward.scaleQueries(slice(qkv, 0, d)).reshape(batch * heads, 1, size);
       cache.write(layer, slot, slice(qkv, d, 2 * d).reshape(batch, heads, size, 1),
           slice(qkv, 2 * d, 3 * d).reshape(batch, heads, 1, size));
       NDArray scores = query.batchMatMul(cache.keysByHead(layer)).addi(keyMask);
       NDArray attended = scores.softmax(-1).batchMatMul(cache.valuesByHead(layer))
           .reshape(batch, d);
-      NDArray residual = linear(attended, layer, 1, Gpt2Parameters.ATTN_PROJ_B).addi(x);
-      NDArray h2 = forward.layerNorm(residual, parameters.layer(layer, Gpt2Parameters.LN2_W),
-          parameters.layer(layer, Gpt2Parameters.LN2_B));
-      NDArray inner = forward.gelu(linear(h2, layer, 2, Gpt2Parameters.FC_B));
-      x = linear(inner, layer, 3, Gpt2Parameters.MLP_PROJ_B).addi(residual);
+      NDArray residual = linear(attended, layer, 1, Gpt2Layout.ATTN_PROJ_B).addi(x);
+      NDArray h2 = forward.layerNorm(residual, parameters.layer(layer, Gpt2Layout.LN2_W),
+          parameters.layer(layer, Gpt2Layout.LN2_B));
+      NDArray inner = forward.gelu(linear(h2, layer, 2, Gpt2Layout.FC_B));
+      x = linear(inner, layer, 3, Gpt2Layout.MLP_PROJ_B).addi(residual);
     }
     return forward.finalNorm(x);
   }

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.Gpt2Layout;
 
 /**
  * The GPT-2 forward pass on DJL arrays, written to match HuggingFace's {@code GPT2LMHeadModel}
@@ -106,10 +108,10 @@ final class Gpt2Forward {
 
   /** {@code [B, T, 3d]}: the first LayerNorm and the query-key-value projection. */
   private NDArray attentionInput(NDArray x, int layer) {
-    NDArray h = layerNorm(x, parameters.layer(layer, Gpt2Parameters.LN1_W),
-        parameters.layer(layer, Gpt2Parameters.LN1_B));
-    return linear(h, parameters.layer(layer, Gpt2Parameters.ATTN_W),
-        parameters.layer(layer, Gpt2Parameters.ATTN_B));
+    NDArray h = layerNorm(x, parameters.layer(layer, Gpt2Layout.LN1_W),
+        parameters.layer(layer, Gpt2Layout.LN1_B));
+    return linear(h, parameters.layer(layer, Gpt2Layout.ATTN_W),
+        parameters.layer(layer, Gpt2Layout.ATTN_B));
   }
 
   /** Queries times {@code 1/sqrt(headSize)}: scaling them rather than the scores is cheaper. */
@@ -125,14 +127,14 @@ final class Gpt2Forward {
     Shape shape = x.getShape();
     NDArray merged = shape.get(1) == 1 ? attended.reshape(shape)
         : attended.transpose(0, 2, 1, 3).reshape(shape);
-    NDArray residual = x.add(linear(merged, parameters.layer(layer, Gpt2Parameters.ATTN_PROJ_W),
-        parameters.layer(layer, Gpt2Parameters.ATTN_PROJ_B)));
-    NDArray h = layerNorm(residual, parameters.layer(layer, Gpt2Parameters.LN2_W),
-        parameters.layer(layer, Gpt2Parameters.LN2_B));
-    NDArray inner = gelu(linear(h, parameters.layer(layer, Gpt2Parameters.FC_W),
-        parameters.layer(layer, Gpt2Parameters.FC_B)));
-    return residual.add(linear(inner, parameters.layer(layer, Gpt2Parameters.MLP_PROJ_W),
-        parameters.layer(layer, Gpt2Parameters.MLP_PROJ_B)));
+    NDArray residual = x.add(linear(merged, parameters.layer(layer, Gpt2Layout.ATTN_PROJ_W),
+        parameters.layer(layer, Gpt2Layout.ATTN_PROJ_B)));
+    NDArray h = layerNorm(residual, parameters.layer(layer, Gpt2Layout.LN2_W),
+        parameters.layer(layer, Gpt2Layout.LN2_B));
+    NDArray inner = gelu(linear(h, parameters.layer(layer, Gpt2Layout.FC_W),
+        parameters.layer(layer, Gpt2Layout.FC_B)));
+    return residual.add(linear(inner, parameters.layer(layer, Gpt2Layout.MLP_PROJ_W),
+        parameters.layer(layer, Gpt2Layout.MLP_PROJ_B)));
   }
 
   NDArray finalNorm(NDArray x) {

@@ -8,6 +8,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.TokenChooser;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;

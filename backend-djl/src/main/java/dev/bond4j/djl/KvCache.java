@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.bond4j.models.Gpt2Config;
 
 /**
  * Keys and values of every layer for a batch being sampled, preallocated to the longest sequence

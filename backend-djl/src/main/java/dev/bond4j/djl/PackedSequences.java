@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.bond4j.Problems;
+import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.value.PromptedSequence;
 import dev.bond4j.value.TokenSequence;
 import java.util.List;

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.SafeTensor;
+import dev.bond4j.models.SafeTensors;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;

@@ -8,8 +8,6 @@ import dev.bond4j.BondException;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.stats.ChiSquare;
-import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
@@ -19,46 +17,22 @@ import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The backend conformance suite (DESIGN.md, "Backend contract"), written once against the
- * backend-neutral API: a backend is done when a subclass that supplies its {@link PolicyBackend}
- * passes. The exact testbed passes it too; it is the reference.
- *
- * <p>Statistical checks are seeded Pearson goodness-of-fit tests at significance level
- * {@value #SIGNIFICANCE}: fixed in advance, not tuned to the outcome.
+ * backend-neutral API: a trainable backend is done when a subclass that supplies its {@link
+ * PolicyBackend} passes. It is {@link SamplingContract} (sampling and scoring) plus updates,
+ * snapshots, EMA and checkpoints. The exact testbed passes it too; it is the reference.
  */
-public abstract class PolicyContract {
-  /** Significance level of the goodness-of-fit tests. */
-  protected static final double SIGNIFICANCE = 1e-3;
-  private static final int DRAWS = 6000;
-
-  private final List<Policy> created = new ArrayList<>();
-
+public abstract class PolicyContract extends SamplingContract {
   /** The backend under test. */
+  @Override
   protected abstract PolicyBackend backend();
-
-  @AfterEach
-  void closePolicies() throws Exception {
-    for (Policy policy : created) {
-      if (policy instanceof AutoCloseable closeable) {
-        closeable.close();
-      }
-    }
-    created.clear();
-  }
-
-  private <P extends Policy> P track(P policy) {
-    created.add(policy);
-    return policy;
-  }
 
   private TrainablePolicy create(long seed, OptimizerSettings settings) {
     return track(backend().create(seed, settings));
@@ -68,164 +42,8 @@ public abstract class PolicyContract {
     return create(seed, OptimizerSettings.builder().learningRate(0.05).build());
   }
 
-  private int maxNew() {
-    return backend().space().maxLength();
-  }
-
-  private List<Prompt> repeat(Prompt prompt, int times) {
-    return Collections.nCopies(times, prompt);
-  }
-
   private double[] parameters(Policy policy) {
     return backend().parameters(policy);
-  }
-
-  // ---------------------------------------------------------------- sampling
-
-  @Test
-  void sampledLogProbsEqualRecomputedLogProbs() {
-    TrainablePolicy policy = create(1);
-    List<Prompt> prompts = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      prompts.addAll(backend().prompts());
-    }
-    List<Completion> samples = policy.sample(prompts, SamplingSettings.training(maxNew()), 11);
-    double[] recomputed = policy.logProbs(samples);
-    for (int i = 0; i < samples.size(); i++) {
-      assertThat(recomputed[i]).as("sample %d: %s", i, samples.get(i).completion())
-          .isCloseTo(samples.get(i).logProb(), within(backend().tolerance()));
-    }
-  }
-
-  @Test
-  void completionsAreWellFormed() {
-    TrainablePolicy policy = create(2);
-    SequenceSpace space = backend().space();
-    List<Prompt> prompts = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      prompts.addAll(backend().prompts());
-    }
-    List<Completion> samples = policy.sample(prompts, SamplingSettings.training(maxNew()), 3);
-    assertThat(samples).hasSize(prompts.size());
-    for (int i = 0; i < samples.size(); i++) {
-      Completion c = samples.get(i);
-      TokenSequence y = c.completion();
-      assertThat(c.prompt()).isEqualTo(prompts.get(i));
-      assertThat(space.indexOf(y)).as("%s is a complete sequence of the space", y).isNotNegative();
-      assertThat(c.endedWithEos()).isEqualTo(y.last() == policy.eosToken());
-      assertThat(y.maxToken()).isLessThan(policy.vocabularySize());
-    }
-  }
-
-  @Test
-  void seededSamplingIsReproducible() {
-    TrainablePolicy policy = create(3);
-    List<Prompt> prompts = repeat(backend().prompts().get(0), 40);
-    SamplingSettings settings = SamplingSettings.training(maxNew());
-    List<TokenSequence> first = completions(policy.sample(prompts, settings, 5));
-    assertThat(completions(policy.sample(prompts, settings, 5))).isEqualTo(first);
-    assertThat(completions(policy.sample(prompts, settings, 6))).isNotEqualTo(first);
-  }
-
-  private static List<TokenSequence> completions(List<Completion> samples) {
-    return samples.stream().map(Completion::completion).toList();
-  }
-
-  @Test
-  void logProbsOfTheWholeSpaceSumToOne() {
-    TrainablePolicy policy = create(4);
-    for (Prompt prompt : backend().prompts()) {
-      double total = 0;
-      for (double p : exactDistribution(policy, prompt)) {
-        total += p;
-      }
-      assertThat(total).as("prompt %s", prompt.id()).isCloseTo(1.0, within(1e-4));
-    }
-  }
-
-  @Test
-  void samplingFrequenciesMatchTheModel() {
-    TrainablePolicy policy = create(5);
-    for (Prompt prompt : backend().prompts()) {
-      double[] expected = exactDistribution(policy, prompt);
-      long[] observed = counts(policy.sample(repeat(prompt, DRAWS),
-          SamplingSettings.training(maxNew()), 17 + prompt.id().hashCode()));
-      ChiSquare.Fit fit = ChiSquare.goodnessOfFit(observed, expected, 5);
-      assertThat(fit.pValue()).as("prompt %s: %s", prompt.id(), fit).isGreaterThan(SIGNIFICANCE);
-    }
-  }
-
-  @Test
-  void truncatedSamplingFrequenciesMatchTheReportedLogProbs() {
-    TrainablePolicy policy = create(6);
-    SamplingSettings settings = SamplingSettings.builder().temperature(0.7).topK(3).topP(0.9)
-        .maxNewTokens(maxNew()).build();
-    Prompt prompt = backend().prompts().get(0);
-    List<Completion> samples = policy.sample(repeat(prompt, DRAWS), settings, 23);
-    SequenceSpace space = backend().space();
-    double[] reported = new double[space.size()];
-    for (Completion c : samples) {
-      int index = space.indexOf(c.completion());
-      double p = Math.exp(c.logProb());
-      assertThat(reported[index] == 0 || Math.abs(reported[index] - p) < 1e-9)
-          .as("the same completion always reports the same log-probability").isTrue();
-      reported[index] = p;
-    }
-    double seen = 0;
-    for (double p : reported) {
-      seen += p;
-    }
-    assertThat(seen).isLessThanOrEqualTo(1 + 1e-6);
-    long[] observed = counts(samples);
-    long[] withRest = java.util.Arrays.copyOf(observed, observed.length + 1);
-    double[] expected = java.util.Arrays.copyOf(reported, reported.length + 1);
-    expected[reported.length] = Math.max(0, 1 - seen);
-    ChiSquare.Fit fit = ChiSquare.goodnessOfFit(withRest, expected, 5);
-    assertThat(fit.pValue()).as("%s", fit).isGreaterThan(SIGNIFICANCE);
-  }
-
-  @Test
-  void greedySamplingPicksTheMostLikelyFirstToken() {
-    TrainablePolicy policy = create(7);
-    SequenceSpace space = backend().space();
-    for (Prompt prompt : backend().prompts()) {
-      double[] distribution = exactDistribution(policy, prompt);
-      double[] firstToken = new double[policy.vocabularySize()];
-      for (int i = 0; i < distribution.length; i++) {
-        firstToken[space.sequence(i).get(0)] += distribution[i];
-      }
-      int best = 0;
-      for (int token = 1; token < firstToken.length; token++) {
-        best = firstToken[token] > firstToken[best] ? token : best;
-      }
-      SamplingSettings greedy = SamplingSettings.builder().topK(1).maxNewTokens(1).build();
-      Completion c = policy.sample(List.of(prompt), greedy, 1).get(0);
-      assertThat(c.completion()).isEqualTo(TokenSequence.of(best));
-      assertThat(c.logProb()).isCloseTo(0.0, within(1e-12));
-    }
-  }
-
-  private double[] exactDistribution(Policy policy, Prompt prompt) {
-    SequenceSpace space = backend().space();
-    List<WeightedSequence> all = new ArrayList<>();
-    for (int i = 0; i < space.size(); i++) {
-      all.add(WeightedSequence.of(prompt, space.sequence(i), 1));
-    }
-    double[] logProbs = policy.logProbs(all);
-    double[] probs = new double[logProbs.length];
-    for (int i = 0; i < probs.length; i++) {
-      probs[i] = Math.exp(logProbs[i]);
-    }
-    return probs;
-  }
-
-  private long[] counts(List<Completion> samples) {
-    SequenceSpace space = backend().space();
-    long[] counts = new long[space.size()];
-    for (Completion c : samples) {
-      counts[space.indexOf(c.completion())]++;
-    }
-    return counts;
   }
 
   // ---------------------------------------------------------------- updates
@@ -429,27 +247,13 @@ public abstract class PolicyContract {
   // ---------------------------------------------------------------- bad input
 
   @Test
-  void outOfRangeTokensAreRejected() {
+  void outOfRangeTokensAreRejectedByUpdates() {
     TrainablePolicy policy = create(20);
     Prompt prompt = backend().prompts().get(0);
     TokenSequence bad = TokenSequence.of(policy.vocabularySize());
-    assertThatThrownBy(() -> policy.logProbs(List.of(WeightedSequence.of(prompt, bad, 1))))
-        .isInstanceOf(BondException.class);
     assertThatThrownBy(() -> policy.update(List.of(WeightedSequence.of(prompt, bad, 1))))
         .isInstanceOf(BondException.class);
-    Prompt badPrompt = Prompt.of("bad", TokenSequence.of(Integer.MAX_VALUE));
-    assertThatThrownBy(() -> policy.sample(List.of(badPrompt), SamplingSettings.training(2), 1))
-        .isInstanceOf(BondException.class);
     assertThatThrownBy(() -> policy.update(List.of())).isInstanceOf(BondException.class);
-  }
-
-  @Test
-  void sequencesLongerThanTheContextAreRejected() {
-    TrainablePolicy policy = create(21);
-    Prompt prompt = backend().prompts().get(0);
-    int[] tooLong = new int[policy.maxSequenceLength() + 1];
-    WeightedSequence sequence = WeightedSequence.of(prompt, TokenSequence.of(tooLong), 1);
-    assertThatThrownBy(() -> policy.logProbs(List.of(sequence))).isInstanceOf(BondException.class);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -12,7 +12,7 @@ import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
-import dev.bond4j.djl.Gpt2Config;
+import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;

@@ -1,4 +1,4 @@
-package dev.bond4j.djl;
+package dev.bond4j.models;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -35,7 +35,7 @@ import java.util.Set;
 public record Gpt2Config(int vocabularySize, int maxPositions, int embeddingSize, int layers,
     int heads, int innerSize, double layerNormEpsilon, String activation, int eosToken) {
   /** Activation names of the tanh approximation of GELU. */
-  static final Set<String> TANH_GELU = Set.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast");
+  public static final Set<String> TANH_GELU = Set.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast");
   private static final String FILE = "config.json";
 
   /** Validates every field at once. */

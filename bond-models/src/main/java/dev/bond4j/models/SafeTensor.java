@@ -1,4 +1,4 @@
-package dev.bond4j.djl;
+package dev.bond4j.models;
 
 import dev.bond4j.BondException;
 import java.nio.ByteBuffer;
@@ -40,7 +40,7 @@ public record SafeTensor(String dtype, long[] shape, byte[] data) {
   }
 
   /** Number of elements of a shape; the empty shape is a scalar with one element. */
-  static long elementCount(long[] shape) {
+  public static long elementCount(long[] shape) {
     long count = 1;
     for (long dim : shape) {
       count = Math.multiplyExact(count, dim);

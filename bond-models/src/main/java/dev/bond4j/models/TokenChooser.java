@@ -1,4 +1,4 @@
-package dev.bond4j.djl;
+package dev.bond4j.models;
 
 import dev.bond4j.value.SamplingSettings;
 import java.util.Arrays;
@@ -14,12 +14,13 @@ import java.util.SplittableRandom;
  * same tokens whatever the engine's thread count. Taking probabilities rather than logits spares
  * one {@code exp} per token id and row, which dominated sampling time in Java.
  */
-final class TokenChooser {
+public final class TokenChooser {
   private final SamplingSettings settings;
   private final int vocabularySize;
   private final Integer[] order;
 
-  TokenChooser(SamplingSettings settings, int vocabularySize) {
+  /** A chooser for rows of {@code vocabularySize} probabilities under {@code settings}. */
+  public TokenChooser(SamplingSettings settings, int vocabularySize) {
     this.settings = settings;
     this.vocabularySize = vocabularySize;
     this.order = settings.topK() == 0 && settings.topP() >= 1.0 ? null
@@ -27,14 +28,14 @@ final class TokenChooser {
   }
 
   /** The chosen token and its log-probability. */
-  record Choice(int token, double logProb) {}
+  public record Choice(int token, double logProb) {}
 
   /**
    * Chooses a token from {@code probabilities[offset, offset + V)}.
    *
    * @param random the generator; exactly one {@code nextDouble} is drawn
    */
-  Choice choose(float[] probabilities, int offset, SplittableRandom random) {
+  public Choice choose(float[] probabilities, int offset, SplittableRandom random) {
     double u = random.nextDouble();
     return order == null ? drawAll(probabilities, offset, u)
         : drawTruncated(probabilities, offset, u);

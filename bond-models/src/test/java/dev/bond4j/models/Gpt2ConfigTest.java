@@ -1,4 +1,4 @@
-package dev.bond4j.djl;
+package dev.bond4j.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,11 +70,12 @@ class Gpt2ConfigTest {
   @Test
   void countsParametersLikeTheTensorShapes() {
     Gpt2Config config = Gpt2Config.of(10, 8, 4, 2, 2);
+    Gpt2Layout layout = new Gpt2Layout(config);
     long sum = 0;
-    for (long[] shape : Gpt2Parameters.shapes(config)) {
-      sum += SafeTensor.elementCount(shape);
+    for (int i = 0; i < layout.size(); i++) {
+      sum += SafeTensor.elementCount(layout.shape(i));
     }
-    assertThat(config.parameterCount()).isEqualTo(sum);
+    assertThat(config.parameterCount()).isEqualTo(sum).isEqualTo(layout.offset(layout.size()));
   }
 
   private void write(String json) throws IOException {

@@ -1,4 +1,4 @@
-package dev.bond4j.djl;
+package dev.bond4j.models;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;

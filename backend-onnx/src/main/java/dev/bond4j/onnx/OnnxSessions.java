@@ -1,0 +1,75 @@
+package dev.bond4j.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.bond4j.BondException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens ONNX Runtime sessions with bond4j's options; one quiet environment per process. */
+final class OnnxSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxSessions.class);
+
+  private OnnxSessions() {}
+
+  /** The process-wide environment, logging warnings and errors only. */
+  static OrtEnvironment environment() {
+    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "bond4j");
+  }
+
+  /**
+   * Opens {@code file}.
+   *
+   * @param what what the model is for, used in error messages
+   * @throws BondException when the file is missing or not a valid ONNX model, or when CUDA is
+   *     asked for and unavailable without fallback
+   */
+  static OrtSession open(Path file, OnnxOptions options, String what) {
+    if (!Files.isRegularFile(file)) {
+      throw new BondException("The " + what + " " + file + " does not exist or is not a file");
+    }
+    try (OrtSession.SessionOptions session = new OrtSession.SessionOptions()) {
+      session.setIntraOpNumThreads(options.threads());
+      session.setInterOpNumThreads(1);
+      session.addConfigEntry("session.intra_op.allow_spinning", options.spinning() ? "1" : "0");
+      session.addConfigEntry("session.inter_op.allow_spinning", options.spinning() ? "1" : "0");
+      session.setOptimizationLevel(switch (options.optimization()) {
+        case NONE -> OptLevel.NO_OPT;
+        case BASIC -> OptLevel.BASIC_OPT;
+        case EXTENDED -> OptLevel.EXTENDED_OPT;
+        case ALL -> OptLevel.ALL_OPT;
+      });
+      if (options.cudaDevice() >= 0) {
+        addCuda(session, options);
+      }
+      try {
+        return environment().createSession(file.toString(), session);
+      } catch (OrtException e) {
+        throw new BondException("Cannot load the " + what + " " + file
+            + ": ONNX Runtime rejected it (expected a valid ONNX model file): " + e.getMessage(), e);
+      }
+    } catch (OrtException e) {
+      throw new BondException("Cannot configure an ONNX Runtime session for " + file + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void addCuda(OrtSession.SessionOptions session, OnnxOptions options) {
+    try {
+      session.addCUDA(options.cudaDevice());
+    } catch (OrtException | UnsatisfiedLinkError e) {
+      String message = "Device " + options.device() + " was asked for, but ONNX Runtime's CUDA"
+          + " execution provider is not available (" + e.getMessage() + "). Put the"
+          + " onnxruntime_gpu jar on the class path of a machine with CUDA, or use device cpu";
+      if (!options.cpuFallback()) {
+        throw new BondException(message + ", or allow cpuFallback");
+      }
+      LOG.warn("{}; falling back to the CPU as cpuFallback allows", message);
+    }
+  }
+}

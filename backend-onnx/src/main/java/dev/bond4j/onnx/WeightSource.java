@@ -1,0 +1,44 @@
+package dev.bond4j.onnx;
+
+import dev.bond4j.BondException;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.Gpt2Layout;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Where a weight-following {@link OnnxPolicy} reads its parameters before each call: typically the
+ * live weights of a policy trained by another backend, or an EMA anchor. The policy owns one
+ * direct buffer per weight input, which ONNX Runtime reads without copying.
+ */
+@FunctionalInterface
+public interface WeightSource {
+  /**
+   * Writes the current weights into {@code targets}: for each weight input, by HuggingFace name,
+   * a buffer at position 0 whose remaining space is exactly the tensor's element count (row-major,
+   * HuggingFace layout). Every buffer must be filled.
+   */
+  void copyTo(Map<String, FloatBuffer> targets);
+
+  /**
+   * Weights handed over as one flat array in {@link Gpt2Layout}'s canonical order, for example a
+   * DJL policy's {@code parameters()}; the supplier is called once per refresh.
+   */
+  static WeightSource canonical(Gpt2Config config, Supplier<float[]> parameters) {
+    Gpt2Layout layout = new Gpt2Layout(config);
+    return targets -> {
+      float[] values = parameters.get();
+      if (values.length != layout.offset(layout.size())) {
+        throw new BondException("Expected " + layout.offset(layout.size()) + " parameters for "
+            + config + ", got " + values.length);
+      }
+      for (int i = 0; i < layout.size(); i++) {
+        FloatBuffer target = targets.get(layout.name(i));
+        if (target != null) {
+          target.put(values, (int) layout.offset(i), (int) (layout.offset(i + 1) - layout.offset(i)));
+        }
+      }
+    };
+  }
+}

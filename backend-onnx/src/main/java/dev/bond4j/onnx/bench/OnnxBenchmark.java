@@ -1,0 +1,167 @@
+package dev.bond4j.onnx.bench;
+
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.onnx.OnnxOptions;
+import dev.bond4j.onnx.OnnxPolicy;
+import dev.bond4j.onnx.OnnxRewardModel;
+import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import dev.bond4j.value.Completion;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Times ONNX Runtime on a randomly initialised GPT-2 exported by bond4j and prints one JSON object:
+ * KV-cache sampling of {@code batch} prompts × {@code new-tokens} (plain temperature-1 sampling;
+ * sequences stop at EOS, so {@code sample_tokens_per_s} counts the tokens actually sampled and
+ * {@code decode_positions_per_s} the batch positions the decoder ran), and reward scoring of
+ * {@code batch} sequences of {@code reward-length} tokens by a GPT-2 classifier of the same shape
+ * through {@code OnnxRewardModel}. Medians over {@code reps} measured repetitions after {@code
+ * warmup}.
+ *
+ * <pre>
+ * java -cp ... dev.bond4j.onnx.bench.OnnxBenchmark --vocab 64 --d-model 32 --layers 2 --heads 4 \
+ *     --positions 128 --batch 32 --prompt 16 --new-tokens 64 --reward-length 80 --threads 1
+ * </pre>
+ */
+public final class OnnxBenchmark {
+  private final Map<String, Integer> args = new LinkedHashMap<>();
+
+  private OnnxBenchmark(String[] argv) {
+    args.put("vocab", 64);
+    args.put("d-model", 32);
+    args.put("layers", 2);
+    args.put("heads", 4);
+    args.put("positions", 128);
+    args.put("batch", 32);
+    args.put("prompt", 16);
+    args.put("new-tokens", 64);
+    args.put("reward-length", 80);
+    args.put("threads", 1);
+    args.put("reps", 10);
+    args.put("warmup", 3);
+    for (int i = 0; i < argv.length; i += 2) {
+      String key = argv[i].replaceFirst("^--", "");
+      if (!args.containsKey(key) || i + 1 >= argv.length) {
+        throw new IllegalArgumentException("Unknown or incomplete option " + argv[i]
+            + "; options: " + args.keySet());
+      }
+      args.put(key, Integer.parseInt(argv[i + 1]));
+    }
+  }
+
+  private int arg(String key) {
+    return args.get(key);
+  }
+
+  /** Runs the benchmark and prints its JSON line. */
+  public static void main(String[] argv) throws IOException {
+    System.out.println(new OnnxBenchmark(argv).run());
+  }
+
+  private String run() throws IOException {
+    Gpt2Config config = Gpt2Config.of(arg("vocab"), arg("positions"), arg("d-model"),
+        arg("layers"), arg("heads"));
+    float[] values = new Gpt2Layout(config).initialValues(1);
+    Path directory = Files.createTempDirectory("bond4j-onnx-bench");
+    Gpt2OnnxExport.export(config, values, directory, Gpt2OnnxExport.Weights.BAKED);
+    Path classifier = directory.resolve("classifier.onnx");
+    float[][] head = new float[config.embeddingSize()][1];
+    for (float[] row : head) {
+      row[0] = 0.1f;
+    }
+    Gpt2OnnxExport.exportClassifier(config, values, head, new float[1], classifier);
+    OnnxOptions options = OnnxOptions.cpu().withThreads(arg("threads"));
+    SplittableRandom random = new SplittableRandom(2);
+    List<Prompt> prompts = new ArrayList<>();
+    List<TokenSequence> scored = new ArrayList<>();
+    for (int i = 0; i < arg("batch"); i++) {
+      prompts.add(Prompt.of("p" + i, randomTokens(random, arg("prompt"), config)));
+      scored.add(randomTokens(random, arg("reward-length"), config));
+    }
+    SamplingSettings settings = SamplingSettings.training(arg("new-tokens"));
+    Map<String, Object> out = new LinkedHashMap<>(args);
+    try (OnnxPolicy policy = OnnxPolicy.load(directory, options);
+        OnnxRewardModel reward = OnnxRewardModel.builder(classifier)
+            .vocabularySize(config.vocabularySize()).maxLength(config.maxPositions())
+            .options(options).build()) {
+      int reps = arg("reps");
+      double[] sampleSeconds = new double[reps];
+      double[] tokens = new double[reps];
+      double[] positions = new double[reps];
+      double[] rewardMs = new double[reps];
+      for (int rep = -arg("warmup"); rep < reps; rep++) {
+        long start = System.nanoTime();
+        List<Completion> samples = policy.sample(prompts, settings, rep + 100);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        reward.scoreTokens(scored);
+        double ms = (System.nanoTime() - start) / 1e6;
+        if (rep >= 0) {
+          sampleSeconds[rep] = seconds;
+          tokens[rep] = samples.stream().mapToInt(c -> c.completion().length()).sum();
+          positions[rep] = (double) samples.size()
+              * samples.stream().mapToInt(c -> c.completion().length()).max().orElse(0);
+          rewardMs[rep] = ms;
+        }
+      }
+      double[] tokensPerSecond = new double[reps];
+      double[] positionsPerSecond = new double[reps];
+      for (int i = 0; i < reps; i++) {
+        tokensPerSecond[i] = tokens[i] / sampleSeconds[i];
+        positionsPerSecond[i] = positions[i] / sampleSeconds[i];
+      }
+      out.put("parameters", config.parameterCount());
+      out.put("sample_ms", median(sampleSeconds) * 1000);
+      out.put("sample_tokens", median(tokens));
+      out.put("sample_tokens_per_s", median(tokensPerSecond));
+      out.put("decode_positions_per_s", median(positionsPerSecond));
+      out.put("reward_ms", median(rewardMs));
+    } finally {
+      for (String file : new String[] {"model.onnx", "config.json", "classifier.onnx"}) {
+        Files.deleteIfExists(directory.resolve(file));
+      }
+      Files.deleteIfExists(directory);
+    }
+    return toJson(out);
+  }
+
+  private static TokenSequence randomTokens(SplittableRandom random, int length,
+      Gpt2Config config) {
+    int[] ids = new int[length];
+    for (int t = 0; t < length; t++) {
+      ids[t] = random.nextInt(config.eosToken());
+    }
+    return TokenSequence.of(ids);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String toJson(Map<String, Object> values) {
+    StringBuilder json = new StringBuilder("{");
+    values.forEach((key, value) -> {
+      if (json.length() > 1) {
+        json.append(", ");
+      }
+      json.append('"').append(key).append("\": ");
+      json.append(value instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : value);
+    });
+    return json.append('}').toString();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.bond4j.onnx;
+
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Tiny models written by bond4j's own exporter, for the tests of this module. */
+final class TinyModels {
+  private TinyModels() {}
+
+  /**
+   * GPT-2's initialisation with every weight matrix scaled by {@code scale}, so that next-token
+   * distributions are far from uniform.
+   */
+  static float[] sharpened(Gpt2Config config, long seed, float scale) {
+    Gpt2Layout layout = new Gpt2Layout(config);
+    float[] values = layout.initialValues(seed);
+    for (int i = 0; i < layout.size(); i++) {
+      if (layout.shape(i).length == 2) {
+        for (long j = layout.offset(i); j < layout.offset(i + 1); j++) {
+          values[(int) j] *= scale;
+        }
+      }
+    }
+    return values;
+  }
+
+  /** A fresh folder holding the decoder export of {@code values}. */
+  static Path decoder(Gpt2Config config, float[] values, Gpt2OnnxExport.Weights weights) {
+    try {
+      Path directory = Files.createTempDirectory("bond4j-onnx-test");
+      directory.toFile().deleteOnExit();
+      Gpt2OnnxExport.export(config, values, directory, weights);
+      directory.resolve("model.onnx").toFile().deleteOnExit();
+      directory.resolve("config.json").toFile().deleteOnExit();
+      return directory;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package dev.bond4j.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.bond4j.BondException;
+import dev.bond4j.model.Policy;
+import dev.bond4j.stats.ChiSquare;
+import dev.bond4j.testbed.SequenceSpace;
+import dev.bond4j.value.Completion;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
+import dev.bond4j.value.WeightedSequence;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sampling and scoring half of the backend conformance suite (DESIGN.md, "Backend contract"):
+ * what every {@link Policy} must do, trainable or not (an ONNX Runtime decoder passes it too).
+ * {@link PolicyContract} adds the training half.
+ *
+ * <p>Statistical checks are seeded Pearson goodness-of-fit tests at significance level
+ * {@value #SIGNIFICANCE}: fixed in advance, not tuned to the outcome.
+ */
+public abstract class SamplingContract {
+  /** Significance level of the goodness-of-fit tests. */
+  protected static final double SIGNIFICANCE = 1e-3;
+  private static final int DRAWS = 6000;
+
+  private final List<Policy> created = new ArrayList<>();
+
+  /** The backend under test. */
+  protected abstract SamplingBackend backend();
+
+  @AfterEach
+  void closePolicies() throws Exception {
+    for (Policy policy : created) {
+      if (policy instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    }
+    created.clear();
+  }
+
+  /** Closes {@code policy} after the test. */
+  protected <P extends Policy> P track(P policy) {
+    created.add(policy);
+    return policy;
+  }
+
+  private Policy sampler(long seed) {
+    return track(backend().sampler(seed));
+  }
+
+  /** The longest completion of the backend's space. */
+  protected int maxNew() {
+    return backend().space().maxLength();
+  }
+
+  private List<Prompt> repeat(Prompt prompt, int times) {
+    return Collections.nCopies(times, prompt);
+  }
+
+  // ---------------------------------------------------------------- sampling
+
+  @Test
+  void sampledLogProbsEqualRecomputedLogProbs() {
+    Policy policy = sampler(1);
+    List<Prompt> prompts = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      prompts.addAll(backend().prompts());
+    }
+    List<Completion> samples = policy.sample(prompts, SamplingSettings.training(maxNew()), 11);
+    double[] recomputed = policy.logProbs(samples);
+    for (int i = 0; i < samples.size(); i++) {
+      assertThat(recomputed[i]).as("sample %d: %s", i, samples.get(i).completion())
+          .isCloseTo(samples.get(i).logProb(), within(backend().tolerance()));
+    }
+  }
+
+  @Test
+  void completionsAreWellFormed() {
+    Policy policy = sampler(2);
+    SequenceSpace space = backend().space();
+    List<Prompt> prompts = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      prompts.addAll(backend().prompts());
+    }
+    List<Completion> samples = policy.sample(prompts, SamplingSettings.training(maxNew()), 3);
+    assertThat(samples).hasSize(prompts.size());
+    for (int i = 0; i < samples.size(); i++) {
+      Completion c = samples.get(i);
+      TokenSequence y = c.completion();
+      assertThat(c.prompt()).isEqualTo(prompts.get(i));
+      assertThat(space.indexOf(y)).as("%s is a complete sequence of the space", y).isNotNegative();
+      assertThat(c.endedWithEos()).isEqualTo(y.last() == policy.eosToken());
+      assertThat(y.maxToken()).isLessThan(policy.vocabularySize());
+    }
+  }
+
+  @Test
+  void seededSamplingIsReproducible() {
+    Policy policy = sampler(3);
+    List<Prompt> prompts = repeat(backend().prompts().get(0), 40);
+    SamplingSettings settings = SamplingSettings.training(maxNew());
+    List<TokenSequence> first = completions(policy.sample(prompts, settings, 5));
+    assertThat(completions(policy.sample(prompts, settings, 5))).isEqualTo(first);
+    assertThat(completions(policy.sample(prompts, settings, 6))).isNotEqualTo(first);
+  }
+
+  private static List<TokenSequence> completions(List<Completion> samples) {
+    return samples.stream().map(Completion::completion).toList();
+  }
+
+  @Test
+  void logProbsOfTheWholeSpaceSumToOne() {
+    Policy policy = sampler(4);
+    for (Prompt prompt : backend().prompts()) {
+      double total = 0;
+      for (double p : exactDistribution(policy, prompt)) {
+        total += p;
+      }
+      assertThat(total).as("prompt %s", prompt.id()).isCloseTo(1.0, within(1e-4));
+    }
+  }
+
+  @Test
+  void samplingFrequenciesMatchTheModel() {
+    Policy policy = sampler(5);
+    for (Prompt prompt : backend().prompts()) {
+      double[] expected = exactDistribution(policy, prompt);
+      long[] observed = counts(policy.sample(repeat(prompt, DRAWS),
+          SamplingSettings.training(maxNew()), 17 + prompt.id().hashCode()));
+      ChiSquare.Fit fit = ChiSquare.goodnessOfFit(observed, expected, 5);
+      assertThat(fit.pValue()).as("prompt %s: %s", prompt.id(), fit).isGreaterThan(SIGNIFICANCE);
+    }
+  }
+
+  @Test
+  void truncatedSamplingFrequenciesMatchTheReportedLogProbs() {
+    Policy policy = sampler(6);
+    SamplingSettings settings = SamplingSettings.builder().temperature(0.7).topK(3).topP(0.9)
+        .maxNewTokens(maxNew()).build();
+    Prompt prompt = backend().prompts().get(0);
+    List<Completion> samples = policy.sample(repeat(prompt, DRAWS), settings, 23);
+    SequenceSpace space = backend().space();
+    double[] reported = new double[space.size()];
+    for (Completion c : samples) {
+      int index = space.indexOf(c.completion());
+      double p = Math.exp(c.logProb());
+      assertThat(reported[index] == 0 || Math.abs(reported[index] - p) < 1e-9)
+          .as("the same completion always reports the same log-probability").isTrue();
+      reported[index] = p;
+    }
+    double seen = 0;
+    for (double p : reported) {
+      seen += p;
+    }
+    assertThat(seen).isLessThanOrEqualTo(1 + 1e-6);
+    long[] observed = counts(samples);
+    long[] withRest = java.util.Arrays.copyOf(observed, observed.length + 1);
+    double[] expected = java.util.Arrays.copyOf(reported, reported.length + 1);
+    expected[reported.length] = Math.max(0, 1 - seen);
+    ChiSquare.Fit fit = ChiSquare.goodnessOfFit(withRest, expected, 5);
+    assertThat(fit.pValue()).as("%s", fit).isGreaterThan(SIGNIFICANCE);
+  }
+
+  @Test
+  void greedySamplingPicksTheMostLikelyFirstToken() {
+    Policy policy = sampler(7);
+    SequenceSpace space = backend().space();
+    for (Prompt prompt : backend().prompts()) {
+      double[] distribution = exactDistribution(policy, prompt);
+      double[] firstToken = new double[policy.vocabularySize()];
+      for (int i = 0; i < distribution.length; i++) {
+        firstToken[space.sequence(i).get(0)] += distribution[i];
+      }
+      int best = 0;
+      for (int token = 1; token < firstToken.length; token++) {
+        best = firstToken[token] > firstToken[best] ? token : best;
+      }
+      SamplingSettings greedy = SamplingSettings.builder().topK(1).maxNewTokens(1).build();
+      Completion c = policy.sample(List.of(prompt), greedy, 1).get(0);
+      assertThat(c.completion()).isEqualTo(TokenSequence.of(best));
+      assertThat(c.logProb()).isCloseTo(0.0, within(1e-12));
+    }
+  }
+
+  private double[] exactDistribution(Policy policy, Prompt prompt) {
+    SequenceSpace space = backend().space();
+    List<WeightedSequence> all = new ArrayList<>();
+    for (int i = 0; i < space.size(); i++) {
+      all.add(WeightedSequence.of(prompt, space.sequence(i), 1));
+    }
+    double[] logProbs = policy.logProbs(all);
+    double[] probs = new double[logProbs.length];
+    for (int i = 0; i < probs.length; i++) {
+      probs[i] = Math.exp(logProbs[i]);
+    }
+    return probs;
+  }
+
+  private long[] counts(List<Completion> samples) {
+    SequenceSpace space = backend().space();
+    long[] counts = new long[space.size()];
+    for (Completion c : samples) {
+      counts[space.indexOf(c.completion())]++;
+    }
+    return counts;
+  }
+
+  // ---------------------------------------------------------------- bad input
+
+  @Test
+  void outOfRangeTokensAreRejectedWhenSamplingAndScoring() {
+    Policy policy = sampler(20);
+    Prompt prompt = backend().prompts().get(0);
+    TokenSequence bad = TokenSequence.of(policy.vocabularySize());
+    assertThatThrownBy(() -> policy.logProbs(List.of(WeightedSequence.of(prompt, bad, 1))))
+        .isInstanceOf(BondException.class);
+    Prompt badPrompt = Prompt.of("bad", TokenSequence.of(Integer.MAX_VALUE));
+    assertThatThrownBy(() -> policy.sample(List.of(badPrompt), SamplingSettings.training(2), 1))
+        .isInstanceOf(BondException.class);
+    List<Completion> after = policy.sample(List.of(prompt), SamplingSettings.training(maxNew()), 1);
+    assertThat(policy.logProbs(after)[0]).as("the policy still works after rejecting bad input")
+        .isCloseTo(after.get(0).logProb(), within(backend().tolerance()));
+  }
+
+  @Test
+  void sequencesLongerThanTheContextAreRejected() {
+    Policy policy = sampler(21);
+    Prompt prompt = backend().prompts().get(0);
+    int[] tooLong = new int[policy.maxSequenceLength() + 1];
+    WeightedSequence sequence = WeightedSequence.of(prompt, TokenSequence.of(tooLong), 1);
+    assertThatThrownBy(() -> policy.logProbs(List.of(sequence))).isInstanceOf(BondException.class);
+  }
+}

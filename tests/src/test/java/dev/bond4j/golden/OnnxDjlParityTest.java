@@ -1,0 +1,92 @@
+package dev.bond4j.golden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.bond4j.djl.DjlOptions;
+import dev.bond4j.djl.DjlPolicy;
+import dev.bond4j.djl.DjlSnapshot;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.onnx.OnnxOptions;
+import dev.bond4j.onnx.OnnxPolicy;
+import dev.bond4j.onnx.WeightSource;
+import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
+import dev.bond4j.value.Completion;
+import dev.bond4j.value.OptimizerSettings;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
+import dev.bond4j.value.WeightedSequence;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ONNX Runtime against DJL on the same weights: a DJL policy exported by bond4j gives DJL's
+ * log-probabilities and, with the same seed, DJL's samples (both backends draw with the same token
+ * chooser); and a weight-following ONNX decoder tracks a DJL policy and its EMA anchor as they
+ * train.
+ */
+class OnnxDjlParityTest {
+  private static final Gpt2Config CONFIG = Gpt2Config.of(24, 32, 32, 2, 4);
+  private static final double TOLERANCE = 1e-4;
+
+  private static List<Prompt> prompts() {
+    List<Prompt> prompts = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      prompts.add(Prompt.of("p" + i, i % 2 == 0 ? TokenSequence.of(i, 5) : TokenSequence.of(7)));
+    }
+    return prompts;
+  }
+
+  @Test
+  void anExportedDjlPolicyScoresAndSamplesLikeDjl(@TempDir Path directory) {
+    SamplingSettings settings = SamplingSettings.training(12);
+    try (DjlPolicy djl = DjlPolicy.create(CONFIG, 3, OptimizerSettings.defaults(),
+        DjlOptions.cpu())) {
+      Gpt2OnnxExport.export(CONFIG, djl.parameters(), directory, Weights.BAKED);
+      try (OnnxPolicy onnx = OnnxPolicy.load(directory, OnnxOptions.cpu())) {
+        List<Completion> fromDjl = djl.sample(prompts(), settings, 17);
+        assertThat(onnx.logProbs(fromDjl)).containsExactly(djl.logProbs(fromDjl),
+            within(TOLERANCE));
+        List<Completion> fromOnnx = onnx.sample(prompts(), settings, 17);
+        for (int i = 0; i < fromDjl.size(); i++) {
+          assertThat(fromOnnx.get(i).completion()).isEqualTo(fromDjl.get(i).completion());
+          assertThat(fromOnnx.get(i).logProb()).isCloseTo(fromDjl.get(i).logProb(),
+              within(TOLERANCE));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFollowingDecoderTracksADjlPolicyAndItsEmaAnchor(@TempDir Path directory) {
+    Gpt2OnnxExport.export(CONFIG, null, directory, Weights.INPUTS);
+    OptimizerSettings settings = OptimizerSettings.builder().learningRate(0.05).build();
+    try (DjlPolicy djl = DjlPolicy.create(CONFIG, 4, settings, DjlOptions.cpu());
+        DjlSnapshot anchor = djl.snapshot();
+        OnnxPolicy policy = OnnxPolicy.following(directory,
+            WeightSource.canonical(CONFIG, djl::parameters), OnnxOptions.cpu());
+        OnnxPolicy ema = OnnxPolicy.following(directory,
+            WeightSource.canonical(CONFIG, anchor::parameters), OnnxOptions.cpu())) {
+      List<Completion> samples = djl.sample(prompts(), SamplingSettings.training(10), 5);
+      List<WeightedSequence> batch = new ArrayList<>();
+      for (int i = 0; i < samples.size(); i++) {
+        batch.add(WeightedSequence.of(samples.get(i), i % 2 == 0 ? 1.0 : -0.5));
+      }
+      double[] before = djl.logProbs(samples);
+      for (int step = 0; step < 3; step++) {
+        djl.update(batch);
+        anchor.moveToward(djl, 0.3);
+        assertThat(policy.logProbs(samples)).containsExactly(djl.logProbs(samples),
+            within(TOLERANCE));
+        assertThat(ema.logProbs(samples)).containsExactly(anchor.logProbs(samples),
+            within(TOLERANCE));
+      }
+      assertThat(policy.logProbs(samples)[0]).isGreaterThan(before[0] + 10 * TOLERANCE);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.bond4j.tck;
+
+import dev.bond4j.BondException;
+import dev.bond4j.model.Policy;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.onnx.OnnxOptions;
+import dev.bond4j.onnx.OnnxPolicy;
+import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import dev.bond4j.testbed.SequenceSpace;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.TokenSequence;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The sampling half of the conformance suite against ONNX Runtime: the same two-layer GPT-2 over
+ * four token ids (EOS 3) as the DJL suite, its weights scaled up from GPT-2's initialisation,
+ * written by bond4j's exporter with baked weights and sampled through the KV cache. Prompts of one
+ * and two tokens make every batch left-padded.
+ */
+class OnnxPolicyContractTest extends SamplingContract {
+  private static final Gpt2Config CONFIG =
+      new Gpt2Config(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
+  private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
+  private static final float SCALE = 25f;
+
+  @Override
+  protected SamplingBackend backend() {
+    return new SamplingBackend() {
+      @Override
+      public Policy sampler(long seed) {
+        return OnnxPolicy.load(export(seed), OnnxOptions.cpu());
+      }
+
+      @Override
+      public List<Prompt> prompts() {
+        return List.of(Prompt.of("short", TokenSequence.of(1)),
+            Prompt.of("long", TokenSequence.of(0, 2)));
+      }
+
+      @Override
+      public SequenceSpace space() {
+        return SPACE;
+      }
+
+      @Override
+      public double tolerance() {
+        return 2e-5;
+      }
+    };
+  }
+
+  /** A folder holding the ONNX export of GPT-2's initialisation with weight matrices scaled up. */
+  private static Path export(long seed) {
+    Gpt2Layout layout = new Gpt2Layout(CONFIG);
+    float[] values = layout.initialValues(seed);
+    for (int i = 0; i < layout.size(); i++) {
+      if (layout.shape(i).length == 2) {
+        for (long j = layout.offset(i); j < layout.offset(i + 1); j++) {
+          values[(int) j] *= SCALE;
+        }
+      }
+    }
+    try {
+      Path directory = Files.createTempDirectory("bond4j-tck-onnx");
+      Gpt2OnnxExport.export(CONFIG, values, directory, Gpt2OnnxExport.Weights.BAKED);
+      return directory;
+    } catch (IOException e) {
+      throw new BondException("Cannot prepare the test model: " + e, e);
+    }
+  }
+}
