@@ -46,9 +46,9 @@ record Checkpoint(Gpt2Config config, float[] weights, float[] firstMoment, float
     if (optimizer != null) {
       Map<String, SafeTensor> moments = new LinkedHashMap<>();
       moments.putAll(prefixed("exp_avg.", parameters.layout,
-          optimizer.firstMoment.toFloatVector()));
+          Dl4jParameters.valuesOf(optimizer.firstMoment)));
       moments.putAll(prefixed("exp_avg_sq.", parameters.layout,
-          optimizer.secondMoment.toFloatVector()));
+          Dl4jParameters.valuesOf(optimizer.secondMoment)));
       new SafeTensors(moments, metadata).write(directory.resolve(OPTIMIZER_FILE));
     }
     new SafeTensors(parameters.layout.tensorsOf(parameters.values()), metadata)
@@ -115,8 +115,9 @@ record Checkpoint(Gpt2Config config, float[] weights, float[] firstMoment, float
       Dl4jParameters.overwrite(optimizer.firstMoment, firstMoment);
       Dl4jParameters.overwrite(optimizer.secondMoment, secondMoment);
     } else {
-      optimizer.firstMoment.assign(0);
-      optimizer.secondMoment.assign(0);
+      float[] zeros = new float[weights.length];
+      Dl4jParameters.overwrite(optimizer.firstMoment, zeros);
+      Dl4jParameters.overwrite(optimizer.secondMoment, zeros);
     }
     optimizer.steps = steps;
   }

@@ -6,38 +6,22 @@ import dev.bond4j.models.Gpt2Layout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The parameters of a GPT-2 model in one contiguous float32 ND4J buffer, with one view per
- * HuggingFace tensor in {@link Gpt2Layout}'s order. The SameDiff graph's variables are these
- * views, so the optimizer step, EMA and copies are single in-place operations over the flat buffer
- * that the graph sees at once.
+ * The parameters of a GPT-2 model as one float32 ND4J array per HuggingFace tensor, in {@link
+ * Gpt2Layout}'s order. The SameDiff graph's variables are these very arrays, so in-place changes
+ * (the optimizer step, EMA, loading) show in the graph at once. (One flat buffer with a view per
+ * tensor, as on DJL, does not work: SameDiff copies a view when it becomes a variable.)
  */
 final class Dl4jParameters implements AutoCloseable {
   final Gpt2Config config;
   final Gpt2Layout layout;
-  final INDArray flat;
-  final INDArray[] views;
+  final INDArray[] tensors;
 
-  private Dl4jParameters(Gpt2Config config, INDArray flat) {
+  private Dl4jParameters(Gpt2Config config, INDArray[] tensors) {
     this.config = config;
     this.layout = new Gpt2Layout(config);
-    this.flat = flat;
-    this.views = viewsOf(flat, layout);
-  }
-
-  /** One view of {@code flat} per tensor of {@code layout}, shaped like the tensor. */
-  static INDArray[] viewsOf(INDArray flat, Gpt2Layout layout) {
-    INDArray[] views = new INDArray[layout.size()];
-    for (int i = 0; i < views.length; i++) {
-      views[i] = flat.get(NDArrayIndex.interval(layout.offset(i), layout.offset(i + 1)))
-          .reshape('c', layout.shape(i));
-      if (!views[i].isView()) {
-        throw new IllegalStateException("ND4J copied a parameter view instead of sharing it");
-      }
-    }
-    return views;
+    this.tensors = tensors;
   }
 
   /** Parameters holding {@code values}, laid out in the canonical order. */
@@ -46,41 +30,88 @@ final class Dl4jParameters implements AutoCloseable {
       throw new BondException("Expected " + config.parameterCount() + " parameters for " + config
           + ", got " + values.length);
     }
-    return new Dl4jParameters(config, Nd4j.createFromArray(values));
+    Dl4jParameters parameters = new Dl4jParameters(config, zeros(new Gpt2Layout(config)));
+    overwrite(parameters.tensors, values);
+    return parameters;
   }
 
-  /** A copy with its own buffer. */
+  /** A copy with its own arrays. */
   Dl4jParameters copy() {
-    return new Dl4jParameters(config, flat.dup());
+    INDArray[] copies = new INDArray[tensors.length];
+    for (int i = 0; i < copies.length; i++) {
+      copies[i] = tensors[i].dup();
+    }
+    return new Dl4jParameters(config, copies);
   }
 
-  /** A zero buffer of the same size, for gradients and optimizer moments. */
-  INDArray zerosLike() {
-    return Nd4j.zeros(DataType.FLOAT, flat.length());
+  /** Zero arrays shaped like the parameters, for gradients and optimizer moments. */
+  INDArray[] zerosLike() {
+    return zeros(layout);
+  }
+
+  private static INDArray[] zeros(Gpt2Layout layout) {
+    INDArray[] arrays = new INDArray[layout.size()];
+    for (int i = 0; i < arrays.length; i++) {
+      arrays[i] = Nd4j.zeros(DataType.FLOAT, layout.shape(i));
+    }
+    return arrays;
   }
 
   /** A copy of all values, in the canonical order. */
   float[] values() {
-    return flat.toFloatVector();
+    return valuesOf(tensors);
   }
 
-  /** Overwrites all values in place, so that the views and the graph see them. */
+  /** Overwrites all values in place, so that the graph sees them. */
   void setValues(float[] values) {
-    overwrite(flat, values);
+    overwrite(tensors, values);
   }
 
-  /** Copies {@code values} into {@code target}'s own storage. */
-  static void overwrite(INDArray target, float[] values) {
-    if (values.length != target.length()) {
-      throw new BondException("Expected " + target.length() + " values, got " + values.length);
+  /** The values of a set of arrays shaped like the parameters, concatenated in order. */
+  static float[] valuesOf(INDArray[] arrays) {
+    long total = 0;
+    for (INDArray array : arrays) {
+      total += array.length();
     }
-    try (INDArray source = Nd4j.createFromArray(values)) {
-      target.assign(source);
+    float[] values = new float[Math.toIntExact(total)];
+    int at = 0;
+    for (INDArray array : arrays) {
+      float[] part = Arrays2.values(array);
+      System.arraycopy(part, 0, values, at, part.length);
+      at += part.length;
+    }
+    return values;
+  }
+
+  /** Copies {@code values}, concatenated in order, into the arrays' own storage. */
+  static void overwrite(INDArray[] arrays, float[] values) {
+    long total = 0;
+    for (INDArray array : arrays) {
+      total += array.length();
+    }
+    if (values.length != total) {
+      throw new BondException("Expected " + total + " values, got " + values.length);
+    }
+    int at = 0;
+    for (INDArray array : arrays) {
+      int n = Math.toIntExact(array.length());
+      float[] part = java.util.Arrays.copyOfRange(values, at, at + n);
+      try (INDArray source = Nd4j.create(part, array.shape(), DataType.FLOAT)) {
+        array.assign(source);
+      }
+      at += n;
+    }
+  }
+
+  /** Closes every array of {@code arrays}. */
+  static void close(INDArray[] arrays) {
+    for (INDArray array : arrays) {
+      array.close();
     }
   }
 
   @Override
   public void close() {
-    flat.close();
+    close(tensors);
   }
 }

@@ -154,8 +154,8 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
   }
 
   /**
-   * Forward and backward of one micro-batch; its gradients are added to the optimizer's flat
-   * gradient and closed.
+   * Forward and backward of one micro-batch; its gradients are added to the optimizer's
+   * accumulated gradients and closed.
    *
    * @return the micro-batch's loss, summed in double precision
    */
@@ -172,7 +172,7 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
           List.of(Gpt2Graph.TARGET_LOG_PROBS), List.of(model.graph.variableNames));
       String[] names = model.graph.variableNames;
       for (int i = 0; i < names.length; i++) {
-        optimizer.gradientViews[i].addi(result.getGradients().get(names[i]));
+        optimizer.gradients[i].addi(result.getGradients().get(names[i]));
       }
       float[] perPosition = Arrays2.values(
           result.getOutputs().get(Gpt2Graph.TARGET_LOG_PROBS));

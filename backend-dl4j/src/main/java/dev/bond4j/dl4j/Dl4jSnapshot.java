@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A frozen GPT-2 policy on ND4J: the reference {@code π_ref} or an anchor. It moves only through
- * {@link #moveToward}, an in-place blend of its flat parameter buffer toward a {@link Dl4jPolicy}'s.
+ * {@link #moveToward}, an in-place blend of its parameter arrays toward a {@link Dl4jPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
 public final class Dl4jSnapshot implements PolicySnapshot, AutoCloseable {
@@ -66,12 +66,15 @@ public final class Dl4jSnapshot implements PolicySnapshot, AutoCloseable {
     Dl4jParameters from = policy.parametersInternal();
     Problems.require(from.config.equals(model.config), "source.config", from.config,
         "the snapshot's config " + model.config);
-    INDArray target = model.parameters.flat;
-    if (eta == 1.0) {
-      target.assign(from.flat);
-    } else if (eta > 0) {
-      target.muli(1 - eta);
-      Nd4j.getBlasWrapper().level1().axpy(target.length(), eta, from.flat, target);
+    INDArray[] targets = model.parameters.tensors;
+    for (int i = 0; i < targets.length; i++) {
+      if (eta == 1.0) {
+        targets[i].assign(from.tensors[i]);
+      } else if (eta > 0) {
+        targets[i].muli(1 - eta);
+        Nd4j.getBlasWrapper().level1().axpy(targets[i].length(), eta, from.tensors[i],
+            targets[i]);
+      }
     }
   }
 

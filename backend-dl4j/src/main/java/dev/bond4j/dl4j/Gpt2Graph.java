@@ -48,16 +48,16 @@ final class Gpt2Graph {
   private Gpt2Graph(Dl4jParameters parameters) {
     this.config = parameters.config;
     this.sameDiff = SameDiff.create();
-    this.variableNames = new String[parameters.views.length];
+    this.variableNames = new String[parameters.tensors.length];
     this.p = new SDVariable[variableNames.length];
     for (int i = 0; i < p.length; i++) {
       variableNames[i] = "p" + i;
-      p[i] = sameDiff.var(variableNames[i], parameters.views[i]);
+      p[i] = sameDiff.var(variableNames[i], parameters.tensors[i]);
     }
     build();
   }
 
-  /** The graph over {@code parameters}' views: changes to the flat buffer show at once. */
+  /** The graph over {@code parameters}' arrays: changes to them show at once. */
   static Gpt2Graph of(Dl4jParameters parameters) {
     return new Gpt2Graph(parameters);
   }
