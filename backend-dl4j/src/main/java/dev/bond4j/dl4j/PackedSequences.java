@@ -10,7 +10,8 @@ import java.util.List;
  * (prompt, completion) pairs laid out for one pass of {@link Gpt2Graph}: right-padded token ids
  * {@code [B, T]} (the last completion token is never an input) and, for each completion token,
  * the flat index of the position that predicts it and its id. Right padding needs no padding mask:
- * pads follow every real token, and the causal mask already hides them.
+ * pads follow every real token, and the causal mask already hides them. Every batch has at least
+ * two positions: SameDiff 1.0.0-M2.1 computes wrong gradients for a batch of length one.
  */
 final class PackedSequences {
   final int batch;
@@ -58,7 +59,7 @@ final class PackedSequences {
    */
   static PackedSequences of(List<? extends PromptedSequence> sequences, Gpt2Config config) {
     Problems problems = Problems.of("sequences for a GPT-2 policy");
-    int length = 1;
+    int length = 2;
     int count = 0;
     for (int i = 0; i < sequences.size(); i++) {
       PromptedSequence sequence = sequences.get(i);
