@@ -9,7 +9,8 @@ positions, pre-LayerNorm blocks, Conv1D weights laid out [in, out], gelu_new, ti
 HuggingFace tensor names. It writes config.json, model.safetensors (by hand: the format is an
 8-byte little-endian header length, a JSON header and raw little-endian data), reference.json
 (full-sequence logits and a greedy continuation) and, when torch.onnx works, model.onnx
-(input_ids -> logits, no cache). CI never runs this script; the generated files are committed.
+(input_ids -> logits, no cache) and with-past/model.onnx (the HuggingFace-optimum decoder
+convention with a KV cache, beside a copy of config.json). CI never runs this script; the generated files are committed.
 """
 import json
 import math
@@ -83,6 +84,68 @@ class TinyGpt2(torch.nn.Module):
         return x @ w["wte.weight"].t()
 
 
+class TinyGpt2WithPast(torch.nn.Module):
+    """The same model in the HuggingFace-optimum decoder convention: input_ids, attention_mask,
+    position_ids and past_key_values.{i}.key/value in; logits and present.{i}.key/value out."""
+
+    def __init__(self, weights):
+        super().__init__()
+        self.w = {k: v.clone() for k, v in weights.items()}
+
+    def forward(self, input_ids, attention_mask, position_ids, *past):
+        w = self.w
+        b, t = input_ids.shape
+        p = past[0].shape[2]
+        x = w["wte.weight"][input_ids] + w["wpe.weight"][position_ids]
+        queries = torch.arange(t).unsqueeze(1) + p
+        keys = torch.arange(p + t).unsqueeze(0)
+        visible = (keys <= queries).unsqueeze(0).unsqueeze(0) & attention_mask.bool()[:, None, None, :]
+        d = EMBD // HEADS
+        presents = []
+        for i in range(LAYERS):
+            pre = f"h.{i}."
+            h = torch.nn.functional.layer_norm(x, (EMBD,), w[pre + "ln_1.weight"], w[pre + "ln_1.bias"], EPS)
+            qkv = h @ w[pre + "attn.c_attn.weight"] + w[pre + "attn.c_attn.bias"]
+            q, k, v = qkv.split(EMBD, dim=2)
+            q, k, v = (z.reshape(b, t, HEADS, d).transpose(1, 2) for z in (q, k, v))
+            k = torch.cat([past[2 * i], k], dim=2)
+            v = torch.cat([past[2 * i + 1], v], dim=2)
+            presents += [k, v]
+            scores = (q @ k.transpose(-1, -2)) / math.sqrt(d)
+            scores = torch.where(visible, scores, torch.tensor(torch.finfo(scores.dtype).min))
+            attended = torch.softmax(scores, dim=-1) @ v
+            merged = attended.transpose(1, 2).reshape(b, t, EMBD)
+            x = x + merged @ w[pre + "attn.c_proj.weight"] + w[pre + "attn.c_proj.bias"]
+            h = torch.nn.functional.layer_norm(x, (EMBD,), w[pre + "ln_2.weight"], w[pre + "ln_2.bias"], EPS)
+            inner = gelu_new(h @ w[pre + "mlp.c_fc.weight"] + w[pre + "mlp.c_fc.bias"])
+            x = x + inner @ w[pre + "mlp.c_proj.weight"] + w[pre + "mlp.c_proj.bias"]
+        x = torch.nn.functional.layer_norm(x, (EMBD,), w["ln_f.weight"], w["ln_f.bias"], EPS)
+        return (x @ w["wte.weight"].t(), *presents)
+
+
+def export_with_past(weights, out):
+    """Writes out/with-past/model.onnx (and a copy of config.json) in the optimum convention."""
+    folder = os.path.join(out, "with-past")
+    os.makedirs(folder, exist_ok=True)
+    model = TinyGpt2WithPast(weights)
+    b, t, p, d = 2, 3, 2, EMBD // HEADS
+    g = torch.Generator().manual_seed(5)
+    past = [torch.randn(b, HEADS, p, d, generator=g) for _ in range(2 * LAYERS)]
+    inputs = (torch.tensor([[1, 2, 3], [4, 5, 6]]), torch.ones(b, p + t, dtype=torch.long),
+              torch.tensor([[2, 3, 4], [2, 3, 4]]), *past)
+    past_names = [f"past_key_values.{i}.{kind}" for i in range(LAYERS) for kind in ("key", "value")]
+    present_names = [f"present.{i}.{kind}" for i in range(LAYERS) for kind in ("key", "value")]
+    axes = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "total_sequence"},
+            "position_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}}
+    axes.update({name: {0: "batch", 2: "past_sequence"} for name in past_names})
+    axes.update({name: {0: "batch", 2: "total_sequence"} for name in present_names})
+    torch.onnx.export(model, inputs, os.path.join(folder, "model.onnx"),
+                      input_names=["input_ids", "attention_mask", "position_ids", *past_names],
+                      output_names=["logits", *present_names], dynamic_axes=axes, opset_version=14)
+    with open(os.path.join(out, "config.json")) as f, open(os.path.join(folder, "config.json"), "w") as g2:
+        g2.write(f.read())
+
+
 def write_safetensors(path, tensors):
     header, offset, blobs = {"__metadata__": {"format": "pt"}}, 0, []
     for name, tensor in tensors.items():
@@ -144,7 +207,8 @@ def main(out):
                           dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
                                         "logits": {0: "batch", 1: "sequence"}},
                           opset_version=14)
-    except Exception as e:  # the ONNX export is optional
+        export_with_past(weights, out)
+    except Exception as e:  # the ONNX exports are optional
         print("ONNX export skipped:", e)
 
 

@@ -11,12 +11,7 @@ import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.models.Gpt2Layout;
-import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
-import dev.bond4j.value.Prompt;
-import dev.bond4j.value.PromptedSequence;
-import dev.bond4j.value.SamplingSettings;
-import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
@@ -30,14 +25,13 @@ import java.util.List;
  * step. It holds native memory: {@link #close} it. Not thread-safe: use it from one thread at a
  * time.
  */
-public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
-  private final Gpt2Model model;
+public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
   private final AdamW optimizer;
   private final DjlOptions options;
   private UpdateResult lastUpdate;
 
   private DjlPolicy(Gpt2Model model, OptimizerSettings settings, DjlOptions options) {
-    this.model = model;
+    super(model);
     this.optimizer = new AdamW(settings, model.parameters);
     this.options = options;
   }
@@ -70,54 +64,6 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
     Gpt2Parameters parameters = Gpt2Parameters.of(config, values, DjlRuntime.prepare(options),
         true);
     return new DjlPolicy(new Gpt2Model(parameters), settings, options);
-  }
-
-  /** The model's shape. */
-  public Gpt2Config config() {
-    return model.config;
-  }
-
-  /** A copy of all parameters, in the canonical HuggingFace order (see {@link #parameterNames}). */
-  public float[] parameters() {
-    return model.parameters.values();
-  }
-
-  /** HuggingFace names of the parameter tensors, in order. */
-  public List<String> parameterNames() {
-    return model.parameters.layout.names();
-  }
-
-  /**
-   * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major, for
-   * parity checks against another implementation of the same checkpoint.
-   */
-  public float[] logits(List<TokenSequence> sequences) {
-    return model.logits(sequences);
-  }
-
-  @Override
-  public int vocabularySize() {
-    return model.config.vocabularySize();
-  }
-
-  @Override
-  public int eosToken() {
-    return model.config.eosToken();
-  }
-
-  @Override
-  public int maxSequenceLength() {
-    return model.config.maxPositions();
-  }
-
-  @Override
-  public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
-    return model.sample(prompts, settings, seed);
-  }
-
-  @Override
-  public double[] logProbs(List<? extends PromptedSequence> sequences) {
-    return model.logProbs(sequences);
   }
 
   @Override
@@ -221,10 +167,5 @@ public final class DjlPolicy implements TrainablePolicy, AutoCloseable {
     }
     model.parameters.setValues(checkpoint.weights());
     checkpoint.restoreOptimizer(optimizer);
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 }

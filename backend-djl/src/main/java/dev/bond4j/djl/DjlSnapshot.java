@@ -6,25 +6,16 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.value.Completion;
-import dev.bond4j.value.Prompt;
-import dev.bond4j.value.PromptedSequence;
-import dev.bond4j.value.SamplingSettings;
-import dev.bond4j.value.TokenSequence;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A frozen GPT-2 policy on DJL: the reference {@code π_ref} or an anchor. It moves only through
  * {@link #moveToward}, an in-place blend of its flat parameter buffer toward a {@link DjlPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
-public final class DjlSnapshot implements PolicySnapshot, AutoCloseable {
-  private final Gpt2Model model;
-
+public final class DjlSnapshot extends Gpt2Policy implements PolicySnapshot {
   DjlSnapshot(Gpt2Model model) {
-    this.model = model;
+    super(model);
   }
 
   /** A frozen policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code model.safetensors}). */
@@ -35,18 +26,18 @@ public final class DjlSnapshot implements PolicySnapshot, AutoCloseable {
   }
 
   /** Writes {@code config.json} and {@code model.safetensors} under {@code directory}. */
+  @Override
   public void save(Path directory) {
     Checkpoint.write(directory, model.parameters, null);
   }
 
-  /** The model's shape. */
-  public Gpt2Config config() {
-    return model.config;
-  }
-
-  /** A copy of all parameters, in the canonical HuggingFace order. */
-  public float[] parameters() {
-    return model.parameters.values();
+  /** Replaces the parameters with those of the folder {@link #save} wrote; the shape must match. */
+  @Override
+  public void restore(Path directory) {
+    Checkpoint checkpoint = Checkpoint.read(directory, false);
+    Problems.require(checkpoint.config().equals(model.config), "config in " + directory,
+        checkpoint.config(), "the snapshot's config " + model.config);
+    model.parameters.setValues(checkpoint.weights());
   }
 
   @Override
@@ -68,43 +59,5 @@ public final class DjlSnapshot implements PolicySnapshot, AutoCloseable {
         target.muli((float) (1 - eta)).addi(incoming.mul((float) eta));
       }
     }
-  }
-
-  /**
-   * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major, for
-   * parity checks against another implementation of the same checkpoint.
-   */
-  public float[] logits(List<TokenSequence> sequences) {
-    return model.logits(sequences);
-  }
-
-  @Override
-  public int vocabularySize() {
-    return model.config.vocabularySize();
-  }
-
-  @Override
-  public int eosToken() {
-    return model.config.eosToken();
-  }
-
-  @Override
-  public int maxSequenceLength() {
-    return model.config.maxPositions();
-  }
-
-  @Override
-  public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
-    return model.sample(prompts, settings, seed);
-  }
-
-  @Override
-  public double[] logProbs(List<? extends PromptedSequence> sequences) {
-    return model.logProbs(sequences);
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 }

@@ -13,7 +13,7 @@ import dev.bond4j.models.Gpt2Layout;
 /**
  * The GPT-2 forward pass on DJL arrays, written to match HuggingFace's {@code GPT2LMHeadModel}
  * (eval mode): token plus position embedding, pre-LayerNorm blocks of causal self-attention and a
- * GELU MLP, a final LayerNorm and the head tied to the token embedding. It runs either over whole
+ * GELU MLP, a final LayerNorm and the head tied to the token embedding. It runs over whole
  * sequences (scoring, training, the sampler's prompt pass); {@link Gpt2Decoder} runs one new token
  * against a {@link KvCache} with the same pieces. Temporaries belong to the caller's {@code NDScope}.
  */
@@ -122,19 +122,18 @@ final class Gpt2Forward {
   /** One transformer block; keys come transposed, {@code [B, heads, headSize, Tk]}. */
   private NDArray block(NDArray x, int layer, NDArray query, NDArray keysTransposed,
       NDArray values, NDArray mask) {
-    NDArray scores = scaleQueries(query).matMul(keysTransposed).add(mask);
+    NDArray scores = scaleQueries(query).matMul(keysTransposed).addi(mask);
     NDArray attended = scores.softmax(-1).matMul(values);
     Shape shape = x.getShape();
-    NDArray merged = shape.get(1) == 1 ? attended.reshape(shape)
-        : attended.transpose(0, 2, 1, 3).reshape(shape);
-    NDArray residual = x.add(linear(merged, parameters.layer(layer, Gpt2Layout.ATTN_PROJ_W),
-        parameters.layer(layer, Gpt2Layout.ATTN_PROJ_B)));
+    NDArray merged = attended.transpose(0, 2, 1, 3).reshape(shape);
+    NDArray residual = linear(merged, parameters.layer(layer, Gpt2Layout.ATTN_PROJ_W),
+        parameters.layer(layer, Gpt2Layout.ATTN_PROJ_B)).addi(x);
     NDArray h = layerNorm(residual, parameters.layer(layer, Gpt2Layout.LN2_W),
         parameters.layer(layer, Gpt2Layout.LN2_B));
     NDArray inner = gelu(linear(h, parameters.layer(layer, Gpt2Layout.FC_W),
         parameters.layer(layer, Gpt2Layout.FC_B)));
-    return residual.add(linear(inner, parameters.layer(layer, Gpt2Layout.MLP_PROJ_W),
-        parameters.layer(layer, Gpt2Layout.MLP_PROJ_B)));
+    return linear(inner, parameters.layer(layer, Gpt2Layout.MLP_PROJ_W),
+        parameters.layer(layer, Gpt2Layout.MLP_PROJ_B)).addi(residual);
   }
 
   NDArray finalNorm(NDArray x) {
@@ -146,24 +145,27 @@ final class Gpt2Forward {
         (PtNDArray) bias, config.layerNormEpsilon());
   }
 
+  /*
+   * Sums and scalings work in place wherever autograd keeps no copy of the array they overwrite
+   * (a product's output, a sum's output): fewer and smaller allocations, same gradients.
+   */
+
   /**
    * GPT-2's {@code Conv1D}: {@code x @ W + b} with {@code W} laid out {@code [in, out]}. (Calling
    * {@code linear} with the transposed view of {@code W} measured 2.4 times slower here.)
    */
-  private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-    return x.matMul(weight).add(bias);
+  static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return x.matMul(weight).addi(bias);
   }
 
   NDArray gelu(NDArray x) {
     if (!Gpt2Config.TANH_GELU.contains(config.activation())) {
       return JniUtils.gelu((PtNDArray) x);
     }
+    NDArray inner = x.mul(x).muli(geluCubic).addi(geluLinear);
     if (JniUtils.isGradMode()) {
-      NDArray inner = x.mul(x).mul(geluCubic).add(geluLinear);
       return x.mul(JniUtils.sigmoid((PtNDArray) x.mul(inner)));
     }
-    // Without autograd the chain can work in place: two new arrays instead of six.
-    NDArray inner = x.mul(x).muli(geluCubic).addi(geluLinear).muli(x);
-    return JniUtils.sigmoid((PtNDArray) inner).muli(x);
+    return JniUtils.sigmoid((PtNDArray) inner.muli(x)).muli(x);
   }
 }

@@ -176,7 +176,7 @@ final class Gpt2Model implements AutoCloseable {
       Gpt2Decoder decoder = new Gpt2Decoder(parameters, forward);
       NDArray keyMask = manager.create(initialKeyMask(slots),
           new Shape((long) batch * config.heads(), 1, slots));
-      float[] probabilities = prefill(cache);
+      float[] probabilities = prefill(cache, decoder);
       TokenChooser chooser = new TokenChooser(settings, config.vocabularySize());
       long[] next = new long[batch];
       long[] positions = new long[batch];
@@ -205,7 +205,7 @@ final class Gpt2Model implements AutoCloseable {
           JniUtils.slice((PtNDArray) keyMask, 2, slot, slot + 1, 1).muli(0f);
           NDArray hidden = decoder.step(manager.create(next), manager.create(positions), keyMask,
               cache, slot);
-          probabilities = nextTokenProbabilities(hidden);
+          probabilities = nextTokenProbabilities(decoder, hidden);
         }
       }
       List<Completion> out = new ArrayList<>(batch);
@@ -221,7 +221,7 @@ final class Gpt2Model implements AutoCloseable {
     }
 
     /** Runs the prompts through the model, fills the cache, returns next-token probabilities. */
-    private float[] prefill(KvCache cache) {
+    private float[] prefill(KvCache cache, Gpt2Decoder decoder) {
       NDManager manager = manager();
       long[] ids = new long[batch * promptSlots];
       long[] positions = new long[batch * promptSlots];
@@ -242,14 +242,15 @@ final class Gpt2Model implements AutoCloseable {
         NDArray hidden = forward.sequences(manager.create(ids, new Shape(batch, promptSlots)),
             manager.create(positions, new Shape(batch, promptSlots)),
             manager.create(mask, new Shape(batch, 1, promptSlots, promptSlots)), cache);
-        NDArray last = JniUtils.slice((PtNDArray) hidden, 1, promptSlots - 1, promptSlots, 1);
-        return nextTokenProbabilities(last);
+        NDArray last = JniUtils.slice((PtNDArray) hidden, 1, promptSlots - 1, promptSlots, 1)
+            .reshape(batch, config.embeddingSize());
+        return nextTokenProbabilities(decoder, last);
       }
     }
 
     /** Softmax of the logits at the sampling temperature, {@code [B * V]}. */
-    private float[] nextTokenProbabilities(NDArray hidden) {
-      NDArray logits = forward.logits(hidden);
+    private float[] nextTokenProbabilities(Gpt2Decoder decoder, NDArray hidden) {
+      NDArray logits = decoder.logits(hidden);
       if (settings.temperature() != 1.0) {
         logits = logits.div((float) settings.temperature());
       }

@@ -147,6 +147,22 @@ class DjlPolicyTest {
   }
 
   @Test
+  void aSnapshotRestoresWhatItSavedInPlace() {
+    try (DjlSnapshot saved = policy.snapshot();
+        DjlSnapshot other = DjlPolicy.create(CONFIG, 99, OptimizerSettings.defaults(),
+            DjlOptions.cpu()).snapshot()) {
+      saved.save(directory);
+      assertThat(other.parameters()).isNotEqualTo(saved.parameters());
+      other.restore(directory);
+      assertThat(other.parameters()).containsExactly(saved.parameters());
+    }
+    try (DjlSnapshot small = DjlPolicy.create(Gpt2Config.of(20, 24, 16, 1, 2), 1,
+        OptimizerSettings.defaults(), DjlOptions.cpu()).snapshot()) {
+      assertThatThrownBy(() -> small.restore(directory)).hasMessageContaining("config in");
+    }
+  }
+
+  @Test
   void refusesACheckpointMixedFromTwoSaves() throws IOException {
     Path first = directory.resolve("first");
     policy.save(first);
@@ -195,6 +211,26 @@ class DjlPolicyTest {
     try (DjlSnapshot snapshot = DjlSnapshot.load(directory, DjlOptions.cpu())) {
       assertThat(snapshot.parameters()).containsExactly(policy.parameters());
     }
+  }
+
+  @Test
+  void releasesTheNativeMemoryOfEveryCall() {
+    ai.djl.ndarray.NDManager manager = policy.model.parameters.manager;
+    List<Completion> samples = policy.sample(promptsOfDifferentLengths(),
+        SamplingSettings.training(6), 9);
+    List<WeightedSequence> batch = new ArrayList<>();
+    samples.forEach(c -> batch.add(WeightedSequence.of(c, 0.0)));
+    policy.update(batch);
+    int before = manager.getManagedArrays().size();
+    for (int i = 0; i < 3; i++) {
+      policy.sample(promptsOfDifferentLengths(), SamplingSettings.training(6), i);
+      policy.logProbs(samples);
+      policy.update(batch);
+      try (DjlSnapshot snapshot = policy.snapshot()) {
+        snapshot.moveToward(policy, 0.5);
+      }
+    }
+    assertThat(manager.getManagedArrays()).hasSize(before);
   }
 
   @Test

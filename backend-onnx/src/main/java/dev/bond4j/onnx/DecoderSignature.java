@@ -118,6 +118,12 @@ final class DecoderSignature {
     int heads = -1;
     int headSize = -1;
     for (int layer = 0; layer < layers; layer++) {
+      for (boolean key : new boolean[] {true, false}) {
+        String present = presentName(layer, key);
+        if (!outputs.containsKey(present)) {
+          problems.add("output " + present + " is missing (the model takes a past)");
+        }
+      }
       long[][] kv = past.get(layer);
       if (kv == null || kv[0] == null || kv[1] == null) {
         problems.add("past_key_values." + layer + ".key and .value are expected (layers 0 to "
@@ -134,12 +140,6 @@ final class DecoderSignature {
         } else if (shape[1] != heads || shape[3] != headSize) {
           problems.add("past_key_values." + layer + " has shape " + Arrays.toString(shape)
               + ", expected heads " + heads + " and head_size " + headSize + " like layer 0");
-        }
-      }
-      for (boolean key : new boolean[] {true, false}) {
-        String present = presentName(layer, key);
-        if (!outputs.containsKey(present)) {
-          problems.add("output " + present + " is missing (the model takes a past)");
         }
       }
     }

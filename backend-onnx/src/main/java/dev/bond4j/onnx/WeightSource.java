@@ -35,8 +35,13 @@ public interface WeightSource {
       }
       for (int i = 0; i < layout.size(); i++) {
         FloatBuffer target = targets.get(layout.name(i));
+        int count = (int) (layout.offset(i + 1) - layout.offset(i));
+        if (target != null && target.remaining() != count) {
+          throw new BondException("The model's input " + layout.name(i) + " holds "
+              + target.remaining() + " values, the GPT-2 config " + count);
+        }
         if (target != null) {
-          target.put(values, (int) layout.offset(i), (int) (layout.offset(i + 1) - layout.offset(i)));
+          target.put(values, (int) layout.offset(i), count);
         }
       }
     };

@@ -10,6 +10,8 @@ import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.onnx.export.Gpt2OnnxExport;
 import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
+import dev.bond4j.onnx.export.OnnxGraph;
+import dev.bond4j.onnx.export.OnnxGraph.ElementType;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -167,6 +169,25 @@ class OnnxPolicyTest {
     assertThatThrownBy(() -> OnnxPolicy.load(temporary, OnnxOptions.cpu()))
         .isInstanceOf(BondException.class).hasMessageContaining("HuggingFace-optimum")
         .hasMessageContaining("logits is FLOAT of rank 2, expected FLOAT of rank 3");
+  }
+
+  @Test
+  void aModelThatBreaksTheConventionIsRejectedWithEveryProblem() throws IOException {
+    OnnxGraph g = new OnnxGraph("broken");
+    String ids = g.input("input_ids", ElementType.INT64, "batch", "sequence");
+    g.input("past_key_values.0.key", ElementType.FLOAT, "batch", 2L, "past", 4L);
+    g.input("extra", ElementType.INT64, "batch");
+    String logits = g.node("Unsqueeze", List.of(g.node("Cast", List.of(ids),
+        OnnxGraph.Attribute.of("to", ElementType.FLOAT.code())), g.longs(2)));
+    g.output("logits", logits, ElementType.FLOAT, "batch", "sequence", 1L);
+    g.write(temporary.resolve("model.onnx"));
+    CONFIG.write(temporary);
+    assertThatThrownBy(() -> OnnxPolicy.load(temporary, OnnxOptions.cpu()))
+        .isInstanceOf(BondException.class).hasMessageContaining("HuggingFace-optimum")
+        .hasMessageContaining("input extra is neither")
+        .hasMessageContaining("past_key_values.0.key and .value are expected")
+        .hasMessageContaining("output present.0.key is missing")
+        .hasMessageContaining("input attention_mask is missing");
   }
 
   @Test

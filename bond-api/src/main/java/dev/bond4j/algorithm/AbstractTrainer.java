@@ -1,6 +1,17 @@
 package dev.bond4j.algorithm;
 
+import dev.bond4j.BondException;
+import dev.bond4j.Problems;
+import dev.bond4j.anchor.Anchor;
+import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.random.Seeds;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.StepReport;
 import dev.bond4j.value.WeightedSequence;
@@ -19,6 +30,9 @@ abstract class AbstractTrainer implements Trainer {
   final Seeds seeds;
   private final PromptOrder order;
   private final List<TrainingListener> listeners = new ArrayList<>();
+  private static final String LATEST = "latest";
+  private static final String STATE = "trainer.properties";
+
   private long steps;
 
   AbstractTrainer(List<Prompt> prompts, TrainingSettings settings) {
@@ -55,6 +69,77 @@ abstract class AbstractTrainer implements Trainer {
       listener.onStep(report);
     }
     return report;
+  }
+
+  /** The policy being trained. */
+  abstract TrainablePolicy policy();
+
+  /** The anchor that moves with the policy, if any. */
+  abstract Anchor anchor();
+
+  @Override
+  public final Path checkpoint(Path directory) {
+    String name = "step-" + steps;
+    Path target = directory.resolve(name);
+    Path temporary = directory.resolve(name + ".tmp");
+    try {
+      deleteTree(temporary);
+      Files.createDirectories(temporary);
+      policy().save(temporary.resolve("policy"));
+      Files.createDirectories(temporary.resolve("anchor"));
+      anchor().save(temporary.resolve("anchor"));
+      Properties state = new Properties();
+      state.setProperty("steps", String.valueOf(steps));
+      state.setProperty("seed", String.valueOf(settings.seed()));
+      try (var out = Files.newBufferedWriter(temporary.resolve(STATE))) {
+        state.store(out, "bond4j trainer state");
+      }
+      deleteTree(target);
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+      Path pointer = directory.resolve(LATEST + ".tmp");
+      Files.writeString(pointer, name);
+      Files.move(pointer, directory.resolve(LATEST), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      return target;
+    } catch (IOException e) {
+      throw new BondException("Cannot write the checkpoint " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public final void resume(Path directory) {
+    Path pointer = directory.resolve(LATEST);
+    Problems.require(Files.isRegularFile(pointer), "checkpoint", directory.toString(),
+        "a folder written by Trainer.checkpoint (with a 'latest' file)");
+    try {
+      Path source = directory.resolve(Files.readString(pointer).strip());
+      Properties state = new Properties();
+      try (var in = Files.newBufferedReader(source.resolve(STATE))) {
+        state.load(in);
+      }
+      long seed = Long.parseLong(state.getProperty("seed"));
+      Problems.require(seed == settings.seed(), "seed", settings.seed(),
+          "the checkpoint's seed " + seed + ", or the resumed run would not continue the same one");
+      policy().load(source.resolve("policy"));
+      anchor().restore(source.resolve("anchor"));
+      steps = Long.parseLong(state.getProperty("steps"));
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof BondException bond) {
+        throw bond;
+      }
+      throw new BondException("Cannot resume from " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /**

@@ -55,6 +55,16 @@ public final class BondTrainer extends AbstractTrainer {
   }
 
   @Override
+  dev.bond4j.model.TrainablePolicy policy() {
+    return config.policy();
+  }
+
+  @Override
+  dev.bond4j.anchor.Anchor anchor() {
+    return config.anchor();
+  }
+
+  @Override
   long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
     int batch = prompts.size();
     int n = config.n();

@@ -32,6 +32,17 @@ public final class ReinforceTrainer extends AbstractTrainer {
   }
 
   @Override
+  dev.bond4j.model.TrainablePolicy policy() {
+    return config.policy();
+  }
+
+  /** REINFORCE has no anchor: its KL penalty is against the fixed reference. */
+  @Override
+  dev.bond4j.anchor.Anchor anchor() {
+    return dev.bond4j.anchor.Anchor.fixed(config.reference());
+  }
+
+  @Override
   long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
     int k = config.samplesPerPrompt();
     int total = prompts.size() * k;

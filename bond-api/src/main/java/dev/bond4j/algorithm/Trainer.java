@@ -1,6 +1,7 @@
 package dev.bond4j.algorithm;
 
 import dev.bond4j.value.StepReport;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,18 @@ public interface Trainer {
 
   /** Steps run so far. */
   long steps();
+
+  /**
+   * Writes everything needed to resume exactly after the current step (policy with optimizer
+   * state, anchor, step) to {@code directory/step-N}, atomically, and marks it as the latest.
+   * Random streams derive from the seed and the step, so they need no saving.
+   *
+   * @return the checkpoint's folder
+   */
+  Path checkpoint(Path directory);
+
+  /** Restores the latest checkpoint under {@code directory}; the next step continues the run. */
+  void resume(Path directory);
 
   /** Registers a listener called at every step. */
   void addListener(TrainingListener listener);

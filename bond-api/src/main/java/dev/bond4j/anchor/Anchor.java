@@ -2,6 +2,7 @@ package dev.bond4j.anchor;
 
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.TrainablePolicy;
+import java.nio.file.Path;
 
 /**
  * The anchor {@code π_anc} that a BOND step distils Best-of-N of, and the rule that moves it as
@@ -18,6 +19,12 @@ public interface Anchor {
    * @return whether the anchor changed
    */
   boolean afterStep(TrainablePolicy policy, long step);
+
+  /** Writes the anchor's state for a checkpoint; a fixed anchor has none. */
+  void save(Path directory);
+
+  /** Restores what {@link #save} wrote. */
+  void restore(Path directory);
 
   /** An anchor that never moves. */
   static Anchor fixed(Policy policy) {

@@ -4,6 +4,7 @@ import dev.bond4j.Problems;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
+import java.nio.file.Path;
 
 /**
  * J-BOND's exponential-moving-average anchor (SPEC S7.7, Eq. 18): after every step,
@@ -37,5 +38,15 @@ public final class EmaAnchor implements Anchor {
     }
     snapshot.moveToward(trained, eta);
     return true;
+  }
+
+  @Override
+  public void save(Path directory) {
+    snapshot.save(directory);
+  }
+
+  @Override
+  public void restore(Path directory) {
+    snapshot.restore(directory);
   }
 }

@@ -4,6 +4,7 @@ import dev.bond4j.Problems;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
+import java.nio.file.Path;
 
 /**
  * Iterative BOND's moving anchor (SPEC S6, Algorithm 1): {@code π_anc ← π} every {@code K} steps.
@@ -36,5 +37,15 @@ public final class PeriodicAnchor implements Anchor {
     }
     snapshot.moveToward(trained, 1.0);
     return true;
+  }
+
+  @Override
+  public void save(Path directory) {
+    snapshot.save(directory);
+  }
+
+  @Override
+  public void restore(Path directory) {
+    snapshot.restore(directory);
   }
 }

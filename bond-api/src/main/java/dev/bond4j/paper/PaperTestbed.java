@@ -71,7 +71,7 @@ public record PaperTestbed(SequenceSpace space, int contexts, TabularSnapshot re
 
   /** A fresh trainable policy starting at the reference. */
   public TabularPolicy freshPolicy() {
-    return TabularPolicy.withLogits(space, contexts, reference.parameters(), optimizer);
+    return TabularPolicy.copyOf(reference, optimizer);
   }
 
   /** An exact evaluator against Best-of-{@code n} of the reference. */

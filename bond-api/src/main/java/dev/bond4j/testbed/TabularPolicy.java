@@ -3,11 +3,8 @@ package dev.bond4j.testbed;
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
-import dev.bond4j.value.PromptedSequence;
-import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
@@ -30,11 +27,10 @@ import java.util.SplittableRandom;
  *
  * <p>Prompts are single-token sequences holding a context id; {@link #prompt(int)} makes them.
  */
-public final class TabularPolicy implements TrainablePolicy, ExactDistribution {
+public final class TabularPolicy extends TabularBase implements TrainablePolicy {
   private static final String FILE = "tabular-policy.bin";
   private static final long MAGIC = 0x424F4E4454414231L; // "BONDTAB1"
 
-  private final TabularModel model;
   private final OptimizerSettings optimizer;
   private final double[] firstMoment;
   private final double[] secondMoment;
@@ -42,7 +38,7 @@ public final class TabularPolicy implements TrainablePolicy, ExactDistribution {
   private long revision;
 
   private TabularPolicy(TabularModel model, OptimizerSettings optimizer) {
-    this.model = model;
+    super(model);
     this.optimizer = optimizer;
     this.firstMoment = new double[model.parameterCount()];
     this.secondMoment = new double[model.parameterCount()];
@@ -89,29 +85,6 @@ public final class TabularPolicy implements TrainablePolicy, ExactDistribution {
   /** The prompt that selects context {@code context}. */
   public static Prompt prompt(int context) {
     return Prompt.of("context-" + context, TokenSequence.of(context));
-  }
-
-  /** The sequence space. */
-  @Override
-  public SequenceSpace space() {
-    return model.space;
-  }
-
-  /** Number of contexts. */
-  @Override
-  public int contexts() {
-    return model.contexts;
-  }
-
-  /** The exact distribution over the space for {@code context}, in index order. */
-  @Override
-  public double[] distribution(int context) {
-    return model.distribution(context);
-  }
-
-  /** A copy of the parameters, laid out {@code [context][state][token]}. */
-  public double[] parameters() {
-    return model.logits.clone();
   }
 
   /**
@@ -216,31 +189,6 @@ public final class TabularPolicy implements TrainablePolicy, ExactDistribution {
     for (int i = 0; i < theta.length; i++) {
       target.logits[i] = eta == 1.0 ? theta[i] : (1 - eta) * target.logits[i] + eta * theta[i];
     }
-  }
-
-  @Override
-  public int vocabularySize() {
-    return model.space.vocabularySize();
-  }
-
-  @Override
-  public int eosToken() {
-    return model.space.eosToken();
-  }
-
-  @Override
-  public int maxSequenceLength() {
-    return 1 + model.space.maxLength();
-  }
-
-  @Override
-  public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
-    return model.sample(prompts, settings, seed);
-  }
-
-  @Override
-  public double[] logProbs(List<? extends PromptedSequence> sequences) {
-    return model.logProbs(sequences);
   }
 
   @Override

@@ -1,51 +1,31 @@
 package dev.bond4j.testbed;
 
+import dev.bond4j.BondException;
 import dev.bond4j.Problems;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.value.Completion;
-import dev.bond4j.value.Prompt;
-import dev.bond4j.value.PromptedSequence;
-import dev.bond4j.value.SamplingSettings;
-import java.util.List;
 
 /**
  * A frozen tabular policy: the reference {@code π_ref} or an anchor of the exact testbed. It moves
  * only through {@link #moveToward}.
  */
-public final class TabularSnapshot implements PolicySnapshot, ExactDistribution {
-  private final TabularModel model;
+public final class TabularSnapshot extends TabularBase implements PolicySnapshot {
+  private static final String FILE = "tabular-snapshot.bin";
+
   private long revision;
 
   TabularSnapshot(TabularModel model) {
-    this.model = model;
+    super(model);
   }
 
   TabularModel model() {
     return model;
-  }
-
-  /** The sequence space. */
-  @Override
-  public SequenceSpace space() {
-    return model.space;
-  }
-
-  /** Number of contexts. */
-  @Override
-  public int contexts() {
-    return model.contexts;
-  }
-
-  /** The exact distribution over the space for {@code context}, in index order. */
-  @Override
-  public double[] distribution(int context) {
-    return model.distribution(context);
-  }
-
-  /** A copy of the parameters. */
-  public double[] parameters() {
-    return model.logits.clone();
   }
 
   @Override
@@ -62,28 +42,42 @@ public final class TabularSnapshot implements PolicySnapshot, ExactDistribution 
     revision++;
   }
 
+  /** Writes the logits to {@code directory/tabular-snapshot.bin}, atomically. */
   @Override
-  public int vocabularySize() {
-    return model.space.vocabularySize();
+  public void save(Path directory) {
+    try {
+      Files.createDirectories(directory);
+      Path temporary = Files.createTempFile(directory, FILE, ".tmp");
+      try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+          Files.newOutputStream(temporary)))) {
+        out.writeInt(model.logits.length);
+        for (double logit : model.logits) {
+          out.writeDouble(logit);
+        }
+      }
+      Files.move(temporary, directory.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new BondException("Cannot save the tabular snapshot to " + directory + ": " + e, e);
+    }
   }
 
   @Override
-  public int eosToken() {
-    return model.space.eosToken();
-  }
-
-  @Override
-  public int maxSequenceLength() {
-    return 1 + model.space.maxLength();
-  }
-
-  @Override
-  public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
-    return model.sample(prompts, settings, seed);
-  }
-
-  @Override
-  public double[] logProbs(List<? extends PromptedSequence> sequences) {
-    return model.logProbs(sequences);
+  public void restore(Path directory) {
+    Path source = directory.resolve(FILE);
+    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
+        Files.newInputStream(source)))) {
+      int length = in.readInt();
+      Problems.require(length == model.logits.length, "parameters in " + source, length,
+          String.valueOf(model.logits.length));
+      double[] logits = new double[length];
+      for (int i = 0; i < length; i++) {
+        logits[i] = in.readDouble();
+      }
+      System.arraycopy(logits, 0, model.logits, 0, length);
+      revision++;
+    } catch (IOException e) {
+      throw new BondException("Cannot restore the tabular snapshot from " + source + ": " + e, e);
+    }
   }
 }

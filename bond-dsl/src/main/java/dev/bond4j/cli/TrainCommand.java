@@ -1,5 +1,6 @@
 package dev.bond4j.cli;
 
+import dev.bond4j.algorithm.PeriodicCheckpoint;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.backend.BackendRegistry;
 import dev.bond4j.config.PromptFiles;
@@ -31,6 +32,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, required = true, description = "The run configuration.")
   private Path config;
 
+  @Option(names = "--resume", description = "Continue from the latest checkpoint under"
+      + " OUT/checkpoints, if there is one.")
+  private boolean resume;
+
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
@@ -43,17 +48,28 @@ public final class TrainCommand implements Callable<Integer> {
     BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(),
         new LexiconReward(tokenizer), PromptFiles.read(run.prompts(), tokenizer));
     Trainer trainer = bond.trainer();
-    try (JsonlSink jsonl = new JsonlSink(run.out().resolve("metrics.jsonl"));
-        CsvSink csv = new CsvSink(run.out().resolve("metrics.csv"))) {
+    Path checkpoints = run.out().resolve("checkpoints");
+    if (resume && java.nio.file.Files.isRegularFile(checkpoints.resolve("latest"))) {
+      trainer.resume(checkpoints);
+      spec.commandLine().getOut().printf("Resumed after step %d.%n", trainer.steps());
+    }
+    if (run.checkpointEvery() > 0) {
+      trainer.addListener(new PeriodicCheckpoint(trainer, checkpoints, run.checkpointEvery()));
+    }
+    boolean resumed = trainer.steps() > 0;
+    try (JsonlSink jsonl = new JsonlSink(run.out().resolve("metrics.jsonl"), resumed);
+        CsvSink csv = new CsvSink(run.out().resolve("metrics.csv"), resumed)) {
       trainer.addListener(jsonl);
       trainer.addListener(csv);
       trainer.addListener(new ProgressBar(spec.commandLine().getOut(),
           run.algorithm().algorithm().configName(), run.algorithm().steps(),
           System.console() != null));
-      trainer.train(run.algorithm().steps());
+      trainer.train((int) Math.max(0, run.algorithm().steps() - trainer.steps()));
     }
+    trainer.checkpoint(checkpoints);
     policy.save(run.out().resolve("policy"));
-    spec.commandLine().getOut().printf("Wrote %s (metrics.jsonl, metrics.csv, policy/).%n",
+    spec.commandLine().getOut().printf(
+        "Wrote %s (metrics.jsonl, metrics.csv, policy/, checkpoints/).%n",
         run.out());
     return 0;
   }

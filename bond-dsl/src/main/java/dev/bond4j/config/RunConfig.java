@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * @param optimizer the optimizer settings
  * @param algorithm the algorithm and its knobs
  * @param out the directory metrics and checkpoints go to
+ * @param checkpointEvery steps between checkpoints under {@code out/checkpoints}; 0: at the end
  */
 public record RunConfig(String backend, BackendOptions options, Path policy, String tokenizer,
     Path prompts, String reward, OptimizerSettings optimizer, AlgorithmSettings algorithm,
-    Path out) {}
+    Path out, int checkpointEvery) {}

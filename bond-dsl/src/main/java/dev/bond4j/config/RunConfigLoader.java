@@ -33,7 +33,7 @@ public final class RunConfigLoader {
   private static final Set<String> TOP_LEVEL = Set.of("backend", "device", "threads", "policy",
       "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm", "beta", "eta", "gamma",
       "anchorEvery", "n", "quantileSamples", "klCoefficient", "samplesPerPrompt", "batchSize",
-      "maxNewTokens", "steps", "seed", "tieRule");
+      "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery");
   private static final Set<String> OPTIMIZER = Set.of("learningRate", "beta1", "beta2", "epsilon",
       "weightDecay", "warmupSteps", "maxGradNorm", "microBatchSize");
 
@@ -113,6 +113,12 @@ public final class RunConfigLoader {
     fields.ifLong("seed", algorithm::seed);
     fields.ifText("tieRule", rule -> algorithm.tieRule(tieRule(rule)));
     String out = fields.text("out", "bond-runs/train");
+    int[] checkpointEvery = {0};
+    fields.ifInt("checkpointEvery", value -> checkpointEvery[0] = value);
+    if (checkpointEvery[0] < 0) {
+      problems.add(new InvalidArgumentException.Problem("checkpointEvery", checkpointEvery[0],
+          "a number of steps >= 0 (0: only at the end)"));
+    }
     BackendOptions builtOptions = build(options::build, "", problems);
     OptimizerSettings builtOptimizer = build(optimizer::build, "optimizer.", problems);
     AlgorithmSettings builtAlgorithm = build(algorithm::build, "", problems);
@@ -123,7 +129,7 @@ public final class RunConfigLoader {
     }
     return new RunConfig(backend, builtOptions, base.resolve(policy).normalize(), tokenizer,
         base.resolve(prompts).normalize(), reward, builtOptimizer, builtAlgorithm,
-        base.resolve(out).normalize());
+        base.resolve(out).normalize(), checkpointEvery[0]);
   }
 
   private static TieRule tieRule(String name) {

@@ -1,12 +1,10 @@
 package dev.bond4j.sink;
 
-import dev.bond4j.BondException;
 import dev.bond4j.algorithm.TrainingListener;
 import dev.bond4j.value.StepReport;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,38 +20,44 @@ public final class CsvSink implements TrainingListener, Closeable {
 
   /** Creates or truncates {@code file}. */
   public CsvSink(Path file) {
+    this(file, false);
+  }
+
+  /**
+   * Writes to {@code file}; when {@code append} (a resumed run) and the file has a header, rows
+   * continue under that header.
+   */
+  public CsvSink(Path file, boolean append) {
     this.file = file;
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      this.writer = Files.newBufferedWriter(file);
-    } catch (IOException e) {
-      throw new BondException("Cannot open the metrics file " + file + ": " + e.getMessage(), e);
+    if (append) {
+      try {
+        if (java.nio.file.Files.size(file) > 0) {
+          String header = java.nio.file.Files.readAllLines(file).get(0);
+          columns = new ArrayList<>(List.of(header.split(",")).subList(1,
+              header.split(",").length));
+        }
+      } catch (java.io.IOException e) {
+        columns = null;
+      }
     }
+    this.writer = SinkFiles.open(file, append);
   }
 
   @Override
   public void onStep(StepReport report) {
-    try {
-      if (columns == null) {
-        columns = new ArrayList<>(report.metrics().keySet());
-        writer.write("step," + String.join(",", columns));
-        writer.newLine();
-      }
-      StringBuilder row = new StringBuilder().append(report.step());
-      for (String column : columns) {
-        row.append(',');
-        Double value = report.metrics().get(column);
-        if (value != null) {
-          row.append(value);
-        }
-      }
-      writer.write(row.toString());
-      writer.newLine();
-      writer.flush();
-    } catch (IOException e) {
-      throw new BondException("Cannot write to the metrics file " + file + ": " + e.getMessage(),
-          e);
+    if (columns == null) {
+      columns = new ArrayList<>(report.metrics().keySet());
+      SinkFiles.writeLine(writer, file, "step," + String.join(",", columns));
     }
+    StringBuilder row = new StringBuilder().append(report.step());
+    for (String column : columns) {
+      row.append(',');
+      Double value = report.metrics().get(column);
+      if (value != null) {
+        row.append(value);
+      }
+    }
+    SinkFiles.writeLine(writer, file, row.toString());
   }
 
   @Override

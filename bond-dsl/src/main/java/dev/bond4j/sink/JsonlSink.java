@@ -7,7 +7,6 @@ import dev.bond4j.value.StepReport;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,13 +22,13 @@ public final class JsonlSink implements TrainingListener, Closeable {
 
   /** Creates or truncates {@code file}. */
   public JsonlSink(Path file) {
+    this(file, false);
+  }
+
+  /** Writes to {@code file}, appending to it when {@code append} (a resumed run). */
+  public JsonlSink(Path file, boolean append) {
     this.file = file;
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      this.writer = Files.newBufferedWriter(file);
-    } catch (IOException e) {
-      throw new BondException("Cannot open the metrics file " + file + ": " + e.getMessage(), e);
-    }
+    this.writer = SinkFiles.open(file, append);
   }
 
   @Override
@@ -38,12 +37,9 @@ public final class JsonlSink implements TrainingListener, Closeable {
     row.put("step", report.step());
     row.putAll(report.metrics());
     try {
-      writer.write(json.writeValueAsString(row));
-      writer.newLine();
-      writer.flush();
-    } catch (IOException e) {
-      throw new BondException("Cannot write to the metrics file " + file + ": " + e.getMessage(),
-          e);
+      SinkFiles.writeLine(writer, file, json.writeValueAsString(row));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BondException("Cannot encode the metrics of step " + report.step(), e);
     }
   }
 

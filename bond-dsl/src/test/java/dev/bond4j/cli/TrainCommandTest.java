@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -88,5 +89,20 @@ class TrainCommandTest {
     assertThat(Files.readAllLines(dir.resolve("result/metrics.csv")).get(0))
         .startsWith("step,reward/mean");
     assertThat(dir.resolve("result/policy")).isDirectory();
+    assertThat(dir.resolve("result/checkpoints/step-3")).isDirectory();
+  }
+
+  @Test
+  void aResumedRunContinuesItsMetrics() throws Exception {
+    String config = "backend: fake\npolicy: model\nprompts: prompts.txt\nbatchSize: 2\n"
+        + "maxNewTokens: 3\ncheckpointEvery: 2\nout: result\n";
+    assertThat(train(config + "steps: 4\n").status()).isZero();
+    Run resumed = train(config + "steps: 7\n", "--resume");
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("Resumed after step 4.");
+    assertThat(Files.readAllLines(dir.resolve("result/metrics.jsonl"))).hasSize(7);
+    List<String> csv = Files.readAllLines(dir.resolve("result/metrics.csv"));
+    assertThat(csv).hasSize(8);
+    assertThat(csv.get(7)).startsWith("7,");
   }
 }

@@ -15,7 +15,9 @@ import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,32 +144,86 @@ public abstract class SamplingContract {
   }
 
   @Test
-  void truncatedSamplingFrequenciesMatchTheReportedLogProbs() {
+  void truncatedSamplingFollowsTemperatureTopKAndTopP() {
     Policy policy = sampler(6);
-    SamplingSettings settings = SamplingSettings.builder().temperature(0.7).topK(3).topP(0.9)
-        .maxNewTokens(maxNew()).build();
-    Prompt prompt = backend().prompts().get(0);
-    List<Completion> samples = policy.sample(repeat(prompt, DRAWS), settings, 23);
     SequenceSpace space = backend().space();
-    double[] reported = new double[space.size()];
-    for (Completion c : samples) {
-      int index = space.indexOf(c.completion());
-      double p = Math.exp(c.logProb());
-      assertThat(reported[index] == 0 || Math.abs(reported[index] - p) < 1e-9)
-          .as("the same completion always reports the same log-probability").isTrue();
-      reported[index] = p;
+    SamplingSettings[] variants = {
+      SamplingSettings.builder().temperature(0.7).topK(3).topP(0.9).maxNewTokens(maxNew()).build(),
+      SamplingSettings.builder().temperature(1.6).maxNewTokens(maxNew()).build(),
+      SamplingSettings.builder().topP(0.6).maxNewTokens(maxNew()).build()
+    };
+    Prompt prompt = backend().prompts().get(0);
+    for (SamplingSettings settings : variants) {
+      double[] expected = samplingDistribution(exactDistribution(policy, prompt), settings);
+      List<Completion> samples = policy.sample(repeat(prompt, DRAWS), settings, 23);
+      for (Completion c : samples) {
+        assertThat(c.logProb()).as("%s: reported log-probability of %s", settings,
+            c.completion()).isCloseTo(Math.log(expected[space.indexOf(c.completion())]),
+            within(1e-4));
+      }
+      ChiSquare.Fit fit = ChiSquare.goodnessOfFit(counts(samples), expected, 5);
+      assertThat(fit.pValue()).as("%s: %s", settings, fit).isGreaterThan(SIGNIFICANCE);
     }
-    double seen = 0;
-    for (double p : reported) {
-      seen += p;
+  }
+
+  /**
+   * The law of a completion drawn token by token from the next-token distributions implied by
+   * {@code distribution} (temperature 1), each raised to {@code 1/T}, cut to the top {@code k}
+   * and to the smallest most-likely set of mass {@code >= p} (ties in id order), renormalised.
+   */
+  private double[] samplingDistribution(double[] distribution, SamplingSettings settings) {
+    SequenceSpace space = backend().space();
+    Map<TokenSequence, Double> mass = new HashMap<>();
+    for (int i = 0; i < space.size(); i++) {
+      TokenSequence y = space.sequence(i);
+      for (int k = 0; k <= y.length(); k++) {
+        mass.merge(y.prefix(k), distribution[i], Double::sum);
+      }
     }
-    assertThat(seen).isLessThanOrEqualTo(1 + 1e-6);
-    long[] observed = counts(samples);
-    long[] withRest = java.util.Arrays.copyOf(observed, observed.length + 1);
-    double[] expected = java.util.Arrays.copyOf(reported, reported.length + 1);
-    expected[reported.length] = Math.max(0, 1 - seen);
-    ChiSquare.Fit fit = ChiSquare.goodnessOfFit(withRest, expected, 5);
-    assertThat(fit.pValue()).as("%s", fit).isGreaterThan(SIGNIFICANCE);
+    int vocabulary = space.vocabularySize();
+    double[] out = new double[space.size()];
+    for (int i = 0; i < space.size(); i++) {
+      TokenSequence y = space.sequence(i);
+      double probability = 1;
+      for (int t = 0; t < y.length(); t++) {
+        double[] next = new double[vocabulary];
+        for (int u = 0; u < vocabulary; u++) {
+          double p = mass.getOrDefault(y.prefix(t).append(u), 0.0) / mass.get(y.prefix(t));
+          next[u] = Math.pow(p, 1 / settings.temperature());
+        }
+        probability *= truncate(next, settings)[y.get(t)];
+      }
+      out[i] = probability;
+    }
+    return out;
+  }
+
+  private static double[] truncate(double[] weights, SamplingSettings settings) {
+    double total = java.util.Arrays.stream(weights).sum();
+    Integer[] order = new Integer[weights.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> weights[a] != weights[b]
+        ? Double.compare(weights[b], weights[a]) : Integer.compare(a, b));
+    int keep = settings.topK() == 0 ? weights.length : Math.min(settings.topK(), weights.length);
+    double kept = 0;
+    for (int r = 0; r < keep; r++) {
+      kept += weights[order[r]];
+      if (kept >= settings.topP() * total) {
+        keep = r + 1;
+        break;
+      }
+    }
+    double[] out = new double[weights.length];
+    double keptMass = 0;
+    for (int r = 0; r < keep; r++) {
+      keptMass += weights[order[r]];
+    }
+    for (int r = 0; r < keep; r++) {
+      out[order[r]] = weights[order[r]] / keptMass;
+    }
+    return out;
   }
 
   @Test

@@ -25,9 +25,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * ONNX Runtime against the tiny GPT-2 golden fixture made by {@code
- * tests/golden/make_tiny_gpt2.py} in plain PyTorch: both the fixture's own {@code model.onnx}
- * (written by {@code torch.onnx}, no cache) and bond4j's export of the fixture's safetensors (KV
- * cache, baked weights) give the reference logits within 1e-4 and the same greedy continuation.
+ * tests/golden/make_tiny_gpt2.py} in plain PyTorch: the fixture's two {@code torch.onnx} exports
+ * ({@code model.onnx}, no cache; {@code with-past/model.onnx}, the optimum convention with a KV
+ * cache) and bond4j's export of the fixture's safetensors (KV cache, baked weights) all give the
+ * reference logits within 1e-4 and the same greedy continuation.
  */
 class OnnxGoldenTest {
   @TempDir
@@ -45,7 +46,11 @@ class OnnxGoldenTest {
   }
 
   private static Path model(String which) {
-    return which.equals("torch") ? fixture : exported;
+    return switch (which) {
+      case "torch" -> fixture;
+      case "torch-with-past" -> fixture.resolve("with-past");
+      default -> exported;
+    };
   }
 
   private static int[] ints(JsonArray array) {
@@ -57,7 +62,7 @@ class OnnxGoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"torch", "bond4j"})
+  @ValueSource(strings = {"torch", "torch-with-past", "bond4j"})
   void logitsMatchPyTorch(String which) {
     List<TokenSequence> sequences = new ArrayList<>();
     for (var row : reference.getAsJsonArray("sequences")) {
@@ -77,7 +82,7 @@ class OnnxGoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"torch", "bond4j"})
+  @ValueSource(strings = {"torch", "torch-with-past", "bond4j"})
   void greedyContinuationMatchesPyTorch(String which) {
     TokenSequence prompt = TokenSequence.of(ints(reference.getAsJsonArray("greedy_prompt")));
     int[] expected = ints(reference.getAsJsonArray("greedy_continuation"));

@@ -149,7 +149,7 @@ public final class Gpt2OnnxExport {
       for (int layer = 0; layer < config.layers(); layer++) {
         x = block(x, layer, p, past[layer], additiveMask);
       }
-      int last = layout.size() - 2;
+      int last = layout.lnFinal();
       x = layerNorm(x, p[last], p[last + 1]);
       if (head != null) {
         int labels = bias.length;
@@ -196,7 +196,8 @@ public final class Gpt2OnnxExport {
           p[Gpt2Layout.index(layer, Gpt2Layout.ATTN_B)]);
       String[] split = g.nodes("Split", 3, List.of(qkv, g.longs(d, d, d)),
           Attribute.of("axis", 2));
-      String q = heads(split[0]);
+      String q = g.node("Mul", List.of(heads(split[0]),
+          g.scalar((float) (1 / Math.sqrt(config.headSize())))));
       String key = heads(split[1]);
       String value = heads(split[2]);
       if (past[0] != null) {
@@ -208,8 +209,7 @@ public final class Gpt2OnnxExport {
         g.output("present." + layer + ".value", value, ElementType.FLOAT, presentDims);
       }
       String keyT = g.node("Transpose", List.of(key), Attribute.ints("perm", 0, 1, 3, 2));
-      String scores = g.node("Mul", List.of(g.node("MatMul", List.of(q, keyT)),
-          g.scalar((float) (1 / Math.sqrt(config.headSize())))));
+      String scores = g.node("MatMul", List.of(q, keyT));
       String weights = g.node("Softmax", List.of(g.node("Add", List.of(scores, mask))),
           Attribute.of("axis", -1));
       String attended = g.node("MatMul", List.of(weights, value));

@@ -29,12 +29,17 @@ public final class OnnxGraph {
 
   /** Element types, with their {@code TensorProto.DataType} numbers. */
   public enum ElementType {
-    FLOAT(1), INT64(7), BOOL(9);
+    FLOAT(1), INT64(7);
 
     final int code;
 
     ElementType(int code) {
       this.code = code;
+    }
+
+    /** The {@code TensorProto.DataType} number, as the {@code to} attribute of Cast takes it. */
+    public int code() {
+      return code;
     }
   }
 
