@@ -168,6 +168,7 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
         model.inputs(packed, packed.positionWeights(weights)).arrays();
     OutAndGrad result = null;
     try {
+      model.graph.freeIntermediatesEagerly();
       result = model.graph.sameDiff.calculateGradientsAndOutputs(placeholders,
           List.of(Gpt2Graph.TARGET_LOG_PROBS), List.of(model.graph.variableNames));
       String[] names = model.graph.variableNames;

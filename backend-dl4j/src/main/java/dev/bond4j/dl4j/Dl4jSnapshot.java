@@ -46,6 +46,19 @@ public final class Dl4jSnapshot implements PolicySnapshot, AutoCloseable {
     Checkpoint.write(directory, model.parameters, null);
   }
 
+  /**
+   * Overwrites the parameters in place with those {@link #save} wrote, for example to restore an
+   * anchor on resume.
+   *
+   * @throws BondException when the folder is malformed or holds another config
+   */
+  public void restore(Path directory) {
+    Checkpoint checkpoint = Checkpoint.read(directory, false);
+    Problems.require(checkpoint.config().equals(model.config), "config in " + directory,
+        checkpoint.config(), "the snapshot's config " + model.config);
+    model.parameters.setValues(checkpoint.weights());
+  }
+
   /** The model's shape. */
   public Gpt2Config config() {
     return model.config;

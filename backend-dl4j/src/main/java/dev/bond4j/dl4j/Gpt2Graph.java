@@ -5,6 +5,7 @@ import dev.bond4j.models.Gpt2Layout;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -19,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * and for the loss the target of each position {@value #TARGETS} {@code int [B·T]} with its weight
  * {@value #WEIGHTS} {@code float [B·T]} (0 where a position predicts nothing). Outputs: {@value
  * #LOGITS} {@code [B·T, V]}, each position's log-probability of its target {@value
- * #TARGET_LOG_PROBS} {@code [B·T]} and the loss {@value #LOSS} {@code = −Σ weight · log-prob}.
+ * #TARGET_LOG_PROBS} {@code [B·T]}, the loss {@value #LOSS} {@code = −Σ weight · log-prob}, and
+ * each layer's keys and values (to fill a {@link KvCache}).
  *
  * <p>SameDiff 1.0.0-M2.1 pitfalls avoided here: the gradient of {@code gather} runs one sub-graph
  * per index (minutes per step) and fails outright on some shapes, so embeddings are one-hot
@@ -27,7 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * is used; its {@code gelu} is the sigmoid approximation, so GPT-2's tanh form is built from
  * elementary operations; LayerNorm is built from reductions so its epsilon is the config's.
  */
-final class Gpt2Graph {
+final class Gpt2Graph implements AutoCloseable {
   static final String TOKENS = "tokens";
   static final String POSITIONS = "positions";
   static final String MASK = "mask";
@@ -36,6 +38,10 @@ final class Gpt2Graph {
   static final String LOGITS = "logits";
   static final String TARGET_LOG_PROBS = "target_log_probs";
   static final String LOSS = "loss";
+  /** Prefix of layer {@code l}'s keys output, {@code [B, heads, T, headSize]}. */
+  static final String KEYS = "keys";
+  /** Prefix of layer {@code l}'s values output, {@code [B, heads, T, headSize]}. */
+  static final String VALUES = "values";
   /** Additive mask value: large enough that {@code exp} underflows to exactly 0 in float32. */
   static final float MASKED = -1e9f;
   private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -44,12 +50,14 @@ final class Gpt2Graph {
   final String[] variableNames;
   private final Gpt2Config config;
   private final SDVariable[] p;
+  private final INDArray headSizes;
 
   private Gpt2Graph(Dl4jParameters parameters) {
     this.config = parameters.config;
     this.sameDiff = SameDiff.create();
     this.variableNames = new String[parameters.tensors.length];
     this.p = new SDVariable[variableNames.length];
+    this.headSizes = Nd4j.createFromArray((long) config.heads(), config.headSize());
     for (int i = 0; i < p.length; i++) {
       variableNames[i] = "p" + i;
       p[i] = sameDiff.var(variableNames[i], parameters.tensors[i]);
@@ -70,6 +78,24 @@ final class Gpt2Graph {
         return null;
       });
     }
+  }
+
+  /**
+   * Makes the calling thread's sessions of the graph and of its backward graph free intermediate
+   * arrays at once ({@link ClosingMemoryMgr}); call before running the graph.
+   */
+  void freeIntermediatesEagerly() {
+    ClosingMemoryMgr.install(sameDiff);
+    SameDiff backward = sameDiff.getFunction("grad");
+    if (backward != null) {
+      ClosingMemoryMgr.install(backward);
+    }
+  }
+
+  /** Frees the graph's one constant array; the parameters belong to the caller. */
+  @Override
+  public void close() {
+    headSizes.close();
   }
 
   private SDVariable layer(int layer, int kind) {
@@ -94,15 +120,15 @@ final class Gpt2Graph {
     // Hidden states stay [B·T, d]; only attention sees [B, heads, T, headSize].
     SDVariable x = sd.mmul(tokenOneHot, wte).add(sd.mmul(positionOneHot, p[1]));
     SDVariable headShape = sd.concat(0, sd.castTo(sd.shape(tokens), DataType.LONG),
-        sd.constant(Nd4j.createFromArray((long) config.heads(), config.headSize())));
+        sd.constant(headSizes));
     double scale = 1 / Math.sqrt(config.headSize());
     for (int l = 0; l < config.layers(); l++) {
       SDVariable h = layerNorm(x, layer(l, Gpt2Layout.LN1_W), layer(l, Gpt2Layout.LN1_B));
       SDVariable qkv = linear(h, layer(l, Gpt2Layout.ATTN_W), layer(l, Gpt2Layout.ATTN_B));
       SDVariable[] parts = sd.split(qkv, 3, 1);
       SDVariable query = heads(parts[0], headShape).mul(scale);
-      SDVariable key = heads(parts[1], headShape);
-      SDVariable value = heads(parts[2], headShape);
+      SDVariable key = heads(parts[1], headShape).rename(KEYS + l);
+      SDVariable value = heads(parts[2], headShape).rename(VALUES + l);
       SDVariable scores = sd.mmul(query, key, false, true, false).add(mask);
       SDVariable attended = sd.mmul(sd.nn.softmax(scores, -1), value);
       SDVariable merged = sd.reshape(sd.permute(attended, 0, 2, 1, 3), -1, d);

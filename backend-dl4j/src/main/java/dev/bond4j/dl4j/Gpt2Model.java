@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,9 +38,8 @@ final class Gpt2Model implements AutoCloseable {
   }
 
   /**
-   * Batched sampling. Each step runs the graph over the active rows' whole left-padded sequences
-   * (no key-value cache: SameDiff's per-operation overhead makes a graph per decoding step no
-   * faster here); prompts of different lengths are left-padded.
+   * Batched sampling with a key-value cache: the graph runs the left-padded prompts once and fills
+   * the cache, then {@link Gpt2Decoder} feeds one token per row and step.
    */
   List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
     Problems problems = Problems.of("prompts for a GPT-2 policy");
@@ -141,15 +141,26 @@ final class Gpt2Model implements AutoCloseable {
 
   /** Runs the graph forward and copies the requested outputs to Java, closing every array. */
   Map<String, float[]> run(Inputs inputs, String... outputs) {
-    Map<String, INDArray> placeholders = inputs.arrays();
-    Map<String, INDArray> results = null;
-    try {
-      results = graph.sameDiff.output(placeholders, outputs);
-      Map<String, float[]> out = new LinkedHashMap<>();
+    Map<String, float[]> out = new LinkedHashMap<>();
+    forward(inputs, outputs, results -> {
       for (String name : outputs) {
         out.put(name, Arrays2.values(results.get(name)));
       }
-      return out;
+    });
+    return out;
+  }
+
+  /**
+   * Runs the graph forward and hands the requested outputs to {@code use}; every input and output
+   * array is closed afterwards.
+   */
+  private void forward(Inputs inputs, String[] outputs, Consumer<Map<String, INDArray>> use) {
+    Map<String, INDArray> placeholders = inputs.arrays();
+    Map<String, INDArray> results = null;
+    try {
+      graph.freeIntermediatesEagerly();
+      results = graph.sameDiff.output(placeholders, outputs);
+      use.accept(results);
     } catch (RuntimeException e) {
       throw new BondException("ND4J failed in a forward pass: " + e.getMessage(), e);
     } finally {
@@ -162,15 +173,17 @@ final class Gpt2Model implements AutoCloseable {
 
   @Override
   public void close() {
+    graph.close();
     parameters.close();
   }
 
-  /** One sampling call: the growing left-padded batch and its completions. */
+  /** One sampling call: the left-padded batch, its key-value cache and the completions. */
   private final class Run {
     private final List<Prompt> prompts;
     private final SamplingSettings settings;
     private final SplittableRandom random;
     private final int batch;
+    private final int promptSlots;
     private final int[] limit;
     private final int[][] tokens;
     private final double[][] tokenLogProbs;
@@ -182,6 +195,7 @@ final class Gpt2Model implements AutoCloseable {
       this.settings = settings;
       this.random = new SplittableRandom(seed);
       this.batch = prompts.size();
+      this.promptSlots = prompts.stream().mapToInt(p -> p.tokens().length()).max().orElse(0);
       this.limit = new int[batch];
       this.tokens = new int[batch][];
       this.tokenLogProbs = new double[batch][];
@@ -196,28 +210,49 @@ final class Gpt2Model implements AutoCloseable {
     }
 
     List<Completion> generate() {
-      TokenChooser chooser = new TokenChooser(settings, config.vocabularySize());
+      int maxNew = Arrays.stream(limit).max().orElse(0);
+      int slots = promptSlots + maxNew;
       int vocabulary = config.vocabularySize();
-      int[] active = new int[batch];
-      int count = batch;
-      for (int i = 0; i < batch; i++) {
-        active[i] = i;
-      }
-      while (count > 0) {
-        float[] probabilities = nextTokenProbabilities(Arrays.copyOf(active, count));
-        int stillActive = 0;
-        for (int r = 0; r < count; r++) {
-          int i = active[r];
-          TokenChooser.Choice choice = chooser.choose(probabilities, r * vocabulary, random);
-          tokens[i][generated[i]] = choice.token();
-          tokenLogProbs[i][generated[i]] = choice.logProb();
-          generated[i]++;
-          done[i] = choice.token() == config.eosToken() || generated[i] == limit[i];
-          if (!done[i]) {
-            active[stillActive++] = i;
+      TokenChooser chooser = new TokenChooser(settings, vocabulary);
+      Gpt2Decoder decoder = new Gpt2Decoder(parameters);
+      float[] mask = initialKeyMask(slots);
+      try (KvCache cache = new KvCache(config, batch, slots);
+          INDArray keyMask = Nd4j.create(mask, new long[] {batch, 1, 1, slots},
+              DataType.FLOAT)) {
+        float[] probabilities = probabilities(prefill(cache), promptSlots - 1, promptSlots);
+        int[] next = new int[batch];
+        int[] positions = new int[batch];
+        for (int step = 0; ; step++) {
+          boolean active = false;
+          for (int i = 0; i < batch; i++) {
+            next[i] = config.eosToken();
+            if (done[i]) {
+              continue;
+            }
+            TokenChooser.Choice choice = chooser.choose(probabilities, i * vocabulary, random);
+            tokens[i][generated[i]] = choice.token();
+            tokenLogProbs[i][generated[i]] = choice.logProb();
+            generated[i]++;
+            done[i] = choice.token() == config.eosToken() || generated[i] == limit[i];
+            active |= !done[i];
+            next[i] = choice.token();
+            positions[i] = prompts.get(i).tokens().length() + step;
           }
+          if (!active) {
+            break;
+          }
+          int slot = promptSlots + step;
+          for (int i = 0; i < batch; i++) {
+            keyMask.putScalar(new long[] {i, 0, 0, slot}, 0f);
+          }
+          float[] logits = decoder.step(next, positions, keyMask, cache, slot);
+          probabilities = probabilities(logits, 0, 1);
         }
-        count = stillActive;
+      } catch (RuntimeException e) {
+        if (e instanceof BondException) {
+          throw e;
+        }
+        throw new BondException("ND4J failed while sampling: " + e.getMessage(), e);
       }
       List<Completion> out = new ArrayList<>(batch);
       for (int i = 0; i < batch; i++) {
@@ -232,42 +267,54 @@ final class Gpt2Model implements AutoCloseable {
     }
 
     /**
-     * Next-token probabilities {@code [rows · V]} at the sampling temperature for the given rows,
-     * each a prompt plus what it has generated so far, left-padded to a common length.
+     * Runs the left-padded prompts through the graph, fills cache slots {@code [0, promptSlots)}
+     * and returns the logits {@code [B · promptSlots · V]}.
      */
-    private float[] nextTokenProbabilities(int[] rows) {
-      int n = rows.length;
-      int length = 0;
-      for (int i : rows) {
-        length = Math.max(length, prompts.get(i).tokens().length() + generated[i]);
-      }
-      int[] ids = new int[n * length];
-      int[] positions = new int[n * length];
-      float[] mask = new float[n * length * length];
-      for (int r = 0; r < n; r++) {
-        int i = rows[r];
+    private float[] prefill(KvCache cache) {
+      int[] ids = new int[batch * promptSlots];
+      int[] positions = new int[batch * promptSlots];
+      float[] mask = new float[batch * promptSlots * promptSlots];
+      for (int i = 0; i < batch; i++) {
         TokenSequence prompt = prompts.get(i).tokens();
-        int real = prompt.length() + generated[i];
-        int pad = length - real;
-        for (int t = 0; t < length; t++) {
-          int at = t - pad;
-          ids[r * length + t] = at < 0 ? config.eosToken()
-              : at < prompt.length() ? prompt.get(at) : tokens[i][at - prompt.length()];
-          positions[r * length + t] = Math.max(0, at);
-          for (int k = 0; k < length; k++) {
+        int pad = promptSlots - prompt.length();
+        for (int t = 0; t < promptSlots; t++) {
+          ids[i * promptSlots + t] = t < pad ? config.eosToken() : prompt.get(t - pad);
+          positions[i * promptSlots + t] = Math.max(0, t - pad);
+          for (int k = 0; k < promptSlots; k++) {
             boolean visible = k <= t && (k >= pad || k == t);
-            mask[(r * length + t) * length + k] = visible ? 0f : Gpt2Graph.MASKED;
+            mask[(i * promptSlots + t) * promptSlots + k] = visible ? 0f : Gpt2Graph.MASKED;
           }
         }
       }
-      Inputs inputs = new Inputs(n, length, ids, positions, mask, n, new int[n * length],
-          new float[n * length]);
-      float[] logits = run(inputs, Gpt2Graph.LOGITS).get(Gpt2Graph.LOGITS);
+      Inputs inputs = new Inputs(batch, promptSlots, ids, positions, mask, batch,
+          new int[batch * promptSlots], new float[batch * promptSlots]);
+      String[] outputs = new String[1 + 2 * config.layers()];
+      outputs[0] = Gpt2Graph.LOGITS;
+      for (int layer = 0; layer < config.layers(); layer++) {
+        outputs[1 + 2 * layer] = Gpt2Graph.KEYS + layer;
+        outputs[2 + 2 * layer] = Gpt2Graph.VALUES + layer;
+      }
+      float[][] logits = new float[1][];
+      forward(inputs, outputs, results -> {
+        for (int layer = 0; layer < config.layers(); layer++) {
+          cache.write(layer, 0, results.get(Gpt2Graph.KEYS + layer),
+              results.get(Gpt2Graph.VALUES + layer));
+        }
+        logits[0] = Arrays2.values(results.get(Gpt2Graph.LOGITS));
+      });
+      return logits[0];
+    }
+
+    /**
+     * Softmax at the sampling temperature of each row's logits at position {@code at} of
+     * {@code length}, {@code [B · V]}, in double precision.
+     */
+    private float[] probabilities(float[] logits, int at, int length) {
       int vocabulary = config.vocabularySize();
-      float[] probabilities = new float[n * vocabulary];
+      float[] probabilities = new float[batch * vocabulary];
       double inverseTemperature = 1 / settings.temperature();
-      for (int r = 0; r < n; r++) {
-        int from = (r * length + length - 1) * vocabulary;
+      for (int r = 0; r < batch; r++) {
+        int from = (r * length + at) * vocabulary;
         double max = Double.NEGATIVE_INFINITY;
         for (int v = 0; v < vocabulary; v++) {
           max = Math.max(max, logits[from + v]);
@@ -282,6 +329,17 @@ final class Gpt2Model implements AutoCloseable {
         }
       }
       return probabilities;
+    }
+
+    /** Per row, 0 for real prompt slots and masked for left padding and slots not generated. */
+    private float[] initialKeyMask(int slots) {
+      float[] mask = new float[batch * slots];
+      Arrays.fill(mask, Gpt2Graph.MASKED);
+      for (int i = 0; i < batch; i++) {
+        int pad = promptSlots - prompts.get(i).tokens().length();
+        Arrays.fill(mask, i * slots + pad, i * slots + promptSlots, 0f);
+      }
+      return mask;
     }
   }
 }
