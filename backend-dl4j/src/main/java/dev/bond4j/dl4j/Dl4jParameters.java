@@ -76,7 +76,7 @@ final class Dl4jParameters implements AutoCloseable {
     float[] values = new float[Math.toIntExact(total)];
     int at = 0;
     for (INDArray array : arrays) {
-      float[] part = Arrays2.values(array);
+      float[] part = NdArrays.values(array);
       System.arraycopy(part, 0, values, at, part.length);
       at += part.length;
     }

@@ -147,6 +147,7 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
       throw new NumericalException("The loss is " + loss + "; the step was skipped");
     }
     double norm = optimizer.step();
+    NativeHeap.release();
     lastUpdate = UpdateResult.builder().loss(loss).gradientNorm(norm)
         .learningRate(settings.learningRateAt(optimizer.steps)).sequences(batch.size())
         .tokens(tokens).build();
@@ -175,7 +176,7 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
       for (int i = 0; i < names.length; i++) {
         optimizer.gradients[i].addi(result.getGradients().get(names[i]));
       }
-      float[] perPosition = Arrays2.values(
+      float[] perPosition = NdArrays.values(
           result.getOutputs().get(Gpt2Graph.TARGET_LOG_PROBS));
       double sum = 0;
       for (int n = 0; n < packed.tokenCount(); n++) {
@@ -185,10 +186,10 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
     } catch (RuntimeException e) {
       throw new BondException("ND4J failed in an update: " + e.getMessage(), e);
     } finally {
-      Arrays2.closeAll(placeholders);
+      NdArrays.closeAll(placeholders);
       if (result != null) {
-        Arrays2.closeAll(result.getGradients());
-        Arrays2.closeAll(result.getOutputs());
+        NdArrays.closeAll(result.getGradients());
+        NdArrays.closeAll(result.getOutputs());
       }
     }
   }

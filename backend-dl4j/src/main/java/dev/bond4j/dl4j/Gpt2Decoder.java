@@ -82,7 +82,7 @@ final class Gpt2Decoder {
       }
       int last = parameters.tensors.length;
       INDArray hidden = layerNorm(x, parameters.tensors[last - 2], parameters.tensors[last - 1]);
-      return Arrays2.values(hidden.mmul(parameters.tensors[0].transpose()));
+      return NdArrays.values(hidden.mmul(parameters.tensors[0].transpose()));
     }
   }
 

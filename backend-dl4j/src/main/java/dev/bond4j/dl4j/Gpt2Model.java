@@ -144,7 +144,7 @@ final class Gpt2Model implements AutoCloseable {
     Map<String, float[]> out = new LinkedHashMap<>();
     forward(inputs, outputs, results -> {
       for (String name : outputs) {
-        out.put(name, Arrays2.values(results.get(name)));
+        out.put(name, NdArrays.values(results.get(name)));
       }
     });
     return out;
@@ -161,12 +161,14 @@ final class Gpt2Model implements AutoCloseable {
       graph.freeIntermediatesEagerly();
       results = graph.sameDiff.output(placeholders, outputs);
       use.accept(results);
+    } catch (BondException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new BondException("ND4J failed in a forward pass: " + e.getMessage(), e);
     } finally {
-      Arrays2.closeAll(placeholders);
+      NdArrays.closeAll(placeholders);
       if (results != null) {
-        Arrays2.closeAll(results);
+        NdArrays.closeAll(results);
       }
     }
   }
@@ -248,10 +250,9 @@ final class Gpt2Model implements AutoCloseable {
           float[] logits = decoder.step(next, positions, keyMask, cache, slot);
           probabilities = probabilities(logits, 0, 1);
         }
+      } catch (BondException e) {
+        throw e;
       } catch (RuntimeException e) {
-        if (e instanceof BondException) {
-          throw e;
-        }
         throw new BondException("ND4J failed while sampling: " + e.getMessage(), e);
       }
       List<Completion> out = new ArrayList<>(batch);
@@ -300,7 +301,7 @@ final class Gpt2Model implements AutoCloseable {
           cache.write(layer, 0, results.get(Gpt2Graph.KEYS + layer),
               results.get(Gpt2Graph.VALUES + layer));
         }
-        logits[0] = Arrays2.values(results.get(Gpt2Graph.LOGITS));
+        logits[0] = NdArrays.values(results.get(Gpt2Graph.LOGITS));
       });
       return logits[0];
     }

@@ -63,8 +63,8 @@ class Gpt2GraphGradientTest {
         assertThat(analytic).as("d loss / d %s[%d]", layout.name(probe[0]), probe[1])
             .isCloseTo(numeric, within(2e-3 * (1 + Math.abs(numeric))));
       }
-      Arrays2.closeAll(placeholders);
-      Arrays2.closeAll(gradients);
+      NdArrays.closeAll(placeholders);
+      NdArrays.closeAll(gradients);
     }
   }
 

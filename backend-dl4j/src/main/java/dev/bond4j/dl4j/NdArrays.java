@@ -3,9 +3,12 @@ package dev.bond4j.dl4j;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Releases ND4J arrays' native memory at once instead of when Java's collector gets to them. */
-final class Arrays2 {
-  private Arrays2() {}
+/**
+ * Small helpers for ND4J arrays: their values as a Java array, and releasing their native memory
+ * at once instead of when Java's collector gets to them.
+ */
+final class NdArrays {
+  private NdArrays() {}
 
   /** All values of {@code array}, row-major, whatever its rank. */
   static float[] values(INDArray array) {
