@@ -11,9 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A SameDiff session memory manager that frees each intermediate array as soon as the session
  * releases it. SameDiff's default ({@code ArrayCacheMemoryMgr}) keeps released arrays for reuse
- * up to a fraction of the machine's memory, and arrays it lets go are freed only when Java's
- * collector runs, so a training process grew by gigabytes; with this manager resident memory
- * stays flat (see BENCHMARKS.md).
+ * up to a fraction of the machine's memory, which a library embedded in someone else's process
+ * should not hold on to.
  */
 final class ClosingMemoryMgr extends AbstractMemoryMgr {
   /** Makes the calling thread's session of {@code sameDiff} use a closing manager. */
