@@ -1,7 +1,6 @@
 package dev.bond4j.tck;
 
 import dev.bond4j.BondException;
-import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.dl4j.Dl4jPolicy;
 import dev.bond4j.dl4j.Dl4jSnapshot;
 import dev.bond4j.model.Policy;
@@ -9,6 +8,7 @@ import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
+import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
