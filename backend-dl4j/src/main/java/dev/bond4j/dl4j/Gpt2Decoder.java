@@ -44,6 +44,7 @@ final class Gpt2Decoder {
    * @param positions the position id of each row's token
    * @param keyMask additive mask {@code [B, 1, 1, slots]}: 0 where a row may attend
    */
+  @SuppressWarnings("try") // the workspace is only opened and reset, never read
   float[] step(int[] tokens, int[] positions, INDArray keyMask, KvCache cache, int slot) {
     try (MemoryWorkspace workspace = Nd4j.getWorkspaceManager()
         .getAndActivateWorkspace(WORKSPACE_CONFIG, WORKSPACE)) {

@@ -106,10 +106,10 @@ final class Gpt2Graph implements AutoCloseable {
     SameDiff sd = sameDiff;
     int d = config.embeddingSize();
     int vocabulary = config.vocabularySize();
-    SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT, -1, -1);
-    SDVariable positions = sd.placeHolder(POSITIONS, DataType.INT, -1, -1);
+    SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, -1);
+    SDVariable positions = sd.placeHolder(POSITIONS, DataType.INT32, -1, -1);
     SDVariable mask = sd.placeHolder(MASK, DataType.FLOAT, -1, 1, -1, -1);
-    SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, -1);
+    SDVariable targets = sd.placeHolder(TARGETS, DataType.INT32, -1);
     SDVariable weights = sd.placeHolder(WEIGHTS, DataType.FLOAT, -1);
 
     SDVariable wte = p[0];
@@ -119,7 +119,7 @@ final class Gpt2Graph implements AutoCloseable {
         1.0, 0.0, DataType.FLOAT);
     // Hidden states stay [B·T, d]; only attention sees [B, heads, T, headSize].
     SDVariable x = sd.mmul(tokenOneHot, wte).add(sd.mmul(positionOneHot, p[1]));
-    SDVariable headShape = sd.concat(0, sd.castTo(sd.shape(tokens), DataType.LONG),
+    SDVariable headShape = sd.concat(0, sd.castTo(sd.shape(tokens), DataType.INT64),
         sd.constant(headSizes));
     double scale = 1 / Math.sqrt(config.headSize());
     for (int l = 0; l < config.layers(); l++) {

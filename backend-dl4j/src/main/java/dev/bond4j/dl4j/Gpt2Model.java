@@ -129,8 +129,8 @@ final class Gpt2Model implements AutoCloseable {
     Map<String, INDArray> arrays() {
       Map<String, INDArray> arrays = new LinkedHashMap<>();
       long[] rows = {batch, length};
-      arrays.put(Gpt2Graph.TOKENS, Nd4j.create(tokens, rows, DataType.INT));
-      arrays.put(Gpt2Graph.POSITIONS, Nd4j.create(positions, rows, DataType.INT));
+      arrays.put(Gpt2Graph.TOKENS, Nd4j.create(tokens, rows, DataType.INT32));
+      arrays.put(Gpt2Graph.POSITIONS, Nd4j.create(positions, rows, DataType.INT32));
       arrays.put(Gpt2Graph.MASK,
           Nd4j.create(mask, new long[] {maskRows, 1, length, length}, DataType.FLOAT));
       arrays.put(Gpt2Graph.TARGETS, Nd4j.createFromArray(targets));
