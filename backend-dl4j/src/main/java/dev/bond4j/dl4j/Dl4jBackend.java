@@ -1,0 +1,35 @@
+package dev.bond4j.dl4j;
+
+import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.spi.Backend;
+import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.ModelShape;
+import dev.bond4j.value.OptimizerSettings;
+import java.nio.file.Path;
+
+/**
+ * The Deeplearning4j backend as a service named {@code dl4j}: GPT-2-family policies on ND4J
+ * SameDiff. Registered in {@code META-INF/services/dev.bond4j.spi.Backend}.
+ */
+public final class Dl4jBackend implements Backend {
+  @Override
+  public String name() {
+    return "dl4j";
+  }
+
+  @Override
+  public TrainablePolicy create(ModelShape shape, BackendOptions options,
+      OptimizerSettings optimizer, long seed) {
+    Gpt2Config config = new Gpt2Config(shape.vocabularySize(), shape.contextLength(),
+        shape.dModel(), shape.layers(), shape.heads(), 4 * shape.dModel(), 1e-5, "gelu_new",
+        shape.eosToken());
+    return Dl4jPolicy.create(config, seed, optimizer, options);
+  }
+
+  @Override
+  public TrainablePolicy load(Path directory, BackendOptions options,
+      OptimizerSettings optimizer) {
+    return Dl4jPolicy.load(directory, optimizer, options);
+  }
+}

@@ -1,0 +1,117 @@
+package dev.bond4j.dl4j;
+
+import dev.bond4j.BondException;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.Gpt2Layout;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The parameters of a GPT-2 model as one float32 ND4J array per HuggingFace tensor, in {@link
+ * Gpt2Layout}'s order. The SameDiff graph's variables are these very arrays, so in-place changes
+ * (the optimizer step, EMA, loading) show in the graph at once. (One flat buffer with a view per
+ * tensor, as on DJL, does not work: SameDiff copies a view when it becomes a variable.)
+ */
+final class Dl4jParameters implements AutoCloseable {
+  final Gpt2Config config;
+  final Gpt2Layout layout;
+  final INDArray[] tensors;
+
+  private Dl4jParameters(Gpt2Config config, INDArray[] tensors) {
+    this.config = config;
+    this.layout = new Gpt2Layout(config);
+    this.tensors = tensors;
+  }
+
+  /** Parameters holding {@code values}, laid out in the canonical order. */
+  static Dl4jParameters of(Gpt2Config config, float[] values) {
+    if (values.length != config.parameterCount()) {
+      throw new BondException("Expected " + config.parameterCount() + " parameters for " + config
+          + ", got " + values.length);
+    }
+    Dl4jParameters parameters = new Dl4jParameters(config, zeros(new Gpt2Layout(config)));
+    overwrite(parameters.tensors, values);
+    return parameters;
+  }
+
+  /** A copy with its own arrays. */
+  Dl4jParameters copy() {
+    INDArray[] copies = new INDArray[tensors.length];
+    for (int i = 0; i < copies.length; i++) {
+      copies[i] = tensors[i].dup();
+    }
+    return new Dl4jParameters(config, copies);
+  }
+
+  /** Zero arrays shaped like the parameters, for gradients and optimizer moments. */
+  INDArray[] zerosLike() {
+    return zeros(layout);
+  }
+
+  private static INDArray[] zeros(Gpt2Layout layout) {
+    INDArray[] arrays = new INDArray[layout.size()];
+    for (int i = 0; i < arrays.length; i++) {
+      arrays[i] = Nd4j.zeros(DataType.FLOAT, layout.shape(i));
+    }
+    return arrays;
+  }
+
+  /** A copy of all values, in the canonical order. */
+  float[] values() {
+    return valuesOf(tensors);
+  }
+
+  /** Overwrites all values in place, so that the graph sees them. */
+  void setValues(float[] values) {
+    overwrite(tensors, values);
+  }
+
+  /** The values of a set of arrays shaped like the parameters, concatenated in order. */
+  static float[] valuesOf(INDArray[] arrays) {
+    long total = 0;
+    for (INDArray array : arrays) {
+      total += array.length();
+    }
+    float[] values = new float[Math.toIntExact(total)];
+    int at = 0;
+    for (INDArray array : arrays) {
+      float[] part = NdArrays.values(array);
+      System.arraycopy(part, 0, values, at, part.length);
+      at += part.length;
+    }
+    return values;
+  }
+
+  /** Copies {@code values}, concatenated in order, into the arrays' own storage. */
+  static void overwrite(INDArray[] arrays, float[] values) {
+    long total = 0;
+    for (INDArray array : arrays) {
+      total += array.length();
+    }
+    if (values.length != total) {
+      throw new BondException("Expected " + total + " values, got " + values.length);
+    }
+    int at = 0;
+    for (INDArray array : arrays) {
+      int n = Math.toIntExact(array.length());
+      float[] part = java.util.Arrays.copyOfRange(values, at, at + n);
+      try (INDArray source = Nd4j.create(part, array.shape(), DataType.FLOAT)) {
+        array.assign(source);
+      }
+      at += n;
+    }
+  }
+
+  /** Closes every array of {@code arrays}. */
+  static void close(INDArray[] arrays) {
+    for (INDArray array : arrays) {
+      array.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    close(tensors);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.bond4j.dl4j;
+
+import dev.bond4j.BondException;
+import dev.bond4j.Problems;
+import dev.bond4j.model.PolicySnapshot;
+import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.value.Completion;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.PromptedSequence;
+import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
+import java.nio.file.Path;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A frozen GPT-2 policy on ND4J: the reference {@code π_ref} or an anchor. It moves only through
+ * {@link #moveToward}, an in-place blend of its parameter arrays toward a {@link Dl4jPolicy}'s.
+ * It holds native memory: {@link #close} it.
+ */
+public final class Dl4jSnapshot implements PolicySnapshot, AutoCloseable {
+  private final Gpt2Model model;
+
+  Dl4jSnapshot(Gpt2Model model) {
+    this.model = model;
+  }
+
+  /**
+   * A frozen policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code
+   * model.safetensors}).
+   *
+   * @throws BondException when a file is missing or malformed, or the device is not available
+   */
+  public static Dl4jSnapshot load(Path directory, BackendOptions options) {
+    Dl4jRuntime.prepare(options);
+    Checkpoint checkpoint = Checkpoint.read(directory, false);
+    return new Dl4jSnapshot(new Gpt2Model(Dl4jParameters.of(checkpoint.config(),
+        checkpoint.weights())));
+  }
+
+  /** Writes {@code config.json} and {@code model.safetensors} under {@code directory}. */
+  public void save(Path directory) {
+    Checkpoint.write(directory, model.parameters, null);
+  }
+
+  /**
+   * Overwrites the parameters in place with those {@link #save} wrote, for example to restore an
+   * anchor on resume.
+   *
+   * @throws BondException when the folder is malformed or holds another config
+   */
+  public void restore(Path directory) {
+    Checkpoint checkpoint = Checkpoint.read(directory, false);
+    Problems.require(checkpoint.config().equals(model.config), "config in " + directory,
+        checkpoint.config(), "the snapshot's config " + model.config);
+    model.parameters.setValues(checkpoint.weights());
+  }
+
+  /** The model's shape. */
+  public Gpt2Config config() {
+    return model.config;
+  }
+
+  /** A copy of all parameters, in the canonical HuggingFace order. */
+  public float[] parameters() {
+    return model.parameters.values();
+  }
+
+  @Override
+  public void moveToward(TrainablePolicy source, double eta) {
+    Problems.require(eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]");
+    if (!(source instanceof Dl4jPolicy policy)) {
+      throw new BondException("A dl4j snapshot can only follow a Dl4jPolicy, not "
+          + source.getClass().getName());
+    }
+    Dl4jParameters from = policy.parametersInternal();
+    Problems.require(from.config.equals(model.config), "source.config", from.config,
+        "the snapshot's config " + model.config);
+    INDArray[] targets = model.parameters.tensors;
+    for (int i = 0; i < targets.length; i++) {
+      if (eta == 1.0) {
+        targets[i].assign(from.tensors[i]);
+      } else if (eta > 0) {
+        targets[i].muli(1 - eta);
+        Nd4j.getBlasWrapper().level1().axpy(targets[i].length(), eta, from.tensors[i],
+            targets[i]);
+      }
+    }
+  }
+
+  /**
+   * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major, for
+   * parity checks against another implementation of the same checkpoint.
+   */
+  public float[] logits(List<TokenSequence> sequences) {
+    return model.logits(sequences);
+  }
+
+  @Override
+  public int vocabularySize() {
+    return model.config.vocabularySize();
+  }
+
+  @Override
+  public int eosToken() {
+    return model.config.eosToken();
+  }
+
+  @Override
+  public int maxSequenceLength() {
+    return model.config.maxPositions();
+  }
+
+  @Override
+  public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
+    return model.sample(prompts, settings, seed);
+  }
+
+  @Override
+  public double[] logProbs(List<? extends PromptedSequence> sequences) {
+    return model.logProbs(sequences);
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}
