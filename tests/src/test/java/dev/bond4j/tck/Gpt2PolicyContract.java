@@ -1,0 +1,106 @@
+package dev.bond4j.tck;
+
+import dev.bond4j.BondException;
+import dev.bond4j.model.Policy;
+import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.SafeTensor;
+import dev.bond4j.models.SafeTensors;
+import dev.bond4j.spi.Backend;
+import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.testbed.SequenceSpace;
+import dev.bond4j.value.OptimizerSettings;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.TokenSequence;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The conformance suite against a GPT-2 engine backend: a two-layer GPT-2 over four token ids
+ * (EOS 3), whose weights are scaled up from GPT-2's initialisation so that its next-token
+ * distributions are far from uniform. Prompts of one and two tokens make every batch
+ * left-padded. The backend is loaded by name through the {@link Backend} service; a subclass
+ * says how to write the initial checkpoint and read parameters back.
+ */
+abstract class Gpt2PolicyContract extends PolicyContract {
+  static final Gpt2Config CONFIG = new Gpt2Config(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
+  private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
+  private static final float SCALE = 25f;
+
+  /** The backend's service name. */
+  abstract String backendName();
+
+  /** Writes a freshly initialised policy of {@link #CONFIG} to {@code directory}. */
+  abstract void saveInitial(long seed, Path directory);
+
+  /** The parameters of a policy or snapshot of this backend. */
+  abstract float[] parameters(Policy policy);
+
+  @Override
+  protected PolicyBackend backend() {
+    Backend engine = ServiceLoader.load(Backend.class).stream().map(ServiceLoader.Provider::get)
+        .filter(b -> b.name().equals(backendName())).findFirst().orElseThrow();
+    return new PolicyBackend() {
+      @Override
+      public TrainablePolicy create(long seed, OptimizerSettings settings) {
+        return engine.load(sharpenedCheckpoint(seed), BackendOptions.defaults(), settings);
+      }
+
+      @Override
+      public List<Prompt> prompts() {
+        return List.of(Prompt.of("short", TokenSequence.of(1)),
+            Prompt.of("long", TokenSequence.of(0, 2)));
+      }
+
+      @Override
+      public SequenceSpace space() {
+        return SPACE;
+      }
+
+      @Override
+      public double[] parameters(Policy policy) {
+        float[] values = Gpt2PolicyContract.this.parameters(policy);
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+          out[i] = values[i];
+        }
+        return out;
+      }
+
+      @Override
+      public double tolerance() {
+        return 2e-5;
+      }
+    };
+  }
+
+  /** A HuggingFace folder holding GPT-2's initialisation with every weight matrix scaled up. */
+  private Path sharpenedCheckpoint(long seed) {
+    try {
+      Path directory = Files.createTempDirectory("bond4j-tck-" + backendName());
+      saveInitial(seed, directory);
+      Path modelFile = directory.resolve("model.safetensors");
+      SafeTensors model = SafeTensors.read(modelFile);
+      Map<String, SafeTensor> scaled = new LinkedHashMap<>();
+      model.tensors().forEach((name, tensor) -> {
+        float[] values = tensor.toFloats();
+        if (tensor.shape().length == 2) {
+          for (int i = 0; i < values.length; i++) {
+            values[i] *= SCALE;
+          }
+        }
+        scaled.put(name, SafeTensor.ofFloats(tensor.shape(), values));
+      });
+      Files.deleteIfExists(directory.resolve("optimizer.safetensors"));
+      new SafeTensors(scaled, Map.of()).write(modelFile);
+      return directory;
+    } catch (IOException e) {
+      throw new BondException("Cannot prepare the test checkpoint: " + e, e);
+    }
+  }
+}
