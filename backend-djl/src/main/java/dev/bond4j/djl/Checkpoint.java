@@ -1,121 +1,30 @@
 package dev.bond4j.djl;
 
-import dev.bond4j.BondException;
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
-import dev.bond4j.models.SafeTensor;
-import dev.bond4j.models.SafeTensors;
-import java.nio.file.Files;
+import dev.bond4j.models.Gpt2Checkpoint;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
 
 /**
- * A GPT-2 checkpoint folder: HuggingFace's {@code config.json} and {@code model.safetensors}
- * (loadable by {@code GPT2LMHeadModel.from_pretrained}), and, for a policy in training, {@code
- * optimizer.safetensors} with AdamW's moments ({@code exp_avg.NAME}, {@code exp_avg_sq.NAME}) and
- * the step. Each file is replaced atomically, the model file last; both safetensors files carry
- * the step and a save id in their metadata, so a folder whose files come from two different saves
- * is refused on reading instead of resuming from a mix.
- *
- * @param config the model shape
- * @param weights all parameters in the canonical order
- * @param firstMoment AdamW's first moments, or null when the folder holds no optimizer state
- * @param secondMoment AdamW's second moments, or null
- * @param steps optimizer steps taken
+ * Moves a DJL policy's parameters and AdamW state in and out of the shared {@link Gpt2Checkpoint}
+ * format.
  */
-record Checkpoint(Gpt2Config config, float[] weights, float[] firstMoment, float[] secondMoment,
-    long steps) {
-  static final String MODEL_FILE = "model.safetensors";
-  static final String OPTIMIZER_FILE = "optimizer.safetensors";
-  private static final String STEP = "bond4j.step";
-  private static final String SAVE_ID = "bond4j.save_id";
-
-  boolean hasOptimizerState() {
-    return firstMoment != null;
-  }
+final class Checkpoint {
+  private Checkpoint() {}
 
   /** Writes the folder; {@code optimizer} may be null for a frozen model. */
   static void write(Path directory, Gpt2Parameters parameters, AdamW optimizer) {
-    String saveId = UUID.randomUUID().toString();
-    Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put("format", "pt");
-    metadata.put(SAVE_ID, saveId);
-    metadata.put(STEP, String.valueOf(optimizer == null ? 0 : optimizer.steps));
-    parameters.config.write(directory);
-    if (optimizer != null) {
-      Map<String, SafeTensor> moments = new LinkedHashMap<>();
-      moments.putAll(prefixed("exp_avg.", parameters, optimizer.firstMoment.toFloatArray()));
-      moments.putAll(prefixed("exp_avg_sq.", parameters, optimizer.secondMoment.toFloatArray()));
-      new SafeTensors(moments, metadata).write(directory.resolve(OPTIMIZER_FILE));
-    }
-    new SafeTensors(parameters.toTensors(), metadata).write(directory.resolve(MODEL_FILE));
-  }
-
-  private static Map<String, SafeTensor> prefixed(String prefix, Gpt2Parameters parameters,
-      float[] values) {
-    Map<String, SafeTensor> out = new LinkedHashMap<>();
-    parameters.layout.tensorsOf(values).forEach((name, tensor) -> out.put(prefix + name, tensor));
-    return out;
-  }
-
-  /**
-   * Reads and validates a folder.
-   *
-   * @param optimizerState whether to read {@code optimizer.safetensors} when it is there
-   */
-  static Checkpoint read(Path directory, boolean optimizerState) {
-    Gpt2Config config = Gpt2Config.read(directory);
-    Path modelFile = directory.resolve(MODEL_FILE);
-    SafeTensors model = SafeTensors.read(modelFile);
-    float[] weights = new Gpt2Layout(config).valuesOf(model.tensors(), modelFile.toString());
-    Path optimizerFile = directory.resolve(OPTIMIZER_FILE);
-    if (!optimizerState || !Files.exists(optimizerFile)) {
-      return new Checkpoint(config, weights, null, null, 0);
-    }
-    SafeTensors optimizer = SafeTensors.read(optimizerFile);
-    String modelId = model.metadata().get(SAVE_ID);
-    String optimizerId = optimizer.metadata().get(SAVE_ID);
-    if (modelId == null || !modelId.equals(optimizerId)) {
-      throw new BondException("The checkpoint " + directory + " is inconsistent: " + MODEL_FILE
-          + " (save " + modelId + ") and " + OPTIMIZER_FILE + " (save " + optimizerId
-          + ") come from different saves");
-    }
-    long steps;
-    try {
-      steps = Long.parseLong(optimizer.metadata().getOrDefault(STEP, ""));
-    } catch (NumberFormatException e) {
-      throw new BondException("The checkpoint " + optimizerFile + " has no valid " + STEP, e);
-    }
-    Map<String, SafeTensor> first = new LinkedHashMap<>();
-    Map<String, SafeTensor> second = new LinkedHashMap<>();
-    for (Map.Entry<String, SafeTensor> entry : optimizer.tensors().entrySet()) {
-      String name = entry.getKey();
-      if (name.startsWith("exp_avg_sq.")) {
-        second.put(name.substring("exp_avg_sq.".length()), entry.getValue());
-      } else if (name.startsWith("exp_avg.")) {
-        first.put(name.substring("exp_avg.".length()), entry.getValue());
-      } else {
-        throw new BondException("The checkpoint " + optimizerFile + " holds an unexpected tensor "
-            + name);
-      }
-    }
-    String source = optimizerFile.toString();
-    Gpt2Layout layout = new Gpt2Layout(config);
-    return new Checkpoint(config, weights, layout.valuesOf(first, source),
-        layout.valuesOf(second, source), steps);
+    new Gpt2Checkpoint(parameters.config, parameters.values(),
+        optimizer == null ? null : optimizer.firstMoment.toFloatArray(),
+        optimizer == null ? null : optimizer.secondMoment.toFloatArray(),
+        optimizer == null ? 0 : optimizer.steps).write(directory);
   }
 
   /** Sets the optimizer's moments and step; without optimizer state, a fresh optimizer. */
-  void restoreOptimizer(AdamW optimizer) {
-    if (hasOptimizerState()) {
-      Gpt2Parameters.overwrite(optimizer.firstMoment, firstMoment);
-      Gpt2Parameters.overwrite(optimizer.secondMoment, secondMoment);
-    } else {
-      Gpt2Parameters.overwrite(optimizer.firstMoment, new float[weights.length]);
-      Gpt2Parameters.overwrite(optimizer.secondMoment, new float[weights.length]);
-    }
-    optimizer.steps = steps;
+  static void restoreOptimizer(Gpt2Checkpoint checkpoint, AdamW optimizer) {
+    int size = checkpoint.weights().length;
+    Gpt2Parameters.overwrite(optimizer.firstMoment,
+        checkpoint.hasOptimizerState() ? checkpoint.firstMoment() : new float[size]);
+    Gpt2Parameters.overwrite(optimizer.secondMoment,
+        checkpoint.hasOptimizerState() ? checkpoint.secondMoment() : new float[size]);
+    optimizer.steps = checkpoint.steps();
   }
 }

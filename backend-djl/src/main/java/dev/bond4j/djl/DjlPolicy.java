@@ -9,6 +9,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Checkpoint;
 import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.models.Gpt2Layout;
 import dev.bond4j.value.OptimizerSettings;
@@ -55,9 +56,9 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
    * @throws BondException when a file is missing or malformed, or does not fit the config
    */
   public static DjlPolicy load(Path directory, OptimizerSettings settings, DjlOptions options) {
-    Checkpoint checkpoint = Checkpoint.read(directory, true);
+    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, true);
     DjlPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
-    checkpoint.restoreOptimizer(policy.optimizer);
+    Checkpoint.restoreOptimizer(checkpoint, policy.optimizer);
     return policy;
   }
 
@@ -163,14 +164,14 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
 
   @Override
   public void load(Path directory) {
-    Checkpoint checkpoint = Checkpoint.read(directory, true);
+    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, true);
     Problems.require(checkpoint.config().equals(model.config), "checkpoint config",
         checkpoint.config(), "the policy's own config " + model.config);
     if (!checkpoint.hasOptimizerState()) {
       throw new BondException("The checkpoint " + directory + " has no "
-          + Checkpoint.OPTIMIZER_FILE + "; use DjlPolicy.load to start from pretrained weights");
+          + Gpt2Checkpoint.OPTIMIZER_FILE + "; use DjlPolicy.load to start from pretrained weights");
     }
     model.parameters.setValues(checkpoint.weights());
-    checkpoint.restoreOptimizer(optimizer);
+    Checkpoint.restoreOptimizer(checkpoint, optimizer);
   }
 }

@@ -6,6 +6,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Checkpoint;
 import java.nio.file.Path;
 
 /**
@@ -20,7 +21,7 @@ public final class DjlSnapshot extends Gpt2Policy implements PolicySnapshot {
 
   /** A frozen policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code model.safetensors}). */
   public static DjlSnapshot load(Path directory, DjlOptions options) {
-    Checkpoint checkpoint = Checkpoint.read(directory, false);
+    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, false);
     return new DjlSnapshot(new Gpt2Model(Gpt2Parameters.of(checkpoint.config(),
         checkpoint.weights(), DjlRuntime.prepare(options), false)));
   }
@@ -34,7 +35,7 @@ public final class DjlSnapshot extends Gpt2Policy implements PolicySnapshot {
   /** Replaces the parameters with those of the folder {@link #save} wrote; the shape must match. */
   @Override
   public void restore(Path directory) {
-    Checkpoint checkpoint = Checkpoint.read(directory, false);
+    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, false);
     Problems.require(checkpoint.config().equals(model.config), "config in " + directory,
         checkpoint.config(), "the snapshot's config " + model.config);
     model.parameters.setValues(checkpoint.weights());

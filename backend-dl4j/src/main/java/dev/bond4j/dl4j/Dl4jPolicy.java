@@ -4,6 +4,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Checkpoint;
 import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.models.Gpt2Layout;
 import dev.bond4j.spi.BackendOptions;
@@ -64,9 +65,9 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
   public static Dl4jPolicy load(Path directory, OptimizerSettings settings,
       BackendOptions options) {
     Dl4jRuntime.prepare(options);
-    Checkpoint checkpoint = Checkpoint.read(directory, true);
+    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, true);
     Dl4jPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
-    checkpoint.restoreOptimizer(policy.optimizer);
+    Checkpoint.restoreOptimizer(checkpoint, policy.optimizer);
     return policy;
   }
 
@@ -231,15 +232,15 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
 
   @Override
   public void load(Path directory) {
-    Checkpoint checkpoint = Checkpoint.read(directory, true);
+    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, true);
     Problems.require(checkpoint.config().equals(model.config), "checkpoint config",
         checkpoint.config(), "the policy's own config " + model.config);
     if (!checkpoint.hasOptimizerState()) {
       throw new BondException("The checkpoint " + directory + " has no "
-          + Checkpoint.OPTIMIZER_FILE + "; use Dl4jPolicy.load to start from pretrained weights");
+          + Gpt2Checkpoint.OPTIMIZER_FILE + "; use Dl4jPolicy.load to start from pretrained weights");
     }
     model.parameters.setValues(checkpoint.weights());
-    checkpoint.restoreOptimizer(optimizer);
+    Checkpoint.restoreOptimizer(checkpoint, optimizer);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.Gpt2Checkpoint;
 import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.Completion;
@@ -36,7 +37,7 @@ public final class Dl4jSnapshot implements PolicySnapshot, AutoCloseable {
    */
   public static Dl4jSnapshot load(Path directory, BackendOptions options) {
     Dl4jRuntime.prepare(options);
-    Checkpoint checkpoint = Checkpoint.read(directory, false);
+    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, false);
     return new Dl4jSnapshot(new Gpt2Model(Dl4jParameters.of(checkpoint.config(),
         checkpoint.weights())));
   }
@@ -53,7 +54,7 @@ public final class Dl4jSnapshot implements PolicySnapshot, AutoCloseable {
    * @throws BondException when the folder is malformed or holds another config
    */
   public void restore(Path directory) {
-    Checkpoint checkpoint = Checkpoint.read(directory, false);
+    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, false);
     Problems.require(checkpoint.config().equals(model.config), "config in " + directory,
         checkpoint.config(), "the snapshot's config " + model.config);
     model.parameters.setValues(checkpoint.weights());
