@@ -8,12 +8,7 @@ import dev.bond4j.models.Gpt2Checkpoint;
 import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.models.Gpt2Layout;
 import dev.bond4j.spi.BackendOptions;
-import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
-import dev.bond4j.value.Prompt;
-import dev.bond4j.value.PromptedSequence;
-import dev.bond4j.value.SamplingSettings;
-import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
@@ -32,14 +27,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * format as the DJL backend's. It holds native memory: {@link #close} it. Not thread-safe: use it
  * from one thread at a time.
  */
-public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
-  private final Gpt2Model model;
+public final class Dl4jPolicy extends Gpt2Policy implements TrainablePolicy {
   private final AdamW optimizer;
   private final BackendOptions options;
   private UpdateResult lastUpdate;
 
   private Dl4jPolicy(Gpt2Model model, OptimizerSettings settings, BackendOptions options) {
-    this.model = model;
+    super(model);
     this.optimizer = new AdamW(settings, model.parameters);
     this.options = options;
     model.graph.prepareGradients();
@@ -75,54 +69,6 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
       OptimizerSettings settings, BackendOptions options) {
     Dl4jRuntime.prepare(options);
     return new Dl4jPolicy(new Gpt2Model(Dl4jParameters.of(config, values)), settings, options);
-  }
-
-  /** The model's shape. */
-  public Gpt2Config config() {
-    return model.config;
-  }
-
-  /** A copy of all parameters, in the canonical HuggingFace order (see {@link #parameterNames}). */
-  public float[] parameters() {
-    return model.parameters.values();
-  }
-
-  /** HuggingFace names of the parameter tensors, in order. */
-  public List<String> parameterNames() {
-    return model.parameters.layout.names();
-  }
-
-  /**
-   * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major, for
-   * parity checks against another implementation of the same checkpoint.
-   */
-  public float[] logits(List<TokenSequence> sequences) {
-    return model.logits(sequences);
-  }
-
-  @Override
-  public int vocabularySize() {
-    return model.config.vocabularySize();
-  }
-
-  @Override
-  public int eosToken() {
-    return model.config.eosToken();
-  }
-
-  @Override
-  public int maxSequenceLength() {
-    return model.config.maxPositions();
-  }
-
-  @Override
-  public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
-    return model.sample(prompts, settings, seed);
-  }
-
-  @Override
-  public double[] logProbs(List<? extends PromptedSequence> sequences) {
-    return model.logProbs(sequences);
   }
 
   @Override
@@ -246,6 +192,6 @@ public final class Dl4jPolicy implements TrainablePolicy, AutoCloseable {
   @Override
   public void close() {
     optimizer.close();
-    model.close();
+    super.close();
   }
 }

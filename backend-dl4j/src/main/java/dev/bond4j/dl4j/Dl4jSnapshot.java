@@ -5,15 +5,8 @@ import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.Gpt2Checkpoint;
-import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.spi.BackendOptions;
-import dev.bond4j.value.Completion;
-import dev.bond4j.value.Prompt;
-import dev.bond4j.value.PromptedSequence;
-import dev.bond4j.value.SamplingSettings;
-import dev.bond4j.value.TokenSequence;
 import java.nio.file.Path;
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,11 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #moveToward}, an in-place blend of its parameter arrays toward a {@link Dl4jPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
-public final class Dl4jSnapshot implements PolicySnapshot, AutoCloseable {
-  private final Gpt2Model model;
+public final class Dl4jSnapshot extends Gpt2Policy implements PolicySnapshot {
 
   Dl4jSnapshot(Gpt2Model model) {
-    this.model = model;
+    super(model);
   }
 
   /**
@@ -60,16 +52,6 @@ public final class Dl4jSnapshot implements PolicySnapshot, AutoCloseable {
     model.parameters.setValues(checkpoint.weights());
   }
 
-  /** The model's shape. */
-  public Gpt2Config config() {
-    return model.config;
-  }
-
-  /** A copy of all parameters, in the canonical HuggingFace order. */
-  public float[] parameters() {
-    return model.parameters.values();
-  }
-
   @Override
   public void moveToward(TrainablePolicy source, double eta) {
     Problems.require(eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]");
@@ -90,43 +72,5 @@ public final class Dl4jSnapshot implements PolicySnapshot, AutoCloseable {
             targets[i]);
       }
     }
-  }
-
-  /**
-   * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major, for
-   * parity checks against another implementation of the same checkpoint.
-   */
-  public float[] logits(List<TokenSequence> sequences) {
-    return model.logits(sequences);
-  }
-
-  @Override
-  public int vocabularySize() {
-    return model.config.vocabularySize();
-  }
-
-  @Override
-  public int eosToken() {
-    return model.config.eosToken();
-  }
-
-  @Override
-  public int maxSequenceLength() {
-    return model.config.maxPositions();
-  }
-
-  @Override
-  public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
-    return model.sample(prompts, settings, seed);
-  }
-
-  @Override
-  public double[] logProbs(List<? extends PromptedSequence> sequences) {
-    return model.logProbs(sequences);
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 }
