@@ -15,10 +15,11 @@ convention with a KV cache, beside a copy of config.json). CI never runs this sc
 import json
 import math
 import os
-import struct
 import sys
 
 import torch
+
+import safetensors_file
 
 VOCAB, POSITIONS, EMBD, LAYERS, HEADS, EOS = 64, 32, 32, 2, 4, 63
 EPS = 1e-5
@@ -146,22 +147,6 @@ def export_with_past(weights, out):
         g2.write(f.read())
 
 
-def write_safetensors(path, tensors):
-    header, offset, blobs = {"__metadata__": {"format": "pt"}}, 0, []
-    for name, tensor in tensors.items():
-        data = tensor.contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-
-
 def main(out):
     os.makedirs(out, exist_ok=True)
     weights = make_weights(20240601)
@@ -176,7 +161,7 @@ def main(out):
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
         f.write("\n")
-    write_safetensors(os.path.join(out, "model.safetensors"), weights)
+    safetensors_file.write(os.path.join(out, "model.safetensors"), weights)
 
     sequences = [[5, 17, 42, 8, 33, 1, 60, 22, 9, 14, 3, 27], [40, 2, 2, 51, 19, 7, 12, 30, 44, 0, 36, 11]]
     with torch.no_grad():

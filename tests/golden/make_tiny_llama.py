@@ -34,10 +34,11 @@ import json
 import math
 import os
 import shutil
-import struct
 import sys
 
 import torch
+
+import safetensors_file
 
 QWEN2 = {
     "folder": "tiny-qwen2-gqa", "seed": 20241167,
@@ -437,64 +438,6 @@ def write_json(path, value, sort_keys=False, indent=None):
         f.write("\n")
 
 
-def encode(tensor, dtype):
-    if dtype == "F32":
-        return tensor.contiguous().numpy().astype("<f4").tobytes()
-    if dtype == "F16":
-        return tensor.to(torch.float16).contiguous().numpy().astype("<f2").tobytes()
-    assert dtype == "BF16"
-    bits = tensor.to(torch.bfloat16).contiguous().view(torch.int16)
-    assert torch.equal(bits, bf16_round_to_nearest_even(tensor)), "torch's bfloat16 rounding"
-    return bits.numpy().astype("<i2").tobytes()
-
-
-def bf16_round_to_nearest_even(tensor):
-    """The upper 16 bits of each float32 after rounding the lower 16 to nearest, ties to even."""
-    bits = tensor.contiguous().view(torch.int32).long() & 0xFFFFFFFF
-    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
-    return (rounded - ((rounded & 0x8000) << 1)).to(torch.int16)
-
-
-def write_safetensors(path, tensors, dtype):
-    """safetensors as the reference library writes it: tensors ordered by name, header padded with spaces."""
-    header, offset, blobs = {"__metadata__": {"format": "pt"}}, 0, []
-    for name in sorted(tensors):
-        data = encode(tensors[name], dtype)
-        header[name] = {"dtype": dtype, "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-    return offset
-
-
-def read_safetensors(path):
-    """Reads a file back (F32, F16, BF16) into float32 tensors, to check what was written."""
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        start, end = entry["data_offsets"]
-        raw = bytearray(data[start:end])
-        if entry["dtype"] == "F32":
-            t = torch.frombuffer(raw, dtype=torch.float32)
-        elif entry["dtype"] == "F16":
-            t = torch.frombuffer(raw, dtype=torch.float16).float()
-        else:
-            t = torch.frombuffer(raw, dtype=torch.int16).view(torch.bfloat16).float()
-        out[name] = t.reshape(entry["shape"]).clone()
-    return out
-
-
 def write_sharded(folder, spec, weights):
     """Two F32 shards and model.safetensors.index.json, split in state_dict order at half the size as
     save_pretrained(max_shard_size=...) does."""
@@ -509,13 +452,13 @@ def write_sharded(folder, spec, weights):
     weight_map = {}
     for j, shard in enumerate(shards):
         file = f"model-{j + 1:05d}-of-{len(shards):05d}.safetensors"
-        write_safetensors(os.path.join(folder, file), {n: weights[n] for n in shard}, "F32")
+        safetensors_file.write(os.path.join(folder, file), {n: weights[n] for n in sorted(shard)})
         weight_map.update({n: file for n in shard})
     write_json(os.path.join(folder, "model.safetensors.index.json"),
                {"metadata": {"total_size": total}, "weight_map": weight_map}, sort_keys=True, indent=2)
     loaded = {}
     for file in sorted(set(weight_map.values())):
-        loaded.update(read_safetensors(os.path.join(folder, file)))
+        loaded.update(safetensors_file.read(os.path.join(folder, file)))
     assert loaded.keys() == weights.keys() and all(torch.equal(loaded[n], weights[n]) for n in names)
 
 
@@ -609,8 +552,8 @@ def build(spec, root):
 
     config = hf_config(spec, "float32")
     write_json(os.path.join(out, "config.json"), config, sort_keys=True, indent=2)
-    total = write_safetensors(os.path.join(out, "model.safetensors"), weights, "F32")
-    assert read_safetensors(os.path.join(out, "model.safetensors")).keys() == weights.keys()
+    total = safetensors_file.write(os.path.join(out, "model.safetensors"), dict(sorted(weights.items())))
+    assert safetensors_file.read(os.path.join(out, "model.safetensors")).keys() == weights.keys()
     ref, full, margin = reference(spec, weights, "float32 weights")
     write_json(os.path.join(out, "reference.json"), ref)
     spread = full.std(dim=-1)
@@ -632,9 +575,9 @@ def build(spec, root):
         folder = os.path.join(out, sub)
         os.makedirs(folder)
         write_json(os.path.join(folder, "config.json"), hf_config(spec, torch_dtype), sort_keys=True, indent=2)
-        write_safetensors(os.path.join(folder, "model.safetensors"), weights, dtype)
+        safetensors_file.write(os.path.join(folder, "model.safetensors"), dict(sorted(weights.items())), dtype)
         rounded = {k: v.to(rounding).float() for k, v in weights.items()}
-        loaded = read_safetensors(os.path.join(folder, "model.safetensors"))
+        loaded = safetensors_file.read(os.path.join(folder, "model.safetensors"))
         assert all(torch.equal(loaded[k], rounded[k]) for k in weights), f"{dtype} round trip"
         sub_ref, sub_logits, sub_margin = reference(spec, rounded, f"{torch_dtype} weights, float32 compute")
         write_json(os.path.join(folder, "reference.json"), sub_ref)
