@@ -439,8 +439,9 @@ def write_json(path, value, sort_keys=False, indent=None):
 
 
 def write_sharded(folder, spec, weights):
-    """Two F32 shards and model.safetensors.index.json, split in state_dict order at half the size as
-    save_pretrained(max_shard_size=...) does."""
+    """Two F32 shards and model.safetensors.index.json. Like save_pretrained, the split follows the
+    state_dict order and may cut a layer: the second shard starts once the first holds half the bytes,
+    which leaves part of layer 1 (q_proj.weight among it, but not its bias) in the first."""
     names = tensor_names(spec)
     total = sum(weights[n].numel() * 4 for n in names)
     shards, size = [[]], 0
