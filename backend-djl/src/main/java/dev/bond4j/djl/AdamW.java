@@ -18,12 +18,12 @@ import dev.bond4j.value.OptimizerSettings;
  */
 final class AdamW {
   private final OptimizerSettings settings;
-  private final Gpt2Parameters parameters;
+  private final DjlParameters parameters;
   final NDArray firstMoment;
   final NDArray secondMoment;
   long steps;
 
-  AdamW(OptimizerSettings settings, Gpt2Parameters parameters) {
+  AdamW(OptimizerSettings settings, DjlParameters parameters) {
     this.settings = settings;
     this.parameters = parameters;
     NDManager manager = parameters.manager;

@@ -9,12 +9,14 @@ import dev.bond4j.BondException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.Gpt2Checkpoint;
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderCheckpoint;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.models.PackedSequences;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +30,12 @@ import java.util.Optional;
  * step. It holds native memory: {@link #close} it. Not thread-safe: use it from one thread at a
  * time.
  */
-public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
+public final class DjlPolicy extends DjlDecoderPolicy implements TrainablePolicy {
   private final AdamW optimizer;
   private final DjlOptions options;
   private UpdateResult lastUpdate;
 
-  private DjlPolicy(Gpt2Model model, OptimizerSettings settings, DjlOptions options) {
+  private DjlPolicy(DjlModel model, OptimizerSettings settings, DjlOptions options) {
     super(model);
     this.optimizer = new AdamW(settings, model.parameters);
     this.options = options;
@@ -44,29 +46,34 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
    *
    * @throws BondException when the device is not available
    */
-  public static DjlPolicy create(Gpt2Config config, long seed, OptimizerSettings settings,
+  public static DjlPolicy create(DecoderConfig config, long seed, OptimizerSettings settings,
       DjlOptions options) {
-    return withValues(config, new Gpt2Layout(config).initialValues(seed), settings, options);
+    return withValues(config, new DecoderLayout(config).initialValues(seed), settings, options);
   }
 
   /**
-   * A policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code model.safetensors}); when
-   * the folder also holds a bond4j {@code optimizer.safetensors}, training resumes from it.
+   * A policy from a HuggingFace model folder ({@code config.json} and {@code model.safetensors} or
+   * sharded weights, in F32, BF16 or F16), read straight into the engine without a second copy;
+   * when the folder also holds a bond4j {@code optimizer.safetensors}, training resumes from it.
    *
    * @throws BondException when a file is missing or malformed, or does not fit the config
    */
   public static DjlPolicy load(Path directory, OptimizerSettings settings, DjlOptions options) {
-    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, true);
+    if (!Files.exists(directory.resolve(DecoderCheckpoint.OPTIMIZER_FILE))) {
+      DjlParameters parameters = DjlParameters.load(directory, DjlRuntime.prepare(options), true);
+      return new DjlPolicy(new DjlModel(parameters), settings, options);
+    }
+    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
     DjlPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
     Checkpoint.restoreOptimizer(checkpoint, policy.optimizer);
     return policy;
   }
 
-  private static DjlPolicy withValues(Gpt2Config config, float[] values,
+  private static DjlPolicy withValues(DecoderConfig config, float[] values,
       OptimizerSettings settings, DjlOptions options) {
-    Gpt2Parameters parameters = Gpt2Parameters.of(config, values, DjlRuntime.prepare(options),
+    DjlParameters parameters = DjlParameters.of(config, values, DjlRuntime.prepare(options),
         true);
-    return new DjlPolicy(new Gpt2Model(parameters), settings, options);
+    return new DjlPolicy(new DjlModel(parameters), settings, options);
   }
 
   @Override
@@ -78,7 +85,7 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
     long tokens = 0;
     for (int from = 0; from < batch.size(); from += micro) {
       PackedSequences packed = PackedSequences.of(
-          batch.subList(from, Math.min(batch.size(), from + micro)), model.config);
+          batch.subList(from, Math.min(batch.size(), from + micro)), model.config, 1);
       parts.add(packed);
       tokens += packed.tokenCount();
     }
@@ -87,8 +94,8 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
     int offset = 0;
     try {
       for (PackedSequences packed : parts) {
-        loss += accumulate(packed, batch.subList(offset, offset + packed.batch));
-        offset += packed.batch;
+        loss += accumulate(packed, batch.subList(offset, offset + packed.batch()));
+        offset += packed.batch();
       }
       if (!Double.isFinite(loss)) {
         throw new NumericalException("The loss is " + loss + "; the step was skipped");
@@ -110,7 +117,7 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
   private double accumulate(PackedSequences packed, List<WeightedSequence> sequences) {
     float[] weights = new float[packed.tokenCount()];
     for (int n = 0; n < weights.length; n++) {
-      weights[n] = (float) sequences.get(packed.rowOf[n]).weight();
+      weights[n] = (float) sequences.get(packed.rowOf()[n]).weight();
     }
     Engine engine = DjlRuntime.engine();
     try (NDScope scope = new NDScope();
@@ -121,7 +128,7 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
       float[] values = tokenLogProbs.toFloatArray();
       double sum = 0;
       for (int n = 0; n < values.length; n++) {
-        sum -= sequences.get(packed.rowOf[n]).weight() * values[n];
+        sum -= sequences.get(packed.rowOf()[n]).weight() * values[n];
       }
       return sum;
     }
@@ -144,11 +151,11 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
 
   @Override
   public DjlSnapshot snapshot() {
-    return new DjlSnapshot(new Gpt2Model(model.parameters.copy(false)));
+    return new DjlSnapshot(new DjlModel(model.parameters.copy(false)));
   }
 
   /** The parameters, for snapshots that follow this policy. */
-  Gpt2Parameters parametersInternal() {
+  DjlParameters parametersInternal() {
     return model.parameters;
   }
 
@@ -164,12 +171,12 @@ public final class DjlPolicy extends Gpt2Policy implements TrainablePolicy {
 
   @Override
   public void load(Path directory) {
-    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, true);
-    Problems.require(checkpoint.config().equals(model.config), "checkpoint config",
+    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
+    Problems.require(checkpoint.config().sameShape(model.config), "checkpoint config",
         checkpoint.config(), "the policy's own config " + model.config);
     if (!checkpoint.hasOptimizerState()) {
       throw new BondException("The checkpoint " + directory + " has no "
-          + Gpt2Checkpoint.OPTIMIZER_FILE + "; use DjlPolicy.load to start from pretrained weights");
+          + DecoderCheckpoint.OPTIMIZER_FILE + "; use DjlPolicy.load to start from pretrained weights");
     }
     model.parameters.setValues(checkpoint.weights());
     Checkpoint.restoreOptimizer(checkpoint, optimizer);

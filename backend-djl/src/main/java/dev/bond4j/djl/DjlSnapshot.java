@@ -6,7 +6,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.Gpt2Checkpoint;
+import dev.bond4j.models.DecoderCheckpoint;
 import java.nio.file.Path;
 
 /**
@@ -14,16 +14,15 @@ import java.nio.file.Path;
  * {@link #moveToward}, an in-place blend of its flat parameter buffer toward a {@link DjlPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
-public final class DjlSnapshot extends Gpt2Policy implements PolicySnapshot {
-  DjlSnapshot(Gpt2Model model) {
+public final class DjlSnapshot extends DjlDecoderPolicy implements PolicySnapshot {
+  DjlSnapshot(DjlModel model) {
     super(model);
   }
 
   /** A frozen policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code model.safetensors}). */
   public static DjlSnapshot load(Path directory, DjlOptions options) {
-    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, false);
-    return new DjlSnapshot(new Gpt2Model(Gpt2Parameters.of(checkpoint.config(),
-        checkpoint.weights(), DjlRuntime.prepare(options), false)));
+    return new DjlSnapshot(new DjlModel(DjlParameters.load(directory,
+        DjlRuntime.prepare(options), false)));
   }
 
   /** Writes {@code config.json} and {@code model.safetensors} under {@code directory}. */
@@ -35,8 +34,8 @@ public final class DjlSnapshot extends Gpt2Policy implements PolicySnapshot {
   /** Replaces the parameters with those of the folder {@link #save} wrote; the shape must match. */
   @Override
   public void restore(Path directory) {
-    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, false);
-    Problems.require(checkpoint.config().equals(model.config), "config in " + directory,
+    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, false);
+    Problems.require(checkpoint.config().sameShape(model.config), "config in " + directory,
         checkpoint.config(), "the snapshot's config " + model.config);
     model.parameters.setValues(checkpoint.weights());
   }
@@ -48,8 +47,8 @@ public final class DjlSnapshot extends Gpt2Policy implements PolicySnapshot {
       throw new BondException("A DJL snapshot can only follow a DjlPolicy, not "
           + source.getClass().getName());
     }
-    Gpt2Parameters from = policy.parametersInternal();
-    Problems.require(from.config.equals(model.config), "source.config", from.config,
+    DjlParameters from = policy.parametersInternal();
+    Problems.require(from.config.sameShape(model.config), "source.config", from.config,
         "the snapshot's config " + model.config);
     NDArray target = model.parameters.flat;
     try (NDScope scope = new NDScope()) {

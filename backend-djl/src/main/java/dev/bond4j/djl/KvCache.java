@@ -5,14 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 
 /**
  * Keys and values of every layer for a batch being sampled, preallocated to the longest sequence
  * and filled slot by slot, so that a decoding step writes one slot instead of copying the whole
- * cache. Keys are kept transposed ({@code [batch, heads, headSize, slots]}; values {@code [batch,
- * heads, slots, headSize]}) so that both attention products read contiguous memory, and each is
- * also viewed with batch and heads merged, the layout of a batched matrix product. Slots not yet
+ * cache. Keys are kept transposed ({@code [batch, kvHeads, headSize, slots]}; values {@code [batch,
+ * kvHeads, slots, headSize]}) so that both attention products read contiguous memory, and each is
+ * also viewed with batch and key-value heads merged, the layout of a batched matrix product. Slots not yet
  * written are masked out by the sampler's key mask.
  */
 final class KvCache {
@@ -21,12 +21,12 @@ final class KvCache {
   private final NDArray[] keysByHead;
   private final NDArray[] valuesByHead;
 
-  KvCache(NDManager manager, Gpt2Config config, int batch, int slots) {
+  KvCache(NDManager manager, DecoderConfig config, int batch, int slots) {
     this(config, zeros(manager, config, batch, slots, true), zeros(manager, config, batch, slots,
         false));
   }
 
-  private KvCache(Gpt2Config config, NDArray[] keys, NDArray[] values) {
+  private KvCache(DecoderConfig config, NDArray[] keys, NDArray[] values) {
     int layers = config.layers();
     this.keys = keys;
     this.values = values;
@@ -34,26 +34,26 @@ final class KvCache {
     valuesByHead = new NDArray[layers];
     for (int layer = 0; layer < layers; layer++) {
       Shape shape = keys[layer].getShape();
-      long rows = shape.get(0) * config.heads();
+      long rows = shape.get(0) * config.kvHeads();
       long slots = shape.get(3);
       keysByHead[layer] = keys[layer].reshape(rows, config.headSize(), slots);
       valuesByHead[layer] = values[layer].reshape(rows, slots, config.headSize());
     }
   }
 
-  private static NDArray[] zeros(NDManager manager, Gpt2Config config, int batch, int slots,
+  private static NDArray[] zeros(NDManager manager, DecoderConfig config, int batch, int slots,
       boolean transposed) {
     NDArray[] out = new NDArray[config.layers()];
     for (int layer = 0; layer < out.length; layer++) {
       out[layer] = manager.zeros(transposed
-          ? new Shape(batch, config.heads(), config.headSize(), slots)
-          : new Shape(batch, config.heads(), slots, config.headSize()));
+          ? new Shape(batch, config.kvHeads(), config.headSize(), slots)
+          : new Shape(batch, config.kvHeads(), slots, config.headSize()));
     }
     return out;
   }
 
   /** A cache holding only the given sequences ({@code [n]} int64 row indices), in that order. */
-  KvCache select(Gpt2Config config, NDArray rows) {
+  KvCache select(DecoderConfig config, NDArray rows) {
     NDArray[] keptKeys = new NDArray[keys.length];
     NDArray[] keptValues = new NDArray[values.length];
     for (int layer = 0; layer < keys.length; layer++) {
@@ -64,7 +64,7 @@ final class KvCache {
   }
 
   /**
-   * Writes transposed keys {@code [batch, heads, headSize, t]} and values {@code [batch, heads, t,
+   * Writes transposed keys {@code [batch, kvHeads, headSize, t]} and values {@code [batch, kvHeads, t,
    * headSize]} into slots {@code [slot, slot + t)}.
    */
   void write(int layer, int slot, NDArray keysTransposed, NDArray value) {
@@ -75,12 +75,12 @@ final class KvCache {
     JniUtils.slice((PtNDArray) values[layer], 2, slot, end, 1).addi(value);
   }
 
-  /** Keys of a layer as {@code [batch * heads, headSize, slots]}. */
+  /** Keys of a layer as {@code [batch * kvHeads, headSize, slots]}. */
   NDArray keysByHead(int layer) {
     return keysByHead[layer];
   }
 
-  /** Values of a layer as {@code [batch * heads, slots, headSize]}. */
+  /** Values of a layer as {@code [batch * kvHeads, slots, headSize]}. */
   NDArray valuesByHead(int layer) {
     return valuesByHead[layer];
   }

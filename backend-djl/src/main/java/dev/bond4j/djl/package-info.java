@@ -2,7 +2,7 @@
  * The DJL backend: GPT-2-family policies on DJL's PyTorch engine. {@link dev.bond4j.djl.DjlPolicy}
  * trains (KV-cache sampling, sequence log-probabilities, weighted AdamW steps, checkpoints), {@link
  * dev.bond4j.djl.DjlSnapshot} is a frozen reference or EMA anchor, {@link
- * dev.bond4j.djl.Gpt2Config} and {@link dev.bond4j.djl.SafeTensors} read and write HuggingFace's
+ * dev.bond4j.djl.DecoderConfig} and {@link dev.bond4j.djl.SafeTensors} read and write HuggingFace's
  * {@code config.json} and {@code model.safetensors}, {@link dev.bond4j.djl.HfTokenizer} reads
  * {@code tokenizer.json}. The engine runs offline with an explicit thread count.
  */

@@ -3,7 +3,7 @@ package dev.bond4j.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
@@ -21,7 +21,7 @@ class DjlBackendTest {
     TrainablePolicy policy = backend.create(shape, BackendOptions.defaults(),
         OptimizerSettings.defaults(), 5);
     try (DjlPolicy djl = (DjlPolicy) policy) {
-      assertThat(djl.config()).isEqualTo(new Gpt2Config(30, 16, 24, 1, 3, 96, 1e-5, "gelu_new",
+      assertThat(djl.config()).isEqualTo(DecoderConfig.gpt2(30, 16, 24, 1, 3, 96, 1e-5, "gelu_new",
           29));
       assertThat(djl.eosToken()).isEqualTo(29);
     }

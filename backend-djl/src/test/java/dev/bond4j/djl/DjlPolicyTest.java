@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
 import dev.bond4j.value.Completion;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DjlPolicyTest {
-  private static final Gpt2Config CONFIG = Gpt2Config.of(20, 24, 32, 2, 4);
+  private static final DecoderConfig CONFIG = DecoderConfig.gpt2(20, 24, 32, 2, 4);
   private static DjlPolicy policy;
 
   @TempDir Path directory;
@@ -156,7 +156,7 @@ class DjlPolicyTest {
       other.restore(directory);
       assertThat(other.parameters()).containsExactly(saved.parameters());
     }
-    try (DjlSnapshot small = DjlPolicy.create(Gpt2Config.of(20, 24, 16, 1, 2), 1,
+    try (DjlSnapshot small = DjlPolicy.create(DecoderConfig.gpt2(20, 24, 16, 1, 2), 1,
         OptimizerSettings.defaults(), DjlOptions.cpu()).snapshot()) {
       assertThatThrownBy(() -> small.restore(directory)).hasMessageContaining("config in");
     }
@@ -193,7 +193,7 @@ class DjlPolicyTest {
   @Test
   void refusesWeightsOfAnotherConfig() {
     policy.save(directory);
-    new Gpt2Config(20, 24, 32, 3, 4, 128, 1e-5, "gelu_new", 19).write(directory);
+    DecoderConfig.gpt2(20, 24, 32, 3, 4, 128, 1e-5, "gelu_new", 19).write(directory);
     assertThatThrownBy(() -> DjlSnapshot.load(directory, DjlOptions.cpu()))
         .isInstanceOf(BondException.class).hasMessageContaining("h.2.ln_1.weight is missing");
     assertThatThrownBy(() -> policy.load(directory)).isInstanceOf(BondException.class);
@@ -236,7 +236,7 @@ class DjlPolicyTest {
   @Test
   void snapshotFollowsOnlyADjlPolicyOfTheSameShape() {
     try (DjlSnapshot snapshot = policy.snapshot();
-        DjlPolicy other = DjlPolicy.create(Gpt2Config.of(20, 24, 16, 1, 2), 1,
+        DjlPolicy other = DjlPolicy.create(DecoderConfig.gpt2(20, 24, 16, 1, 2), 1,
             OptimizerSettings.defaults(), DjlOptions.cpu())) {
       assertThatThrownBy(() -> snapshot.moveToward(other, 0.5))
           .isInstanceOf(InvalidArgumentException.class);

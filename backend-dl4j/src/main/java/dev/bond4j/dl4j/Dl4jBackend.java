@@ -1,7 +1,7 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
@@ -21,7 +21,7 @@ public final class Dl4jBackend implements Backend {
   @Override
   public TrainablePolicy create(ModelShape shape, BackendOptions options,
       OptimizerSettings optimizer, long seed) {
-    Gpt2Config config = new Gpt2Config(shape.vocabularySize(), shape.contextLength(),
+    DecoderConfig config = DecoderConfig.gpt2(shape.vocabularySize(), shape.contextLength(),
         shape.dModel(), shape.layers(), shape.heads(), 4 * shape.dModel(), 1e-5, "gelu_new",
         shape.eosToken());
     return Dl4jPolicy.create(config, seed, optimizer, options);

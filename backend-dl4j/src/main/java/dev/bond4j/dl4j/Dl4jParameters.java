@@ -1,36 +1,36 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The parameters of a GPT-2 model as one float32 ND4J array per HuggingFace tensor, in {@link
- * Gpt2Layout}'s order. The SameDiff graph's variables are these very arrays, so in-place changes
+ * DecoderLayout}'s order. The SameDiff graph's variables are these very arrays, so in-place changes
  * (the optimizer step, EMA, loading) show in the graph at once. (One flat buffer with a view per
  * tensor, as on DJL, does not work: SameDiff copies a view when it becomes a variable.)
  */
 final class Dl4jParameters implements AutoCloseable {
-  final Gpt2Config config;
-  final Gpt2Layout layout;
+  final DecoderConfig config;
+  final DecoderLayout layout;
   final INDArray[] tensors;
 
-  private Dl4jParameters(Gpt2Config config, INDArray[] tensors) {
+  private Dl4jParameters(DecoderConfig config, INDArray[] tensors) {
     this.config = config;
-    this.layout = new Gpt2Layout(config);
+    this.layout = new DecoderLayout(config);
     this.tensors = tensors;
   }
 
   /** Parameters holding {@code values}, laid out in the canonical order. */
-  static Dl4jParameters of(Gpt2Config config, float[] values) {
+  static Dl4jParameters of(DecoderConfig config, float[] values) {
     if (values.length != config.parameterCount()) {
       throw new BondException("Expected " + config.parameterCount() + " parameters for " + config
           + ", got " + values.length);
     }
-    Dl4jParameters parameters = new Dl4jParameters(config, zeros(new Gpt2Layout(config)));
+    Dl4jParameters parameters = new Dl4jParameters(config, zeros(new DecoderLayout(config)));
     overwrite(parameters.tensors, values);
     return parameters;
   }
@@ -49,7 +49,7 @@ final class Dl4jParameters implements AutoCloseable {
     return zeros(layout);
   }
 
-  private static INDArray[] zeros(Gpt2Layout layout) {
+  private static INDArray[] zeros(DecoderLayout layout) {
     INDArray[] arrays = new INDArray[layout.size()];
     for (int i = 0; i < arrays.length; i++) {
       arrays[i] = Nd4j.zeros(DataType.FLOAT, layout.shape(i));

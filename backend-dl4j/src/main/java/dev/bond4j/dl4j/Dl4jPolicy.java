@@ -4,9 +4,10 @@ import dev.bond4j.BondException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.Gpt2Checkpoint;
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderCheckpoint;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.models.PackedSequences;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.UpdateResult;
@@ -45,9 +46,9 @@ public final class Dl4jPolicy extends Gpt2Policy implements TrainablePolicy {
    *
    * @throws BondException when the device is not available
    */
-  public static Dl4jPolicy create(Gpt2Config config, long seed, OptimizerSettings settings,
+  public static Dl4jPolicy create(DecoderConfig config, long seed, OptimizerSettings settings,
       BackendOptions options) {
-    return withValues(config, new Gpt2Layout(config).initialValues(seed), settings, options);
+    return withValues(config, new DecoderLayout(config).initialValues(seed), settings, options);
   }
 
   /**
@@ -59,13 +60,13 @@ public final class Dl4jPolicy extends Gpt2Policy implements TrainablePolicy {
   public static Dl4jPolicy load(Path directory, OptimizerSettings settings,
       BackendOptions options) {
     Dl4jRuntime.prepare(options);
-    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, true);
+    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
     Dl4jPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
     Checkpoint.restoreOptimizer(checkpoint, policy.optimizer);
     return policy;
   }
 
-  private static Dl4jPolicy withValues(Gpt2Config config, float[] values,
+  private static Dl4jPolicy withValues(DecoderConfig config, float[] values,
       OptimizerSettings settings, BackendOptions options) {
     Dl4jRuntime.prepare(options);
     return new Dl4jPolicy(new Gpt2Model(Dl4jParameters.of(config, values)), settings, options);
@@ -82,7 +83,7 @@ public final class Dl4jPolicy extends Gpt2Policy implements TrainablePolicy {
     for (int from = 0; from < batch.size(); from += micro) {
       List<WeightedSequence> part = batch.subList(from, Math.min(batch.size(), from + micro));
       parts.add(part);
-      packed.add(PackedSequences.of(part, model.config));
+      packed.add(PackedSequences.of(part, model.config, 2));
       tokens += packed.get(packed.size() - 1).tokenCount();
     }
     optimizer.zeroGradients();
@@ -127,7 +128,7 @@ public final class Dl4jPolicy extends Gpt2Policy implements TrainablePolicy {
           result.getOutputs().get(Gpt2Graph.TARGET_LOG_PROBS));
       double sum = 0;
       for (int n = 0; n < packed.tokenCount(); n++) {
-        sum -= weights[packed.rowOf[n]] * perPosition[packed.predictingPosition[n]];
+        sum -= weights[packed.rowOf()[n]] * perPosition[packed.predictingPosition()[n]];
       }
       return sum;
     } catch (RuntimeException e) {
@@ -178,12 +179,12 @@ public final class Dl4jPolicy extends Gpt2Policy implements TrainablePolicy {
 
   @Override
   public void load(Path directory) {
-    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, true);
-    Problems.require(checkpoint.config().equals(model.config), "checkpoint config",
+    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
+    Problems.require(checkpoint.config().sameShape(model.config), "checkpoint config",
         checkpoint.config(), "the policy's own config " + model.config);
     if (!checkpoint.hasOptimizerState()) {
       throw new BondException("The checkpoint " + directory + " has no "
-          + Gpt2Checkpoint.OPTIMIZER_FILE + "; use Dl4jPolicy.load to start from pretrained weights");
+          + DecoderCheckpoint.OPTIMIZER_FILE + "; use Dl4jPolicy.load to start from pretrained weights");
     }
     model.parameters.setValues(checkpoint.weights());
     Checkpoint.restoreOptimizer(checkpoint, optimizer);

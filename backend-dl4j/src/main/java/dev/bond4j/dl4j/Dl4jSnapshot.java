@@ -4,7 +4,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.Gpt2Checkpoint;
+import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,7 +29,7 @@ public final class Dl4jSnapshot extends Gpt2Policy implements PolicySnapshot {
    */
   public static Dl4jSnapshot load(Path directory, BackendOptions options) {
     Dl4jRuntime.prepare(options);
-    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, false);
+    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, false);
     return new Dl4jSnapshot(new Gpt2Model(Dl4jParameters.of(checkpoint.config(),
         checkpoint.weights())));
   }
@@ -46,8 +46,8 @@ public final class Dl4jSnapshot extends Gpt2Policy implements PolicySnapshot {
    * @throws BondException when the folder is malformed or holds another config
    */
   public void restore(Path directory) {
-    Gpt2Checkpoint checkpoint = Gpt2Checkpoint.read(directory, false);
-    Problems.require(checkpoint.config().equals(model.config), "config in " + directory,
+    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, false);
+    Problems.require(checkpoint.config().sameShape(model.config), "config in " + directory,
         checkpoint.config(), "the snapshot's config " + model.config);
     model.parameters.setValues(checkpoint.weights());
   }
@@ -60,7 +60,7 @@ public final class Dl4jSnapshot extends Gpt2Policy implements PolicySnapshot {
           + source.getClass().getName());
     }
     Dl4jParameters from = policy.parametersInternal();
-    Problems.require(from.config.equals(model.config), "source.config", from.config,
+    Problems.require(from.config.sameShape(model.config), "source.config", from.config,
         "the snapshot's config " + model.config);
     INDArray[] targets = model.parameters.tensors;
     for (int i = 0; i < targets.length; i++) {

@@ -1,7 +1,8 @@
 package dev.bond4j.dl4j;
 
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -30,7 +31,7 @@ final class Gpt2Decoder {
   private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
   private final Dl4jParameters parameters;
-  private final Gpt2Config config;
+  private final DecoderConfig config;
 
   Gpt2Decoder(Dl4jParameters parameters) {
     this.parameters = parameters;
@@ -55,9 +56,9 @@ final class Gpt2Decoder {
       INDArray x = parameters.tensors[0].getRows(tokens)
           .addi(parameters.tensors[1].getRows(positions));
       for (int layer = 0; layer < config.layers(); layer++) {
-        INDArray h = layerNorm(x, tensor(layer, Gpt2Layout.LN1_W), tensor(layer, Gpt2Layout.LN1_B));
-        INDArray qkv = linear(h, tensor(layer, Gpt2Layout.ATTN_W),
-            tensor(layer, Gpt2Layout.ATTN_B));
+        INDArray h = layerNorm(x, tensor(layer, Slot.NORM1_W), tensor(layer, Slot.NORM1_B));
+        INDArray qkv = linear(h, tensor(layer, Slot.QKV_W),
+            tensor(layer, Slot.QKV_B));
         INDArray query = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).dup('c')
             .reshape('c', batch, heads, 1, size).muli(1 / Math.sqrt(size));
         cache.write(layer, slot,
@@ -72,14 +73,14 @@ final class Gpt2Decoder {
         INDArray attended = Nd4j.matmul(
             probabilities.reshape('c', batch, heads, 1, scores.size(3)), cache.values[layer])
             .reshape('c', batch, d);
-        x = x.addi(linear(attended, tensor(layer, Gpt2Layout.ATTN_PROJ_W),
-            tensor(layer, Gpt2Layout.ATTN_PROJ_B)));
-        INDArray h2 = layerNorm(x, tensor(layer, Gpt2Layout.LN2_W),
-            tensor(layer, Gpt2Layout.LN2_B));
-        INDArray inner = gelu(linear(h2, tensor(layer, Gpt2Layout.FC_W),
-            tensor(layer, Gpt2Layout.FC_B)));
-        x = x.addi(linear(inner, tensor(layer, Gpt2Layout.MLP_PROJ_W),
-            tensor(layer, Gpt2Layout.MLP_PROJ_B)));
+        x = x.addi(linear(attended, tensor(layer, Slot.O_W),
+            tensor(layer, Slot.O_B)));
+        INDArray h2 = layerNorm(x, tensor(layer, Slot.NORM2_W),
+            tensor(layer, Slot.NORM2_B));
+        INDArray inner = gelu(linear(h2, tensor(layer, Slot.UP_W),
+            tensor(layer, Slot.UP_B)));
+        x = x.addi(linear(inner, tensor(layer, Slot.DOWN_W),
+            tensor(layer, Slot.DOWN_B)));
       }
       int last = parameters.tensors.length;
       INDArray hidden = layerNorm(x, parameters.tensors[last - 2], parameters.tensors[last - 1]);
@@ -87,8 +88,8 @@ final class Gpt2Decoder {
     }
   }
 
-  private INDArray tensor(int layer, int kind) {
-    return parameters.tensors[Gpt2Layout.index(layer, kind)];
+  private INDArray tensor(int layer, Slot kind) {
+    return parameters.tensors[parameters.layout.index(layer, kind)];
   }
 
   private static INDArray linear(INDArray x, INDArray weight, INDArray bias) {
@@ -98,14 +99,14 @@ final class Gpt2Decoder {
   private INDArray layerNorm(INDArray x, INDArray gain, INDArray bias) {
     INDArray centred = x.subColumnVector(x.mean(1).reshape(-1, 1));
     INDArray variance = centred.mul(centred).mean(1).reshape(-1, 1)
-        .addi(config.layerNormEpsilon());
+        .addi(config.normEpsilon());
     return centred.diviColumnVector(Transforms.sqrt(variance, false)).muliRowVector(gain)
         .addiRowVector(bias);
   }
 
   /** As {@link Gpt2Graph}: tanh GELU as {@code x · sigmoid(2c (x + 0.044715 x³))}, else erf. */
   private INDArray gelu(INDArray x) {
-    if (!Gpt2Config.TANH_GELU.contains(config.activation())) {
+    if (!DecoderConfig.TANH_GELU.contains(config.activation())) {
       INDArray erf = x.mul(Math.sqrt(0.5));
       Nd4j.getExecutioner().exec(new Erf(erf, erf));
       return erf.addi(1.0).muli(x).muli(0.5);

@@ -1,7 +1,8 @@
 package dev.bond4j.dl4j;
 
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,12 +49,14 @@ final class Gpt2Graph implements AutoCloseable {
 
   final SameDiff sameDiff;
   final String[] variableNames;
-  private final Gpt2Config config;
+  private final DecoderConfig config;
+  private final DecoderLayout layout;
   private final SDVariable[] p;
   private final INDArray headSizes;
 
   private Gpt2Graph(Dl4jParameters parameters) {
     this.config = parameters.config;
+    this.layout = parameters.layout;
     this.sameDiff = SameDiff.create();
     this.variableNames = new String[parameters.tensors.length];
     this.p = new SDVariable[variableNames.length];
@@ -98,8 +101,8 @@ final class Gpt2Graph implements AutoCloseable {
     headSizes.close();
   }
 
-  private SDVariable layer(int layer, int kind) {
-    return p[Gpt2Layout.index(layer, kind)];
+  private SDVariable layer(int layer, Slot kind) {
+    return p[layout.index(layer, kind)];
   }
 
   private void build() {
@@ -123,8 +126,8 @@ final class Gpt2Graph implements AutoCloseable {
         sd.constant(headSizes));
     double scale = 1 / Math.sqrt(config.headSize());
     for (int l = 0; l < config.layers(); l++) {
-      SDVariable h = layerNorm(x, layer(l, Gpt2Layout.LN1_W), layer(l, Gpt2Layout.LN1_B));
-      SDVariable qkv = linear(h, layer(l, Gpt2Layout.ATTN_W), layer(l, Gpt2Layout.ATTN_B));
+      SDVariable h = layerNorm(x, layer(l, Slot.NORM1_W), layer(l, Slot.NORM1_B));
+      SDVariable qkv = linear(h, layer(l, Slot.QKV_W), layer(l, Slot.QKV_B));
       SDVariable[] parts = sd.split(qkv, 3, 1);
       SDVariable query = heads(parts[0], headShape).mul(scale);
       SDVariable key = heads(parts[1], headShape).rename(KEYS + l);
@@ -132,11 +135,11 @@ final class Gpt2Graph implements AutoCloseable {
       SDVariable scores = sd.mmul(query, key, false, true, false).add(mask);
       SDVariable attended = sd.mmul(sd.nn.softmax(scores, -1), value);
       SDVariable merged = sd.reshape(sd.permute(attended, 0, 2, 1, 3), -1, d);
-      x = x.add(linear(merged, layer(l, Gpt2Layout.ATTN_PROJ_W),
-          layer(l, Gpt2Layout.ATTN_PROJ_B)));
-      SDVariable h2 = layerNorm(x, layer(l, Gpt2Layout.LN2_W), layer(l, Gpt2Layout.LN2_B));
-      SDVariable inner = gelu(linear(h2, layer(l, Gpt2Layout.FC_W), layer(l, Gpt2Layout.FC_B)));
-      x = x.add(linear(inner, layer(l, Gpt2Layout.MLP_PROJ_W), layer(l, Gpt2Layout.MLP_PROJ_B)));
+      x = x.add(linear(merged, layer(l, Slot.O_W),
+          layer(l, Slot.O_B)));
+      SDVariable h2 = layerNorm(x, layer(l, Slot.NORM2_W), layer(l, Slot.NORM2_B));
+      SDVariable inner = gelu(linear(h2, layer(l, Slot.UP_W), layer(l, Slot.UP_B)));
+      x = x.add(linear(inner, layer(l, Slot.DOWN_W), layer(l, Slot.DOWN_B)));
     }
     SDVariable hidden = layerNorm(x, p[p.length - 2], p[p.length - 1]);
     SDVariable logits = sd.mmul(hidden, wte, false, true, false).rename(LOGITS);
@@ -160,7 +163,7 @@ final class Gpt2Graph implements AutoCloseable {
   private SDVariable layerNorm(SDVariable x, SDVariable gain, SDVariable bias) {
     SDVariable centred = x.sub(sameDiff.mean(x, true, 1));
     SDVariable variance = sameDiff.mean(centred.mul(centred), true, 1);
-    return centred.div(sameDiff.math.sqrt(variance.add(config.layerNormEpsilon()))).mul(gain)
+    return centred.div(sameDiff.math.sqrt(variance.add(config.normEpsilon()))).mul(gain)
         .add(bias);
   }
 
@@ -169,7 +172,7 @@ final class Gpt2Graph implements AutoCloseable {
    * {@code x · sigmoid(2c (x + 0.044715 x³))}; other activations get the exact (erf) GELU.
    */
   private SDVariable gelu(SDVariable x) {
-    if (!Gpt2Config.TANH_GELU.contains(config.activation())) {
+    if (!DecoderConfig.TANH_GELU.contains(config.activation())) {
       return x.mul(0.5).mul(sameDiff.math.erf(x.mul(Math.sqrt(0.5))).add(1.0));
     }
     SDVariable inner = x.mul(x).mul(2 * SQRT_2_OVER_PI * 0.044715).add(2 * SQRT_2_OVER_PI);

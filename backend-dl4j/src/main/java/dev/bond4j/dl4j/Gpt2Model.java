@@ -2,8 +2,12 @@ package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.TokenChooser;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecodingSession;
+import dev.bond4j.models.PackedSequences;
+import dev.bond4j.models.PromptBatch;
+import dev.bond4j.models.SamplingLoop;
+import dev.bond4j.models.Softmax;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -29,12 +33,14 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Gpt2Model implements AutoCloseable {
   final Dl4jParameters parameters;
   final Gpt2Graph graph;
-  final Gpt2Config config;
+  final DecoderConfig config;
+  private final SamplingLoop loop;
 
   Gpt2Model(Dl4jParameters parameters) {
     this.parameters = parameters;
     this.graph = Gpt2Graph.of(parameters);
     this.config = parameters.config;
+    this.loop = new SamplingLoop(config);
   }
 
   /**
@@ -42,32 +48,26 @@ final class Gpt2Model implements AutoCloseable {
    * the cache, then {@link Gpt2Decoder} feeds one token per row and step.
    */
   List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
-    Problems problems = Problems.of("prompts for a GPT-2 policy");
-    for (int i = 0; i < prompts.size(); i++) {
-      TokenSequence tokens = prompts.get(i).tokens();
-      PackedSequences.checkPrompt(problems, "prompts[" + i + "]", tokens, config);
-      problems.check(tokens.length() < config.maxPositions(), "prompts[" + i + "].length",
-          tokens.length(), "fewer than the context of " + config.maxPositions()
-              + " tokens, leaving room to generate");
+    try {
+      return loop.sample(prompts, settings, new SplittableRandom(seed), Session::new);
+    } catch (BondException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BondException("ND4J failed while sampling: " + e.getMessage(), e);
     }
-    problems.throwIfAny();
-    if (prompts.isEmpty()) {
-      return List.of();
-    }
-    return new Run(prompts, settings, seed).generate();
   }
 
   /** {@code log π(y|x)} per sequence at temperature 1, without gradient. */
   double[] logProbs(List<? extends PromptedSequence> sequences) {
-    PackedSequences packed = PackedSequences.of(sequences, config);
+    PackedSequences packed = PackedSequences.of(sequences, config, 2);
     double[] out = new double[sequences.size()];
     if (packed.tokenCount() == 0) {
       return out;
     }
-    float[] perPosition = run(inputs(packed, new float[packed.batch * packed.length]),
+    float[] perPosition = run(inputs(packed, new float[packed.batch() * packed.length()]),
         Gpt2Graph.TARGET_LOG_PROBS).get(Gpt2Graph.TARGET_LOG_PROBS);
     for (int n = 0; n < packed.tokenCount(); n++) {
-      out[packed.rowOf[n]] += perPosition[packed.predictingPosition[n]];
+      out[packed.rowOf()[n]] += perPosition[packed.predictingPosition()[n]];
     }
     return out;
   }
@@ -105,8 +105,8 @@ final class Gpt2Model implements AutoCloseable {
 
   /** The graph inputs of a packed batch: right padding under the causal mask. */
   Inputs inputs(PackedSequences packed, float[] weights) {
-    return new Inputs(packed.batch, packed.length, packed.tokens, packed.positions(),
-        causalMask(packed.length), 1, packed.targets, weights);
+    return new Inputs(packed.batch(), packed.length(), packed.tokens(), packed.positions(),
+        causalMask(packed.length()), 1, packed.positionTargets(), weights);
   }
 
   /** Additive causal mask {@code [T, T]}: a position sees itself and earlier ones. */
@@ -179,116 +179,36 @@ final class Gpt2Model implements AutoCloseable {
     parameters.close();
   }
 
-  /** One sampling call: the left-padded batch, its key-value cache and the completions. */
-  private final class Run {
-    private final List<Prompt> prompts;
-    private final SamplingSettings settings;
-    private final SplittableRandom random;
-    private final int batch;
-    private final int promptSlots;
-    private final int[] limit;
-    private final int[][] tokens;
-    private final double[][] tokenLogProbs;
-    private final int[] generated;
-    private final boolean[] done;
+  /**
+   * ND4J's side of one sampling call for the shared {@link SamplingLoop}: the graph runs the
+   * left-padded prompts once and fills the {@link KvCache}, then {@link Gpt2Decoder} feeds one
+   * token per row and step against a key mask {@code [B, 1, 1, slots]}.
+   */
+  private final class Session implements DecodingSession {
+    private final double temperature;
+    private final Gpt2Decoder decoder = new Gpt2Decoder(parameters);
+    private KvCache cache;
+    private INDArray keyMask;
+    private int rows;
 
-    Run(List<Prompt> prompts, SamplingSettings settings, long seed) {
-      this.prompts = prompts;
-      this.settings = settings;
-      this.random = new SplittableRandom(seed);
-      this.batch = prompts.size();
-      this.promptSlots = prompts.stream().mapToInt(p -> p.tokens().length()).max().orElse(0);
-      this.limit = new int[batch];
-      this.tokens = new int[batch][];
-      this.tokenLogProbs = new double[batch][];
-      this.generated = new int[batch];
-      this.done = new boolean[batch];
-      for (int i = 0; i < batch; i++) {
-        limit[i] = Math.min(settings.maxNewTokens(),
-            config.maxPositions() - prompts.get(i).tokens().length());
-        tokens[i] = new int[limit[i]];
-        tokenLogProbs[i] = new double[limit[i]];
-      }
+    Session(double temperature) {
+      this.temperature = temperature;
     }
 
-    List<Completion> generate() {
-      int maxNew = Arrays.stream(limit).max().orElse(0);
-      int slots = promptSlots + maxNew;
-      int vocabulary = config.vocabularySize();
-      TokenChooser chooser = new TokenChooser(settings, vocabulary);
-      Gpt2Decoder decoder = new Gpt2Decoder(parameters);
-      float[] mask = initialKeyMask(slots);
-      try (KvCache cache = new KvCache(config, batch, slots);
-          INDArray keyMask = Nd4j.create(mask, new long[] {batch, 1, 1, slots},
-              DataType.FLOAT)) {
-        float[] probabilities = probabilities(prefill(cache), promptSlots - 1, promptSlots);
-        int[] next = new int[batch];
-        int[] positions = new int[batch];
-        for (int step = 0; ; step++) {
-          boolean active = false;
-          for (int i = 0; i < batch; i++) {
-            next[i] = config.eosToken();
-            if (done[i]) {
-              continue;
-            }
-            TokenChooser.Choice choice = chooser.choose(probabilities, i * vocabulary, random);
-            tokens[i][generated[i]] = choice.token();
-            tokenLogProbs[i][generated[i]] = choice.logProb();
-            generated[i]++;
-            done[i] = choice.token() == config.eosToken() || generated[i] == limit[i];
-            active |= !done[i];
-            next[i] = choice.token();
-            positions[i] = prompts.get(i).tokens().length() + step;
-          }
-          if (!active) {
-            break;
-          }
-          int slot = promptSlots + step;
-          for (int i = 0; i < batch; i++) {
-            keyMask.putScalar(new long[] {i, 0, 0, slot}, 0f);
-          }
-          float[] logits = decoder.step(next, positions, keyMask, cache, slot);
-          probabilities = probabilities(logits, 0, 1);
-        }
-      } catch (BondException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new BondException("ND4J failed while sampling: " + e.getMessage(), e);
+    @Override
+    public float[] prefill(PromptBatch batch) {
+      rows = batch.batch();
+      int slots = batch.slots();
+      int p = batch.promptSlots();
+      cache = new KvCache(config, rows, slots);
+      float[] mask = new float[rows * slots];
+      Arrays.fill(mask, Gpt2Graph.MASKED);
+      for (int i = 0; i < rows; i++) {
+        Arrays.fill(mask, i * slots + batch.pads()[i], i * slots + p, 0f);
       }
-      List<Completion> out = new ArrayList<>(batch);
-      for (int i = 0; i < batch; i++) {
-        int n = generated[i];
-        out.add(Completion.builder().prompt(prompts.get(i))
-            .completion(TokenSequence.of(Arrays.copyOf(tokens[i], n)))
-            .tokenLogProbs(Arrays.copyOf(tokenLogProbs[i], n))
-            .endedWithEos(tokens[i][n - 1] == config.eosToken())
-            .build());
-      }
-      return out;
-    }
-
-    /**
-     * Runs the left-padded prompts through the graph, fills cache slots {@code [0, promptSlots)}
-     * and returns the logits {@code [B · promptSlots · V]}.
-     */
-    private float[] prefill(KvCache cache) {
-      int[] ids = new int[batch * promptSlots];
-      int[] positions = new int[batch * promptSlots];
-      float[] mask = new float[batch * promptSlots * promptSlots];
-      for (int i = 0; i < batch; i++) {
-        TokenSequence prompt = prompts.get(i).tokens();
-        int pad = promptSlots - prompt.length();
-        for (int t = 0; t < promptSlots; t++) {
-          ids[i * promptSlots + t] = t < pad ? config.eosToken() : prompt.get(t - pad);
-          positions[i * promptSlots + t] = Math.max(0, t - pad);
-          for (int k = 0; k < promptSlots; k++) {
-            boolean visible = k <= t && (k >= pad || k == t);
-            mask[(i * promptSlots + t) * promptSlots + k] = visible ? 0f : Gpt2Graph.MASKED;
-          }
-        }
-      }
-      Inputs inputs = new Inputs(batch, promptSlots, ids, positions, mask, batch,
-          new int[batch * promptSlots], new float[batch * promptSlots]);
+      keyMask = Nd4j.create(mask, new long[] {rows, 1, 1, slots}, DataType.FLOAT);
+      Inputs inputs = new Inputs(rows, p, batch.tokens(), batch.positions(),
+          batch.mask(Gpt2Graph.MASKED), rows, new int[rows * p], new float[rows * p]);
       String[] outputs = new String[1 + 2 * config.layers()];
       outputs[0] = Gpt2Graph.LOGITS;
       for (int layer = 0; layer < config.layers(); layer++) {
@@ -303,44 +223,26 @@ final class Gpt2Model implements AutoCloseable {
         }
         logits[0] = NdArrays.values(results.get(Gpt2Graph.LOGITS));
       });
-      return logits[0];
+      return Softmax.rows(logits[0], rows, config.vocabularySize(), p, p - 1, temperature);
     }
 
-    /**
-     * Softmax at the sampling temperature of each row's logits at position {@code at} of
-     * {@code length}, {@code [B · V]}, in double precision.
-     */
-    private float[] probabilities(float[] logits, int at, int length) {
-      int vocabulary = config.vocabularySize();
-      float[] probabilities = new float[batch * vocabulary];
-      double inverseTemperature = 1 / settings.temperature();
-      for (int r = 0; r < batch; r++) {
-        int from = (r * length + at) * vocabulary;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int v = 0; v < vocabulary; v++) {
-          max = Math.max(max, logits[from + v]);
-        }
-        double total = 0;
-        for (int v = 0; v < vocabulary; v++) {
-          total += Math.exp((logits[from + v] - max) * inverseTemperature);
-        }
-        for (int v = 0; v < vocabulary; v++) {
-          probabilities[r * vocabulary + v] =
-              (float) (Math.exp((logits[from + v] - max) * inverseTemperature) / total);
-        }
+    @Override
+    public float[] step(int[] tokens, int[] positions, int slot) {
+      for (int i = 0; i < rows; i++) {
+        keyMask.putScalar(new long[] {i, 0, 0, slot}, 0f);
       }
-      return probabilities;
+      float[] logits = decoder.step(tokens, positions, keyMask, cache, slot);
+      return Softmax.rows(logits, rows, config.vocabularySize(), 1, 0, temperature);
     }
 
-    /** Per row, 0 for real prompt slots and masked for left padding and slots not generated. */
-    private float[] initialKeyMask(int slots) {
-      float[] mask = new float[batch * slots];
-      Arrays.fill(mask, Gpt2Graph.MASKED);
-      for (int i = 0; i < batch; i++) {
-        int pad = promptSlots - prompts.get(i).tokens().length();
-        Arrays.fill(mask, i * slots + pad, i * slots + promptSlots, 0f);
+    @Override
+    public void close() {
+      if (cache != null) {
+        cache.close();
       }
-      return mask;
+      if (keyMask != null) {
+        keyMask.close();
+      }
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.model.Policy;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -21,7 +21,7 @@ abstract class Gpt2Policy implements Policy, AutoCloseable {
   }
 
   /** The model's shape. */
-  public Gpt2Config config() {
+  public DecoderConfig config() {
     return model.config;
   }
 

@@ -1,6 +1,6 @@
 package dev.bond4j.dl4j;
 
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,7 +16,7 @@ final class KvCache implements AutoCloseable {
   final INDArray[] keys;
   final INDArray[] values;
 
-  KvCache(Gpt2Config config, int batch, int slots) {
+  KvCache(DecoderConfig config, int batch, int slots) {
     keys = new INDArray[config.layers()];
     values = new INDArray[config.layers()];
     for (int layer = 0; layer < keys.length; layer++) {

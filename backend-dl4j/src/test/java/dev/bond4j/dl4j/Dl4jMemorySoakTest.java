@@ -6,7 +6,7 @@ import dev.bond4j.algorithm.Algorithms;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.model.RewardModel;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
@@ -42,7 +42,7 @@ class Dl4jMemorySoakTest {
 
   @Test
   void residentMemoryStaysWithinTenPercentOver500Steps() throws IOException {
-    Gpt2Config config = new Gpt2Config(8, 16, 32, 2, 4, 128, 1e-5, "gelu_new", 7);
+    DecoderConfig config = DecoderConfig.gpt2(8, 16, 32, 2, 4, 128, 1e-5, "gelu_new", 7);
     List<Prompt> prompts = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       prompts.add(Prompt.of("p" + i, TokenSequence.of(1 + i % 6, 1 + (i * 5) % 6)));

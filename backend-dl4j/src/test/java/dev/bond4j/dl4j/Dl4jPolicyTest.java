@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
 import dev.bond4j.spi.Backend;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class Dl4jPolicyTest {
-  private static final Gpt2Config CONFIG = Gpt2Config.of(20, 24, 32, 2, 4);
+  private static final DecoderConfig CONFIG = DecoderConfig.gpt2(20, 24, 32, 2, 4);
   private static Dl4jPolicy policy;
 
   @TempDir Path directory;
@@ -80,7 +80,7 @@ class Dl4jPolicyTest {
     TrainablePolicy created = backend.create(shape, BackendOptions.defaults(),
         OptimizerSettings.defaults(), 5);
     try (Dl4jPolicy dl4j = (Dl4jPolicy) created) {
-      assertThat(dl4j.config()).isEqualTo(new Gpt2Config(30, 16, 24, 1, 3, 96, 1e-5, "gelu_new",
+      assertThat(dl4j.config()).isEqualTo(DecoderConfig.gpt2(30, 16, 24, 1, 3, 96, 1e-5, "gelu_new",
           29));
     }
   }
@@ -194,7 +194,7 @@ class Dl4jPolicyTest {
   @Test
   void refusesWeightsOfAnotherConfig() {
     policy.save(directory);
-    new Gpt2Config(20, 24, 32, 3, 4, 128, 1e-5, "gelu_new", 19).write(directory);
+    DecoderConfig.gpt2(20, 24, 32, 3, 4, 128, 1e-5, "gelu_new", 19).write(directory);
     assertThatThrownBy(() -> Dl4jSnapshot.load(directory, BackendOptions.defaults()))
         .isInstanceOf(BondException.class).hasMessageContaining("h.2.ln_1.weight is missing");
     assertThatThrownBy(() -> policy.load(directory)).isInstanceOf(BondException.class);
@@ -203,7 +203,7 @@ class Dl4jPolicyTest {
   @Test
   void snapshotFollowsOnlyADl4jPolicyOfTheSameShape() {
     try (Dl4jSnapshot snapshot = policy.snapshot();
-        Dl4jPolicy other = Dl4jPolicy.create(Gpt2Config.of(20, 24, 16, 1, 2), 1,
+        Dl4jPolicy other = Dl4jPolicy.create(DecoderConfig.gpt2(20, 24, 16, 1, 2), 1,
             OptimizerSettings.defaults(), BackendOptions.defaults())) {
       assertThatThrownBy(() -> snapshot.moveToward(other, 0.5))
           .isInstanceOf(InvalidArgumentException.class);
@@ -215,7 +215,7 @@ class Dl4jPolicyTest {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try (Dl4jPolicy fresh = Dl4jPolicy.create(Gpt2Config.of(12, 16, 16, 1, 2), 8,
+    try (Dl4jPolicy fresh = Dl4jPolicy.create(DecoderConfig.gpt2(12, 16, 16, 1, 2), 8,
         OptimizerSettings.defaults(), BackendOptions.defaults())) {
       List<Completion> samples = fresh.sample(promptsOfDifferentLengths().subList(0, 1),
           SamplingSettings.training(4), 1);

@@ -3,8 +3,9 @@ package dev.bond4j.dl4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.PackedSequences;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
@@ -22,14 +23,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * packing gave every batch at least two positions.
  */
 class Gpt2GraphGradientTest {
-  private static final Gpt2Config CONFIG =
-      new Gpt2Config(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
+  private static final DecoderConfig CONFIG =
+      DecoderConfig.gpt2(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
 
   @ParameterizedTest
   @ValueSource(ints = {1, 3})
   void gradientsMatchFiniteDifferences(int completionLength) {
     Dl4jRuntime.prepare(BackendOptions.defaults());
-    Gpt2Layout layout = new Gpt2Layout(CONFIG);
+    DecoderLayout layout = new DecoderLayout(CONFIG);
     float[] values = layout.initialValues(11);
     for (int i = 0; i < layout.size(); i++) {
       if (layout.shape(i).length == 2) {
@@ -43,7 +44,7 @@ class Gpt2GraphGradientTest {
         Prompt.of("p", TokenSequence.of(1)), TokenSequence.of(completion), -1.0));
     try (Gpt2Model model = new Gpt2Model(Dl4jParameters.of(CONFIG, values))) {
       model.graph.prepareGradients();
-      PackedSequences packed = PackedSequences.of(batch, CONFIG);
+      PackedSequences packed = PackedSequences.of(batch, CONFIG, 2);
       Map<String, INDArray> placeholders =
           model.inputs(packed, packed.positionWeights(new double[] {-1.0})).arrays();
       Map<String, INDArray> gradients =

@@ -8,6 +8,11 @@ import ai.onnxruntime.OrtSession;
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.Policy;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecodingSession;
+import dev.bond4j.models.PromptBatch;
+import dev.bond4j.models.SamplingLoop;
+import dev.bond4j.models.Softmax;
 import dev.bond4j.models.TokenChooser;
 import dev.bond4j.onnx.export.Gpt2OnnxExport;
 import dev.bond4j.value.Completion;
@@ -49,6 +54,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
   private final OrtSession session;
   private final DecoderSignature signature;
   private final DecoderConfig config;
+  private final SamplingLoop loop;
   private final OnnxOptions options;
   private final WeightSource source;
   private final Map<String, FloatBuffer> weightBuffers = new LinkedHashMap<>();
@@ -57,6 +63,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
   private OnnxPolicy(Path directory, WeightSource source, OnnxOptions options) {
     this.file = directory.resolve(Gpt2OnnxExport.MODEL_FILE);
     this.config = DecoderConfig.read(directory);
+    this.loop = new SamplingLoop(config);
     this.options = options;
     this.source = source;
     this.environment = OnnxSessions.environment();
@@ -108,11 +115,11 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
           + config.vocabularySize());
     }
     if (signature.cached() && (mismatch(signature.layers, config.layers())
-        || mismatch(signature.heads, config.heads())
+        || mismatch(signature.heads, config.kvHeads())
         || mismatch(signature.headSize, config.headSize()))) {
       problems.add("its cache has " + signature.layers + " layers of " + signature.heads
           + " heads of size " + signature.headSize + ", the config says " + config.layers()
-          + " layers of " + config.heads() + " heads of size " + config.headSize());
+          + " layers of " + config.kvHeads() + " heads of size " + config.headSize());
     }
     if (source == null && !signature.weights.isEmpty()) {
       problems.add("it takes weights as inputs " + signature.weights.keySet()
@@ -144,7 +151,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
 
   @Override
   public int maxSequenceLength() {
-    return config.maxSequenceLength();
+    return config.maxPositions();
   }
 
   /** The options the session was opened with. */
@@ -154,22 +161,14 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
 
   @Override
   public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
-    Problems problems = Problems.of("prompts for an ONNX policy");
-    for (int i = 0; i < prompts.size(); i++) {
-      TokenSequence tokens = prompts.get(i).tokens();
-      checkPrompt(problems, "prompts[" + i + "]", tokens);
-      problems.check(tokens.length() < maxSequenceLength(), "prompts[" + i + "].length",
-          tokens.length(), "fewer than the context of " + maxSequenceLength() + " tokens");
-    }
-    problems.throwIfAny();
+    loop.checkPrompts(prompts);
     refreshWeights();
     SplittableRandom random = new SplittableRandom(seed);
-    TokenChooser chooser = new TokenChooser(settings, vocabularySize());
     List<Completion> out = new ArrayList<>(prompts.size());
     int chunk = signature.padsBatches() ? options.maxBatch() : 1;
     for (int from = 0; from < prompts.size(); from += chunk) {
       List<Prompt> part = prompts.subList(from, Math.min(prompts.size(), from + chunk));
-      out.addAll(new Generation(part, settings, chooser, random).run());
+      out.addAll(loop.sample(part, settings, random, Session::new));
     }
     return out;
   }
@@ -305,27 +304,36 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
       this.pads = new int[size];
     }
 
-    static Batch leftPadded(List<TokenSequence> rows, int padId) {
-      return withRoom(rows, padId, 0, Integer.MAX_VALUE);
+    /** The sampler's prompts with room for every slot it may fill. */
+    static Batch of(PromptBatch prompts) {
+      Batch batch = new Batch(prompts.batch(), prompts.promptSlots(), prompts.slots());
+      int width = prompts.promptSlots();
+      for (int b = 0; b < batch.size; b++) {
+        batch.pads[b] = prompts.pads()[b];
+        for (int t = 0; t < batch.capacity; t++) {
+          int at = b * batch.capacity + t;
+          batch.ids[at] = t < width ? prompts.tokens()[b * width + t] : 0;
+          batch.mask[at] = t < prompts.pads()[b] ? 0 : 1;
+          batch.positions[at] = t < width ? prompts.positions()[b * width + t] : 0;
+        }
+      }
+      return batch;
     }
 
-    /**
-     * Left-padded rows with room for {@code extra} more tokens each. Positions stop at {@code
-     * positionLimit - 1}: a row that reached the context is finished, and the tokens it is still
-     * fed (while longer rows go on) are ignored.
-     */
-    static Batch withRoom(List<TokenSequence> rows, int padId, int extra, int positionLimit) {
+
+    /** Left-padded rows of a full forward pass. */
+    static Batch leftPadded(List<TokenSequence> rows, int padId) {
       int width = rows.stream().mapToInt(TokenSequence::length).max().orElse(0);
-      Batch batch = new Batch(rows.size(), width, width + extra);
+      Batch batch = new Batch(rows.size(), width, width);
       for (int b = 0; b < rows.size(); b++) {
         TokenSequence row = rows.get(b);
         int pad = width - row.length();
         batch.pads[b] = pad;
-        for (int t = 0; t < width + extra; t++) {
+        for (int t = 0; t < width; t++) {
           int at = b * batch.capacity + t;
-          batch.ids[at] = t < pad ? padId : t < width ? row.get(t - pad) : padId;
+          batch.ids[at] = t < pad ? padId : row.get(t - pad);
           batch.mask[at] = t < pad ? 0 : 1;
-          batch.positions[at] = Math.min(Math.max(0, t - pad), positionLimit - 1);
+          batch.positions[at] = Math.max(0, t - pad);
         }
       }
       return batch;
@@ -427,101 +435,48 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     }
   }
 
-  /** One sampling run over a chunk of prompts: the left-padded batch and the growing rows. */
-  private final class Generation {
-    private final List<Prompt> prompts;
-    private final TokenChooser chooser;
-    private final SplittableRandom random;
-    private final int[] limit;
-    private final int[][] tokens;
-    private final double[][] tokenLogProbs;
-    private final int[] generated;
-    private final boolean[] done;
-    private final Batch batch;
-    private final double inverseTemperature;
+  /**
+   * ONNX Runtime's side of one sampling call for the shared {@link SamplingLoop}: the left-padded
+   * batch with room to grow, and the previous call's result, whose {@code present.*} outputs feed
+   * the next call's past (or, for a decoder without a cache, the whole prefix again).
+   */
+  private final class Session implements DecodingSession {
+    private final double temperature;
+    private Batch batch;
+    private Step previous;
 
-    Generation(List<Prompt> prompts, SamplingSettings settings, TokenChooser chooser,
-        SplittableRandom random) {
-      this.prompts = prompts;
-      this.inverseTemperature = 1 / settings.temperature();
-      this.chooser = chooser;
-      this.random = random;
-      int n = prompts.size();
-      this.limit = new int[n];
-      this.tokens = new int[n][];
-      this.tokenLogProbs = new double[n][];
-      this.generated = new int[n];
-      this.done = new boolean[n];
-      int maxNew = 0;
-      for (int i = 0; i < n; i++) {
-        limit[i] = Math.min(settings.maxNewTokens(),
-            maxSequenceLength() - prompts.get(i).tokens().length());
-        tokens[i] = new int[limit[i]];
-        tokenLogProbs[i] = new double[limit[i]];
-        maxNew = Math.max(maxNew, limit[i]);
-      }
-      this.batch = Batch.withRoom(prompts.stream().map(Prompt::tokens).toList(), eosToken(),
-          maxNew, maxSequenceLength());
+    Session(double temperature) {
+      this.temperature = temperature;
     }
 
-    /** Unnormalised {@code exp((logit - max) / T)} of one row; the chooser normalises. */
-    private void toProbabilities(float[] logits, int offset, int v, float[] out) {
-      float max = Float.NEGATIVE_INFINITY;
-      for (int i = 0; i < v; i++) {
-        max = Math.max(max, logits[offset + i]);
-      }
-      for (int i = 0; i < v; i++) {
-        out[i] = (float) Math.exp((logits[offset + i] - max) * inverseTemperature);
-      }
+    @Override
+    public float[] prefill(PromptBatch prompts) {
+      batch = Batch.of(prompts);
+      previous = new Step(batch, 0, batch.width, null);
+      return Softmax.rows(previous.logits(), batch.size, vocabularySize(), batch.width,
+          batch.width - 1, temperature);
     }
 
-    List<Completion> run() {
-      int v = vocabularySize();
-      float[] probabilities = new float[v];
-      Step previous = new Step(batch, 0, batch.width, null);
-      try {
-        float[] logits = previous.logits();
-        int columns = batch.width;
-        for (int length = batch.width; ; length++) {
-          boolean active = false;
-          for (int i = 0; i < prompts.size(); i++) {
-            if (done[i]) {
-              continue;
-            }
-            int row = (i * columns + columns - 1) * v;
-            toProbabilities(logits, row, v, probabilities);
-            TokenChooser.Choice choice = chooser.choose(probabilities, 0, random);
-            tokens[i][generated[i]] = choice.token();
-            tokenLogProbs[i][generated[i]] = choice.logProb();
-            generated[i]++;
-            done[i] = choice.token() == eosToken() || generated[i] == limit[i];
-            active |= !done[i];
-            batch.ids[i * batch.capacity + length] = choice.token();
-          }
-          if (!active) {
-            break;
-          }
-          int from = signature.cached() ? length : 0;
-          Step next = new Step(batch, from, length + 1, signature.cached()
-              ? previous.result() : null);
-          previous.close();
-          previous = next;
-          columns = length + 1 - from;
-          logits = previous.logits();
-        }
-      } finally {
+    @Override
+    public float[] step(int[] tokens, int[] positions, int slot) {
+      for (int row = 0; row < batch.size; row++) {
+        batch.ids[row * batch.capacity + slot] = tokens[row];
+        batch.positions[row * batch.capacity + slot] = positions[row];
+      }
+      int from = signature.cached() ? slot : 0;
+      Step next = new Step(batch, from, slot + 1, signature.cached() ? previous.result() : null);
+      previous.close();
+      previous = next;
+      int columns = slot + 1 - from;
+      return Softmax.rows(previous.logits(), batch.size, vocabularySize(), columns, columns - 1,
+          temperature);
+    }
+
+    @Override
+    public void close() {
+      if (previous != null) {
         previous.close();
       }
-      List<Completion> out = new ArrayList<>(prompts.size());
-      for (int i = 0; i < prompts.size(); i++) {
-        int n = generated[i];
-        out.add(Completion.builder().prompt(prompts.get(i))
-            .completion(TokenSequence.of(Arrays.copyOf(tokens[i], n)))
-            .tokenLogProbs(Arrays.copyOf(tokenLogProbs[i], n))
-            .endedWithEos(tokens[i][n - 1] == eosToken())
-            .build());
-      }
-      return out;
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.bond4j.onnx;
 
 import dev.bond4j.BondException;
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,11 +22,11 @@ public interface WeightSource {
   void copyTo(Map<String, FloatBuffer> targets);
 
   /**
-   * Weights handed over as one flat array in {@link Gpt2Layout}'s canonical order, for example a
+   * Weights handed over as one flat array in {@link DecoderLayout}'s canonical order, for example a
    * DJL policy's {@code parameters()}; the supplier is called once per refresh.
    */
-  static WeightSource canonical(Gpt2Config config, Supplier<float[]> parameters) {
-    Gpt2Layout layout = new Gpt2Layout(config);
+  static WeightSource canonical(DecoderConfig config, Supplier<float[]> parameters) {
+    DecoderLayout layout = new DecoderLayout(config);
     return targets -> {
       float[] values = parameters.get();
       if (values.length != layout.offset(layout.size())) {

@@ -3,7 +3,7 @@ package dev.bond4j.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.onnx.export.Gpt2OnnxExport;
 import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
 import dev.bond4j.value.Completion;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 @Tag("cuda")
 class OnnxCudaTest {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxCudaTest.class);
-  private static final Gpt2Config CONFIG = Gpt2Config.of(64, 128, 32, 2, 4);
+  private static final DecoderConfig CONFIG = DecoderConfig.gpt2(64, 128, 32, 2, 4);
 
   @Test
   void cudaSamplesAndScoresLikeTheCpu(@TempDir Path directory) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.onnx.export.Gpt2OnnxExport;
 import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OnnxPolicyTest {
-  private static final Gpt2Config CONFIG = new Gpt2Config(12, 16, 16, 2, 2, 32, 1e-5, "gelu_new",
+  private static final DecoderConfig CONFIG = DecoderConfig.gpt2(12, 16, 16, 2, 2, 32, 1e-5, "gelu_new",
       11);
   private static float[] values;
   private static Path baked;
@@ -218,7 +218,7 @@ class OnnxPolicyTest {
     g.output("logits", g.node("Expand", List.of(row, shape)), ElementType.FLOAT, "batch",
         "sequence", 4L);
     g.write(temporary.resolve("model.onnx"));
-    new Gpt2Config(4, 16, 1, 1, 1, 4, 1e-5, "gelu_new", 3).write(temporary);
+    DecoderConfig.gpt2(4, 16, 1, 1, 1, 4, 1e-5, "gelu_new", 3).write(temporary);
     try (OnnxPolicy merged = OnnxPolicy.load(temporary, OnnxOptions.cpu())) {
       SamplingSettings greedy = SamplingSettings.builder().topK(1).maxNewTokens(4).build();
       assertThat(merged.sample(List.of(Prompt.of("p", TokenSequence.of(0, 1))), greedy, 1)
@@ -227,11 +227,12 @@ class OnnxPolicyTest {
   }
 
   @Test
-  void otherModelTypesNeedOnlyTheGenericConfigFields() throws IOException {
+  void llamaConfigsDescribeTheDecoderAndItsCache() throws IOException {
     Files.copy(baked.resolve("model.onnx"), temporary.resolve("model.onnx"));
     Files.writeString(temporary.resolve("config.json"), "{\"model_type\": \"llama\","
         + " \"vocab_size\": 12, \"eos_token_id\": [11, 4], \"max_position_embeddings\": 16,"
-        + " \"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"hidden_size\": 16}");
+        + " \"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"hidden_size\": 16,"
+        + " \"intermediate_size\": 32}");
     List<Completion> sequences = samples(policy, 1, 5);
     try (OnnxPolicy generic = OnnxPolicy.load(temporary, OnnxOptions.cpu())) {
       assertThat(generic.eosToken()).isEqualTo(11);
@@ -241,7 +242,8 @@ class OnnxPolicyTest {
     }
     Files.writeString(temporary.resolve("config.json"), "{\"model_type\": \"llama\","
         + " \"vocab_size\": 12, \"eos_token_id\": 11, \"max_position_embeddings\": 16,"
-        + " \"num_hidden_layers\": 3}");
+        + " \"num_hidden_layers\": 3, \"num_attention_heads\": 2, \"hidden_size\": 16,"
+        + " \"intermediate_size\": 32}");
     assertThatThrownBy(() -> OnnxPolicy.load(temporary, OnnxOptions.cpu()))
         .isInstanceOf(BondException.class).hasMessageContaining("the config says 3 layers");
     Files.writeString(temporary.resolve("config.json"), "{\"model_type\": \"llama\","
@@ -254,7 +256,7 @@ class OnnxPolicyTest {
   @Test
   void aConfigThatDoesNotMatchTheModelIsRejected() throws IOException {
     Gpt2OnnxExport.export(CONFIG, values, temporary, Weights.BAKED);
-    new Gpt2Config(12, 16, 16, 3, 2, 32, 1e-5, "gelu_new", 11).write(temporary);
+    DecoderConfig.gpt2(12, 16, 16, 3, 2, 32, 1e-5, "gelu_new", 11).write(temporary);
     assertThatThrownBy(() -> OnnxPolicy.load(temporary, OnnxOptions.cpu()))
         .isInstanceOf(BondException.class).hasMessageContaining("does not fit")
         .hasMessageContaining("2 layers");

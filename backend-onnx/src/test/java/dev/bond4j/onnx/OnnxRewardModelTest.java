@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.model.Tokenizer;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.onnx.export.Gpt2OnnxExport;
 import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
@@ -198,7 +198,7 @@ class OnnxRewardModelTest {
 
   @Test
   void aGpt2ClassifierWithTheTiedHeadScoresTheMeanOfTheDecoderLogits(@TempDir Path temporary) {
-    Gpt2Config config = Gpt2Config.of(VOCAB, 16, 8, 2, 2);
+    DecoderConfig config = DecoderConfig.gpt2(VOCAB, 16, 8, 2, 2);
     float[] values = TinyModels.sharpened(config, 3, 4f);
     float[][] head = new float[8][VOCAB];
     for (int token = 0; token < VOCAB; token++) {
@@ -228,7 +228,7 @@ class OnnxRewardModelTest {
 
   @Test
   void aDecoderIsNotARewardModel() {
-    Gpt2Config config = Gpt2Config.of(VOCAB, 8, 4, 1, 1);
+    DecoderConfig config = DecoderConfig.gpt2(VOCAB, 8, 4, 1, 1);
     Path decoder = TinyModels.decoder(config, TinyModels.sharpened(config, 1, 1f), Weights.BAKED);
     assertThatThrownBy(() -> builder(decoder.resolve("model.onnx")).build())
         .isInstanceOf(BondException.class).hasMessageContaining("past_key_values.0.key")

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.math.TieRule;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
 import dev.bond4j.onnx.serving.ServingComparison;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServingComparisonTest {
-  private static final Gpt2Config CONFIG = Gpt2Config.of(8, 16, 16, 1, 2);
+  private static final DecoderConfig CONFIG = DecoderConfig.gpt2(8, 16, 16, 1, 2);
 
   @Test
   void bestOfNCostsNSamplesAndNRewardCallsAndRaisesTheReward(@TempDir Path directory) {

@@ -1,7 +1,7 @@
 package dev.bond4j.onnx;
 
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.onnx.export.Gpt2OnnxExport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,8 +16,8 @@ final class TinyModels {
    * GPT-2's initialisation with every weight matrix scaled by {@code scale}, so that next-token
    * distributions are far from uniform.
    */
-  static float[] sharpened(Gpt2Config config, long seed, float scale) {
-    Gpt2Layout layout = new Gpt2Layout(config);
+  static float[] sharpened(DecoderConfig config, long seed, float scale) {
+    DecoderLayout layout = new DecoderLayout(config);
     float[] values = layout.initialValues(seed);
     for (int i = 0; i < layout.size(); i++) {
       if (layout.shape(i).length == 2) {
@@ -30,7 +30,7 @@ final class TinyModels {
   }
 
   /** A fresh folder holding the decoder export of {@code values}. */
-  static Path decoder(Gpt2Config config, float[] values, Gpt2OnnxExport.Weights weights) {
+  static Path decoder(DecoderConfig config, float[] values, Gpt2OnnxExport.Weights weights) {
     try {
       Path directory = Files.createTempDirectory("bond4j-onnx-test");
       directory.toFile().deleteOnExit();

@@ -55,23 +55,36 @@ public record SafeTensor(String dtype, long[] shape, byte[] data) {
 
   /** The values as float32, converted from any floating-point dtype. */
   public float[] toFloats() {
-    ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-    int n = Math.toIntExact(elementCount());
-    float[] out = new float[n];
+    float[] out = new float[Math.toIntExact(elementCount())];
+    toFloats(0, out, out.length);
+    return out;
+  }
+
+  /**
+   * Converts {@code count} values from element {@code from} on into {@code into[0, count)}, from
+   * any floating-point dtype.
+   */
+  public void toFloats(long from, float[] into, int count) {
+    convert(dtype, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN)
+        .position(Math.toIntExact(from * dtypeSize(dtype))), into, count);
+  }
+
+  /** Reads {@code count} values of {@code dtype} from {@code in} into {@code out[0, count)}. */
+  static void convert(String dtype, ByteBuffer in, float[] out, int count) {
     switch (dtype) {
-      case "F32" -> in.asFloatBuffer().get(out);
+      case "F32" -> in.asFloatBuffer().get(out, 0, count);
       case "F64" -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < count; i++) {
           out[i] = (float) in.getDouble();
         }
       }
       case "F16" -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < count; i++) {
           out[i] = halfToFloat(in.getShort());
         }
       }
       case "BF16" -> {
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < count; i++) {
           out[i] = Float.intBitsToFloat((in.getShort() & 0xFFFF) << 16);
         }
       }
@@ -79,7 +92,6 @@ public record SafeTensor(String dtype, long[] shape, byte[] data) {
           "Tensor of dtype %s cannot be read as floating point (expected F32, F64, F16 or BF16)",
           dtype));
     }
-    return out;
   }
 
   /** IEEE 754 binary16 to float32 (Java 17 has no {@code Float.float16ToFloat}). */

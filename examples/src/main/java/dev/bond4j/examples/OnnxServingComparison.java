@@ -7,7 +7,7 @@ import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
 import dev.bond4j.math.TieRule;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.OnnxRewardModel;
@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
  * (bond-runs/serving), which receives the ONNX models and {@code serving.md}.
  */
 public final class OnnxServingComparison {
-  private static final Gpt2Config CONFIG = Gpt2Config.of(16, 32, 32, 2, 4);
+  private static final DecoderConfig CONFIG = DecoderConfig.gpt2(16, 32, 32, 2, 4);
   private static final int NEW_TOKENS = 8;
 
   private OnnxServingComparison() {}

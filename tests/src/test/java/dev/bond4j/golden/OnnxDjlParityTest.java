@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.WeightSource;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * train.
  */
 class OnnxDjlParityTest {
-  private static final Gpt2Config CONFIG = Gpt2Config.of(24, 32, 32, 2, 4);
+  private static final DecoderConfig CONFIG = DecoderConfig.gpt2(24, 32, 32, 2, 4);
   private static final double TOLERANCE = 1e-4;
 
   private static List<Prompt> prompts() {

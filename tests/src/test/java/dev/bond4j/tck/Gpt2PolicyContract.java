@@ -3,7 +3,7 @@ package dev.bond4j.tck;
 import dev.bond4j.BondException;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
 import dev.bond4j.spi.Backend;
@@ -28,7 +28,7 @@ import java.util.ServiceLoader;
  * says how to write the initial checkpoint and read parameters back.
  */
 abstract class Gpt2PolicyContract extends PolicyContract {
-  static final Gpt2Config CONFIG = new Gpt2Config(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
+  static final DecoderConfig CONFIG = DecoderConfig.gpt2(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
   private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
   private static final float SCALE = 25f;
 

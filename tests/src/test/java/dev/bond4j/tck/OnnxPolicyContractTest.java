@@ -2,8 +2,8 @@ package dev.bond4j.tck;
 
 import dev.bond4j.BondException;
 import dev.bond4j.model.Policy;
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.export.Gpt2OnnxExport;
@@ -22,8 +22,8 @@ import java.util.List;
  * and two tokens make every batch left-padded.
  */
 class OnnxPolicyContractTest extends SamplingContract {
-  private static final Gpt2Config CONFIG =
-      new Gpt2Config(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
+  private static final DecoderConfig CONFIG =
+      DecoderConfig.gpt2(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
   private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
   private static final float SCALE = 25f;
 
@@ -55,7 +55,7 @@ class OnnxPolicyContractTest extends SamplingContract {
 
   /** A folder holding the ONNX export of GPT-2's initialisation with weight matrices scaled up. */
   private static Path export(long seed) {
-    Gpt2Layout layout = new Gpt2Layout(CONFIG);
+    DecoderLayout layout = new DecoderLayout(CONFIG);
     float[] values = layout.initialValues(seed);
     for (int i = 0; i < layout.size(); i++) {
       if (layout.shape(i).length == 2) {

@@ -12,7 +12,7 @@ import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
@@ -92,7 +92,7 @@ public final class DjlBenchmark {
     int batch = arg("batch");
     int newTokens = arg("new-tokens");
     int promptLength = arg("prompt");
-    Gpt2Config config = new Gpt2Config(arg("vocab"), promptLength + newTokens,
+    DecoderConfig config = DecoderConfig.gpt2(arg("vocab"), promptLength + newTokens,
         arg("d-model"), arg("layers"), arg("heads"), 4 * arg("d-model"), 1e-5,
         arg("exact-gelu") == 1 ? "gelu" : "gelu_new", arg("vocab") - 1);
     DjlOptions options = new DjlOptions("cpu", arg("threads"));
@@ -172,7 +172,7 @@ public final class DjlBenchmark {
    * sequence counts: every sequence has the benchmark's prompt length, so its input positions are
    * the prompt, less one, plus its completion.
    */
-  private static double updateFlops(Gpt2Config config, UpdateResult update, int promptLength) {
+  private static double updateFlops(DecoderConfig config, UpdateResult update, int promptLength) {
     double d = config.embeddingSize();
     double nonEmbedding = config.layers() * (4 * d * d + 2 * d * config.innerSize());
     double inputs = update.tokens() + update.sequences() * (promptLength - 1.0);

@@ -1,7 +1,7 @@
 package dev.bond4j.onnx.bench;
 
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.OnnxRewardModel;
@@ -71,9 +71,9 @@ public final class OnnxBenchmark {
   }
 
   private String run() throws IOException {
-    Gpt2Config config = Gpt2Config.of(arg("vocab"), arg("positions"), arg("d-model"),
+    DecoderConfig config = DecoderConfig.gpt2(arg("vocab"), arg("positions"), arg("d-model"),
         arg("layers"), arg("heads"));
-    float[] values = new Gpt2Layout(config).initialValues(1);
+    float[] values = new DecoderLayout(config).initialValues(1);
     Path directory = Files.createTempDirectory("bond4j-onnx-bench");
     Gpt2OnnxExport.export(config, values, directory, Gpt2OnnxExport.Weights.BAKED);
     Path classifier = directory.resolve("classifier.onnx");
@@ -138,7 +138,7 @@ public final class OnnxBenchmark {
   }
 
   private static TokenSequence randomTokens(SplittableRandom random, int length,
-      Gpt2Config config) {
+      DecoderConfig config) {
     int[] ids = new int[length];
     for (int t = 0; t < length; t++) {
       ids[t] = random.nextInt(config.eosToken());

@@ -1,8 +1,10 @@
 package dev.bond4j.onnx.export;
 
+import dev.bond4j.models.DecoderLayout.Global;
+import dev.bond4j.models.DecoderLayout.Slot;
 import dev.bond4j.BondException;
-import dev.bond4j.models.Gpt2Config;
-import dev.bond4j.models.Gpt2Layout;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.SafeTensors;
 import dev.bond4j.onnx.export.OnnxGraph.Attribute;
 import dev.bond4j.onnx.export.OnnxGraph.ElementType;
@@ -45,24 +47,24 @@ public final class Gpt2OnnxExport {
    * @param target the folder to write {@code model.onnx} and {@code config.json} into
    */
   public static void exportCheckpoint(Path checkpoint, Path target, Weights weights) {
-    Gpt2Config config = Gpt2Config.read(checkpoint);
+    DecoderConfig config = DecoderConfig.read(checkpoint);
     Path file = checkpoint.resolve("model.safetensors");
-    float[] values = new Gpt2Layout(config).valuesOf(SafeTensors.read(file).tensors(),
+    float[] values = new DecoderLayout(config).valuesOf(SafeTensors.read(file).tensors(),
         file.toString());
     export(config, values, target, weights);
   }
 
   /**
-   * Exports parameters laid out in {@link Gpt2Layout}'s canonical order (for example a DJL
+   * Exports parameters laid out in {@link DecoderLayout}'s canonical order (for example a DJL
    * policy's {@code parameters()}).
    */
-  public static void export(Gpt2Config config, float[] values, Path target, Weights weights) {
+  public static void export(DecoderConfig config, float[] values, Path target, Weights weights) {
     graph(config, values, weights).write(target.resolve(MODEL_FILE));
     config.write(target);
   }
 
   /** The decoder graph; {@code values} is ignored (may be null) for {@link Weights#INPUTS}. */
-  static OnnxGraph graph(Gpt2Config config, float[] values, Weights weights) {
+  static OnnxGraph graph(DecoderConfig config, float[] values, Weights weights) {
     return new Builder(config, values, weights, null, null).build();
   }
 
@@ -72,11 +74,11 @@ public final class Gpt2OnnxExport {
    * = mean(h) · W + b}. Inputs {@code input_ids}, {@code attention_mask}, {@code position_ids};
    * output {@code logits} {@code [batch, labels]}; weights stored in the model.
    *
-   * @param values the body's parameters in {@link Gpt2Layout}'s canonical order
+   * @param values the body's parameters in {@link DecoderLayout}'s canonical order
    * @param head {@code [n_embd][labels]}
    * @param bias {@code [labels]}
    */
-  public static void exportClassifier(Gpt2Config config, float[] values, float[][] head,
+  public static void exportClassifier(DecoderConfig config, float[] values, float[][] head,
       float[] bias, Path file) {
     if (head.length != config.embeddingSize() || bias.length == 0) {
       throw new BondException("Expected a head of " + config.embeddingSize() + " rows and at"
@@ -88,8 +90,8 @@ public final class Gpt2OnnxExport {
 
   /** Builds one graph; a fresh instance per export. */
   private static final class Builder {
-    private final Gpt2Config config;
-    private final Gpt2Layout layout;
+    private final DecoderConfig config;
+    private final DecoderLayout layout;
     private final float[] values;
     private final Weights weights;
     private final float[] head;
@@ -97,12 +99,12 @@ public final class Gpt2OnnxExport {
     private final OnnxGraph g;
 
     /** A decoder with a KV cache, or a classifier when {@code head} is given. */
-    Builder(Gpt2Config config, float[] values, Weights weights, float[] head, float[] bias) {
+    Builder(DecoderConfig config, float[] values, Weights weights, float[] head, float[] bias) {
       this.config = config;
       this.head = head;
       this.bias = bias;
       this.g = new OnnxGraph(head == null ? "gpt2_decoder" : "gpt2_classifier");
-      this.layout = new Gpt2Layout(config);
+      this.layout = new DecoderLayout(config);
       this.values = values;
       this.weights = weights;
       if (weights == Weights.BAKED && (values == null
@@ -149,8 +151,7 @@ public final class Gpt2OnnxExport {
       for (int layer = 0; layer < config.layers(); layer++) {
         x = block(x, layer, p, past[layer], additiveMask);
       }
-      int last = layout.lnFinal();
-      x = layerNorm(x, p[last], p[last + 1]);
+      x = layerNorm(x, p[layout.index(Global.FINAL_NORM_W)], p[layout.index(Global.FINAL_NORM_B)]);
       if (head != null) {
         int labels = bias.length;
         String pooled = MeanEmbeddingRewardExport.maskedMean(g, x, mask);
@@ -190,10 +191,10 @@ public final class Gpt2OnnxExport {
 
     private String block(String x, int layer, String[] p, String[] past, String mask) {
       int d = config.embeddingSize();
-      String h = layerNorm(x, p[Gpt2Layout.index(layer, Gpt2Layout.LN1_W)],
-          p[Gpt2Layout.index(layer, Gpt2Layout.LN1_B)]);
-      String qkv = linear(h, p[Gpt2Layout.index(layer, Gpt2Layout.ATTN_W)],
-          p[Gpt2Layout.index(layer, Gpt2Layout.ATTN_B)]);
+      String h = layerNorm(x, p[layout.index(layer, Slot.NORM1_W)],
+          p[layout.index(layer, Slot.NORM1_B)]);
+      String qkv = linear(h, p[layout.index(layer, Slot.QKV_W)],
+          p[layout.index(layer, Slot.QKV_B)]);
       String[] split = g.nodes("Split", 3, List.of(qkv, g.longs(d, d, d)),
           Attribute.of("axis", 2));
       String q = g.node("Mul", List.of(heads(split[0]),
@@ -216,15 +217,15 @@ public final class Gpt2OnnxExport {
       String merged = g.node("Reshape", List.of(g.node("Transpose", List.of(attended),
           Attribute.ints("perm", 0, 2, 1, 3)), g.longs(0, 0, d)));
       String residual = g.node("Add", List.of(x, linear(merged,
-          p[Gpt2Layout.index(layer, Gpt2Layout.ATTN_PROJ_W)],
-          p[Gpt2Layout.index(layer, Gpt2Layout.ATTN_PROJ_B)])));
-      String h2 = layerNorm(residual, p[Gpt2Layout.index(layer, Gpt2Layout.LN2_W)],
-          p[Gpt2Layout.index(layer, Gpt2Layout.LN2_B)]);
-      String inner = gelu(linear(h2, p[Gpt2Layout.index(layer, Gpt2Layout.FC_W)],
-          p[Gpt2Layout.index(layer, Gpt2Layout.FC_B)]));
+          p[layout.index(layer, Slot.O_W)],
+          p[layout.index(layer, Slot.O_B)])));
+      String h2 = layerNorm(residual, p[layout.index(layer, Slot.NORM2_W)],
+          p[layout.index(layer, Slot.NORM2_B)]);
+      String inner = gelu(linear(h2, p[layout.index(layer, Slot.UP_W)],
+          p[layout.index(layer, Slot.UP_B)]));
       return g.node("Add", List.of(residual, linear(inner,
-          p[Gpt2Layout.index(layer, Gpt2Layout.MLP_PROJ_W)],
-          p[Gpt2Layout.index(layer, Gpt2Layout.MLP_PROJ_B)])));
+          p[layout.index(layer, Slot.DOWN_W)],
+          p[layout.index(layer, Slot.DOWN_B)])));
     }
 
     /** {@code [batch, seq, d]} to {@code [batch, heads, seq, head_size]}. */
@@ -240,14 +241,14 @@ public final class Gpt2OnnxExport {
 
     private String layerNorm(String x, String gain, String bias) {
       return g.node("LayerNormalization", List.of(x, gain, bias), Attribute.of("axis", -1),
-          Attribute.of("epsilon", (float) config.layerNormEpsilon()));
+          Attribute.of("epsilon", (float) config.normEpsilon()));
     }
 
     /** GELU: the tanh form for GPT-2's names, the exact erf form for {@code gelu}. */
     private String gelu(String x) {
       String half = g.node("Mul", List.of(x, g.scalar(0.5f)));
       String inner;
-      if (Gpt2Config.TANH_GELU.contains(config.activation())) {
+      if (DecoderConfig.TANH_GELU.contains(config.activation())) {
         String cube = g.node("Mul", List.of(g.node("Mul", List.of(x, x)), x));
         String poly = g.node("Add", List.of(x, g.node("Mul", List.of(cube, g.scalar(0.044715f)))));
         inner = g.node("Tanh", List.of(g.node("Mul", List.of(poly,

@@ -1,6 +1,7 @@
 package dev.bond4j.models;
 
 import dev.bond4j.BondException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -8,13 +9,14 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A GPT-2 checkpoint folder, the format every engine backend writes: HuggingFace's {@code
- * config.json} and {@code model.safetensors} (loadable by {@code
- * GPT2LMHeadModel.from_pretrained}), and, for a policy in training, {@code optimizer.safetensors}
+ * A model checkpoint folder, the format every engine backend writes: HuggingFace's {@code
+ * config.json} and {@code model.safetensors} in float32 with the family's tensor names (loadable by
+ * {@code AutoModelForCausalLM.from_pretrained}), and, for a policy in training, {@code optimizer.safetensors}
  * with AdamW's moments ({@code exp_avg.NAME}, {@code exp_avg_sq.NAME}) and the step. Each file is
  * replaced atomically, the model file last; both safetensors files carry the step and a save id in
  * their metadata, so a folder whose files come from two different saves is refused on reading
- * instead of resuming from a mix. Values are in {@link Gpt2Layout}'s canonical order.
+ * instead of resuming from a mix. Values are in {@link DecoderLayout}'s canonical order. Reading
+ * also takes HuggingFace's sharded weights ({@link WeightFiles}) in F32, BF16 or F16.
  *
  * @param config the model shape
  * @param weights all parameters in the canonical order
@@ -22,7 +24,7 @@ import java.util.UUID;
  * @param secondMoment AdamW's second moments, or null
  * @param steps optimizer steps taken
  */
-public record Gpt2Checkpoint(Gpt2Config config, float[] weights, float[] firstMoment,
+public record DecoderCheckpoint(DecoderConfig config, float[] weights, float[] firstMoment,
     float[] secondMoment, long steps) {
   /** The weights' file. */
   public static final String MODEL_FILE = "model.safetensors";
@@ -38,12 +40,12 @@ public record Gpt2Checkpoint(Gpt2Config config, float[] weights, float[] firstMo
 
   /** Writes the folder; without optimizer state ({@code firstMoment == null}) a frozen model. */
   public void write(Path directory) {
-    Gpt2Layout layout = new Gpt2Layout(config);
+    DecoderLayout layout = new DecoderLayout(config);
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("format", "pt");
     metadata.put(SAVE_ID, UUID.randomUUID().toString());
     metadata.put(STEP, String.valueOf(steps));
-    config.write(directory);
+    config.withDtype("float32").write(directory);
     if (hasOptimizerState()) {
       Map<String, SafeTensor> moments = new LinkedHashMap<>();
       moments.putAll(prefixed("exp_avg.", layout, firstMoment));
@@ -51,9 +53,19 @@ public record Gpt2Checkpoint(Gpt2Config config, float[] weights, float[] firstMo
       new SafeTensors(moments, metadata).write(directory.resolve(OPTIMIZER_FILE));
     }
     new SafeTensors(layout.tensorsOf(weights), metadata).write(directory.resolve(MODEL_FILE));
+    removeShardIndex(directory);
   }
 
-  private static Map<String, SafeTensor> prefixed(String prefix, Gpt2Layout layout,
+  /** A shard index beside the new single file would win on reading: remove it. */
+  private static void removeShardIndex(Path directory) {
+    try {
+      Files.deleteIfExists(directory.resolve(WeightFiles.INDEX));
+    } catch (IOException e) {
+      throw new BondException("Cannot remove the stale shard index in " + directory + ": " + e, e);
+    }
+  }
+
+  private static Map<String, SafeTensor> prefixed(String prefix, DecoderLayout layout,
       float[] values) {
     Map<String, SafeTensor> out = new LinkedHashMap<>();
     layout.tensorsOf(values).forEach((name, tensor) -> out.put(prefix + name, tensor));
@@ -65,18 +77,21 @@ public record Gpt2Checkpoint(Gpt2Config config, float[] weights, float[] firstMo
    *
    * @param optimizerState whether to read {@code optimizer.safetensors} when it is there
    */
-  public static Gpt2Checkpoint read(Path directory, boolean optimizerState) {
-    Gpt2Config config = Gpt2Config.read(directory);
-    Gpt2Layout layout = new Gpt2Layout(config);
-    Path modelFile = directory.resolve(MODEL_FILE);
-    SafeTensors model = SafeTensors.read(modelFile);
-    float[] weights = layout.valuesOf(model.tensors(), modelFile.toString());
+  public static DecoderCheckpoint read(Path directory, boolean optimizerState) {
+    DecoderConfig config = DecoderConfig.read(directory);
+    DecoderLayout layout = new DecoderLayout(config);
+    float[] weights = new float[Math.toIntExact(layout.parameterCount())];
+    String modelId;
+    try (WeightFiles model = WeightFiles.open(directory)) {
+      new WeightLoader(layout).load(model,
+          (offset, chunk, count) -> System.arraycopy(chunk, 0, weights, (int) offset, count));
+      modelId = model.metadata().get(SAVE_ID);
+    }
     Path optimizerFile = directory.resolve(OPTIMIZER_FILE);
     if (!optimizerState || !Files.exists(optimizerFile)) {
-      return new Gpt2Checkpoint(config, weights, null, null, 0);
+      return new DecoderCheckpoint(config, weights, null, null, 0);
     }
     SafeTensors optimizer = SafeTensors.read(optimizerFile);
-    String modelId = model.metadata().get(SAVE_ID);
     String optimizerId = optimizer.metadata().get(SAVE_ID);
     if (modelId == null || !modelId.equals(optimizerId)) {
       throw new BondException("The checkpoint " + directory + " is inconsistent: " + MODEL_FILE
@@ -103,7 +118,7 @@ public record Gpt2Checkpoint(Gpt2Config config, float[] weights, float[] firstMo
       }
     }
     String source = optimizerFile.toString();
-    return new Gpt2Checkpoint(config, weights, layout.valuesOf(first, source),
+    return new DecoderCheckpoint(config, weights, layout.valuesOf(first, source),
         layout.valuesOf(second, source), steps);
   }
 }

@@ -1,7 +1,7 @@
 package dev.bond4j.djl;
 
 import dev.bond4j.model.Policy;
-import dev.bond4j.models.Gpt2Config;
+import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -13,15 +13,15 @@ import java.util.List;
  * What {@link DjlPolicy} and {@link DjlSnapshot} share: a GPT-2 model that samples, scores and
  * reports its shape, parameters and logits. Holds native memory until {@link #close}.
  */
-abstract class Gpt2Policy implements Policy, AutoCloseable {
-  final Gpt2Model model;
+abstract class DjlDecoderPolicy implements Policy, AutoCloseable {
+  final DjlModel model;
 
-  Gpt2Policy(Gpt2Model model) {
+  DjlDecoderPolicy(DjlModel model) {
     this.model = model;
   }
 
   /** The model's shape. */
-  public Gpt2Config config() {
+  public DecoderConfig config() {
     return model.config;
   }
 

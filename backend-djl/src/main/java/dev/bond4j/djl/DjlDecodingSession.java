@@ -1,0 +1,116 @@
+package dev.bond4j.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecodingSession;
+import dev.bond4j.models.PromptBatch;
+import java.util.Arrays;
+
+/**
+ * DJL's side of one sampling call: the {@link KvCache}, the additive key mask {@code [rows ·
+ * kvHeads, 1, slots]}, and the forward passes, all inside one {@code NDScope} closed with the
+ * session. Finished rows are dropped from the cache and mask on request.
+ */
+final class DjlDecodingSession implements DecodingSession {
+  private final DjlParameters parameters;
+  private final DecoderForward forward;
+  private final DecoderConfig config;
+  private final double temperature;
+  private final NDScope scope = new NDScope();
+  private DecoderStep step;
+  private KvCache cache;
+  private NDArray keyMask;
+  private int slots;
+
+  DjlDecodingSession(DjlParameters parameters, DecoderForward forward, double temperature) {
+    this.parameters = parameters;
+    this.forward = forward;
+    this.config = parameters.config;
+    this.temperature = temperature;
+  }
+
+  @Override
+  public float[] prefill(PromptBatch batch) {
+    NDManager manager = parameters.manager;
+    int rows = batch.batch();
+    int p = batch.promptSlots();
+    slots = batch.slots();
+    step = new DecoderStep(parameters, forward);
+    cache = new KvCache(manager, config, rows, slots);
+    keyMask = manager.create(initialKeyMask(batch), new Shape((long) rows * config.kvHeads(), 1,
+        slots));
+    try (NDScope prefillScope = new NDScope()) {
+      NDArray hidden = forward.sequences(manager.create(longs(batch.tokens()), new Shape(rows, p)),
+          manager.create(longs(batch.positions()), new Shape(rows, p)),
+          manager.create(batch.mask(DecoderForward.MASKED), new Shape(rows, 1, p, p)), cache);
+      NDArray last = JniUtils.slice((PtNDArray) hidden, 1, p - 1, p, 1)
+          .reshape(rows, config.embeddingSize());
+      return probabilities(last);
+    }
+  }
+
+  @Override
+  public float[] step(int[] tokens, int[] positions, int slot) {
+    NDManager manager = parameters.manager;
+    try (NDScope stepScope = new NDScope()) {
+      JniUtils.slice((PtNDArray) keyMask, 2, slot, slot + 1, 1).muli(0f);
+      NDArray hidden = step.step(manager.create(longs(tokens)), manager.create(longs(positions)),
+          keyMask, cache, slot);
+      return probabilities(hidden);
+    }
+  }
+
+  @Override
+  public boolean retains() {
+    return true;
+  }
+
+  @Override
+  public void retain(int[] rows) {
+    NDArray index = parameters.manager.create(longs(rows));
+    long before = keyMask.getShape().get(0) / config.kvHeads();
+    cache = cache.select(config, index);
+    keyMask = keyMask.reshape(before, -1).get(index)
+        .reshape((long) rows.length * config.kvHeads(), 1, slots);
+  }
+
+  /** Softmax of the logits at the sampling temperature, {@code [B * V]}. */
+  private float[] probabilities(NDArray hidden) {
+    NDArray logits = step.logits(hidden);
+    if (temperature != 1.0) {
+      logits = logits.div((float) temperature);
+    }
+    return logits.softmax(-1).toFloatArray();
+  }
+
+  /**
+   * Per row and key-value head, 0 for real prompt slots and masked for left padding and for slots
+   * not yet generated.
+   */
+  private float[] initialKeyMask(PromptBatch batch) {
+    int heads = config.kvHeads();
+    float[] mask = new float[batch.batch() * heads * slots];
+    Arrays.fill(mask, DecoderForward.MASKED);
+    for (int i = 0; i < batch.batch(); i++) {
+      for (int h = 0; h < heads; h++) {
+        Arrays.fill(mask, (i * heads + h) * slots + batch.pads()[i],
+            (i * heads + h) * slots + batch.promptSlots(), 0f);
+      }
+    }
+    return mask;
+  }
+
+  private static long[] longs(int[] values) {
+    return Arrays.stream(values).asLongStream().toArray();
+  }
+
+  @Override
+  public void close() {
+    scope.close();
+  }
+}

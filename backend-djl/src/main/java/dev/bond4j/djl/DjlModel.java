@@ -1,0 +1,130 @@
+package dev.bond4j.djl;
+
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.bond4j.BondException;
+import dev.bond4j.Problems;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.PackedSequences;
+import dev.bond4j.models.SamplingLoop;
+import dev.bond4j.value.Completion;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.PromptedSequence;
+import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * What a trainable DJL policy and its frozen snapshots share: batched KV-cache sampling (the
+ * shared {@link SamplingLoop} over a {@link DjlDecodingSession}) and sequence log-probabilities
+ * over one set of {@link DjlParameters}. Every call runs in its own {@code NDScope}, so no native
+ * memory outlives it. Not thread-safe: one call at a time.
+ */
+final class DjlModel implements AutoCloseable {
+  final DjlParameters parameters;
+  final DecoderForward forward;
+  final DecoderConfig config;
+  private final SamplingLoop loop;
+
+  DjlModel(DjlParameters parameters) {
+    this.parameters = parameters;
+    this.forward = new DecoderForward(parameters);
+    this.config = parameters.config;
+    this.loop = new SamplingLoop(config);
+  }
+
+  NDManager manager() {
+    return parameters.manager;
+  }
+
+  /** Batched sampling with a KV cache; prompts of different lengths are left-padded. */
+  List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
+    JniUtils.setGradMode(false);
+    try {
+      return loop.sample(prompts, settings, new SplittableRandom(seed),
+          temperature -> new DjlDecodingSession(parameters, forward, temperature));
+    } catch (EngineException e) {
+      throw new BondException("The PyTorch engine failed while sampling: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code log π(y|x)} per sequence at temperature 1, without gradient. */
+  double[] logProbs(List<? extends PromptedSequence> sequences) {
+    PackedSequences packed = PackedSequences.of(sequences, config, 1);
+    if (packed.tokenCount() == 0) {
+      return new double[sequences.size()];
+    }
+    JniUtils.setGradMode(false);
+    try (NDScope scope = new NDScope()) {
+      return packed.sumByRow(tokenLogProbs(packed).toFloatArray());
+    } catch (EngineException e) {
+      throw new BondException("The PyTorch engine failed while scoring: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major: for parity
+   * checks against other implementations of the same checkpoint.
+   */
+  float[] logits(List<TokenSequence> sequences) {
+    Problems problems = Problems.of("sequences for logits");
+    int length = sequences.isEmpty() ? 0 : sequences.get(0).length();
+    for (int i = 0; i < sequences.size(); i++) {
+      TokenSequence tokens = sequences.get(i);
+      problems.check(tokens.length() == length && length >= 1, "sequences[" + i + "].length",
+          tokens.length(), "the common length " + length + " >= 1");
+      problems.check(length <= config.maxPositions(), "sequences[" + i + "].length", length,
+          "at most the context of " + config.maxPositions());
+      PackedSequences.checkTokens(problems, "sequences[" + i + "]", tokens, config);
+    }
+    problems.check(!sequences.isEmpty(), "sequences", 0, "at least one sequence");
+    problems.throwIfAny();
+    long[] ids = new long[sequences.size() * length];
+    for (int i = 0; i < sequences.size(); i++) {
+      for (int t = 0; t < length; t++) {
+        ids[i * length + t] = sequences.get(i).get(t);
+      }
+    }
+    JniUtils.setGradMode(false);
+    NDManager manager = manager();
+    try (NDScope scope = new NDScope()) {
+      NDArray hidden = forward.sequences(
+          manager.create(ids, new Shape(sequences.size(), length)),
+          DecoderForward.positions(manager, length), DecoderForward.causalMask(manager, length),
+          null);
+      return forward.logits(hidden).toFloatArray();
+    }
+  }
+
+  /**
+   * Log-probabilities {@code [N]} of every completion token of a packed batch, with gradient when
+   * grad mode is on. Only the positions that predict completion tokens reach the head.
+   */
+  NDArray tokenLogProbs(PackedSequences packed) {
+    NDManager manager = manager();
+    NDArray hidden = forward.sequences(
+        manager.create(packed.tokensAsLongs(), new Shape(packed.batch(), packed.length())),
+        DecoderForward.positions(manager, packed.length()),
+        DecoderForward.causalMask(manager, packed.length()), null);
+    NDArray rows = hidden.reshape(-1, config.embeddingSize());
+    NDArray selected = JniUtils.embedding(
+        (PtNDArray) manager.create(packed.predictingPosition()).toType(
+            DataType.INT64, false), (PtNDArray) rows, false);
+    NDArray logProbs = forward.logits(selected).logSoftmax(-1);
+    NDArray targets = manager.create(packed.targets()).toType(
+        DataType.INT64, false).reshape(-1, 1);
+    return JniUtils.gather((PtNDArray) logProbs, (PtNDArray) targets, 1).reshape(-1);
+  }
+
+  @Override
+  public void close() {
+    parameters.close();
+  }
+}
