@@ -18,4 +18,10 @@ class Dl4jGoldenTest extends GoldenFixtureContract {
   float[] logits(Policy model, List<TokenSequence> sequences) {
     return ((Dl4jSnapshot) model).logits(sequences);
   }
+
+  /** The dl4j graph is GPT-2 only so far. */
+  @Override
+  List<String> fixtures() {
+    return List.of("tiny-gpt2");
+  }
 }
