@@ -56,9 +56,12 @@ abstract class GoldenFixtureContract {
     }
   }
 
+  /** The folder's {@code reference.json}, or its parent's for an export beside the weights. */
   static JsonObject reference(Path folder) {
+    Path file = folder.resolve("reference.json");
     try {
-      return JsonParser.parseString(Files.readString(folder.resolve("reference.json")))
+      return JsonParser.parseString(Files.readString(Files.exists(file) ? file
+              : folder.getParent().resolve("reference.json")))
           .getAsJsonObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
