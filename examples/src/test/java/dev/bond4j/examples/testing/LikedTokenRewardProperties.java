@@ -52,7 +52,7 @@ class LikedTokenRewardProperties {
    * Best-of-N under the reward, from any policy: a distribution that raises the expected reward
    * and stays within the KL bound {@code log N − (N−1)/N} of its base (SPEC S2).
    */
-  @Property(tries = 300)
+  @Property(tries = 1000)
   void bestOfNRaisesTheRewardWithinTheKlBound(@ForAll("policies") TabularPolicy policy,
       @ForAll @IntRange(min = 1, max = 16) int n) {
     double[] rewards = new double[SPACE.size()];

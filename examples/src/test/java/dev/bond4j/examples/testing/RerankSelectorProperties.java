@@ -49,7 +49,7 @@ class RerankSelectorProperties {
     return law;
   }
 
-  @Property(tries = 300)
+  @Property(tries = 1000)
   void theSelectionHasTheBestOfNLaw(@ForAll("bases") RewardedDistribution base,
       @ForAll @IntRange(min = 1, max = 4) int n) {
     assertThat(lawOfTheSelection(base, n)).withTolerance(1e-12)

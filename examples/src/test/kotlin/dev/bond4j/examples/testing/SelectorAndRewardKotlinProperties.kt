@@ -70,7 +70,7 @@ class SelectorAndRewardKotlinProperties {
     }
 
     /** Weights π(y)·r(y) over the whole space ascend the exact expected reward of any policy. */
-    @Property(tries = 200)
+    @Property(tries = 1000)
     fun reinforceWeightsAscendTheExpectedReward(@ForAll("policies") policy: TabularPolicy) {
         assertThat(WeightedBatch.overSpace(policy) { _, y, p -> p * reward.score(y) })
             .haveGradientOf { expectedReward(it) }
