@@ -12,13 +12,19 @@ import java.util.List;
 /**
  * The exact testbed as a {@link PolicyBackend}: the reference that passes the conformance suite
  * by construction. Tabular policies over three token ids (EOS 2), completions of at most three
- * tokens, two contexts, logits of standard deviation 1.5.
+ * tokens, two contexts, logits of standard deviation 1.5. A backend that wraps the testbed can
+ * extend it and wrap what {@link #tabular} returns.
  */
 public class TabularBackend implements PolicyBackend {
   private static final SequenceSpace SPACE = SequenceSpace.of(3, 2, 3);
 
   @Override
   public TrainablePolicy create(long seed, OptimizerSettings settings) {
+    return tabular(seed, settings);
+  }
+
+  /** The tabular policy of {@code seed}, for a subclass that wraps it. */
+  protected TabularPolicy tabular(long seed, OptimizerSettings settings) {
     return TabularPolicy.random(SPACE, 2, 1.5, seed, settings);
   }
 

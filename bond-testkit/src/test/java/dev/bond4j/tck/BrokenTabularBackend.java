@@ -4,7 +4,6 @@ import dev.bond4j.Problems;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.testbed.TabularPolicy;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.SamplingSettings;
 import java.lang.reflect.InvocationHandler;
@@ -14,7 +13,7 @@ import java.lang.reflect.Proxy;
 
 /**
  * The reference backend with one clause of the contract broken on purpose, by a proxy that
- * forwards every call to a {@link TabularPolicy} except the broken one.
+ * forwards every call to a tabular policy except the broken one.
  */
 final class BrokenTabularBackend extends TabularBackend {
   /** The clause broken. */
@@ -33,8 +32,7 @@ final class BrokenTabularBackend extends TabularBackend {
 
   @Override
   public TrainablePolicy create(long seed, OptimizerSettings settings) {
-    TabularPolicy target = (TabularPolicy) super.create(seed, settings);
-    return proxy(TrainablePolicy.class, new Forwarding(target, broken));
+    return proxy(TrainablePolicy.class, new Forwarding(tabular(seed, settings), broken));
   }
 
   @Override

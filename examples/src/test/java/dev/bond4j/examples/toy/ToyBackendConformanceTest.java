@@ -4,46 +4,28 @@ import dev.bond4j.model.Policy;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.tck.PolicyBackend;
 import dev.bond4j.tck.PolicyContract;
-import dev.bond4j.testbed.SequenceSpace;
-import dev.bond4j.testbed.TabularPolicy;
+import dev.bond4j.tck.TabularBackend;
 import dev.bond4j.value.OptimizerSettings;
-import dev.bond4j.value.Prompt;
-import java.util.List;
 
 /**
  * The published conformance suite against the user-written {@link ToyPolicy}: one factory, and
- * every contract test (sampling, scoring, updates, snapshots, EMA, checkpoints) runs.
+ * every contract test (sampling, scoring, updates, snapshots, EMA, checkpoints) runs. The factory
+ * wraps the testbed's reference factory; a backend on its own engine implements {@link
+ * PolicyBackend} from scratch (prompts, space, parameters and tolerance as well).
  */
 class ToyBackendConformanceTest extends PolicyContract {
-  private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
-
   @Override
   protected PolicyBackend backend() {
-    return new PolicyBackend() {
+    return new TabularBackend() {
       @Override
       public TrainablePolicy create(long seed, OptimizerSettings settings) {
-        return new ToyPolicy(TabularPolicy.random(SPACE, 2, 2.0, seed, settings));
-      }
-
-      @Override
-      public List<Prompt> prompts() {
-        return List.of(TabularPolicy.prompt(0), TabularPolicy.prompt(1));
-      }
-
-      @Override
-      public SequenceSpace space() {
-        return SPACE;
+        return new ToyPolicy(tabular(seed, settings));
       }
 
       @Override
       public double[] parameters(Policy policy) {
         return policy instanceof ToyPolicy toy ? toy.parameters()
             : ((ToySnapshot) policy).parameters();
-      }
-
-      @Override
-      public double tolerance() {
-        return 1e-9;
       }
     };
   }
