@@ -52,9 +52,10 @@ public final class SamplesAssert extends AbstractAssert<SamplesAssert, Samples> 
     }
     ChiSquare.Fit fit = ChiSquare.goodnessOfFit(counts, law, MIN_EXPECTED_PER_CELL);
     if (!(fit.pValue() > alpha)) {
+      String p = fit.pValue() > 0 ? String.format("p = %.3g", fit.pValue()) : "p < 1e-300";
       failWithMessage("Expected %d draws to follow the law (Pearson chi-square at α = %s), but"
-          + " p = %.3g (χ² = %.4g, %d df over %d pooled cells); %s.%nobserved: %s%nexpected:"
-          + " %s", actual.size(), alpha, fit.pValue(), fit.statistic(), fit.degreesOfFreedom(),
+          + " %s (χ² = %.4g, %d df over %d pooled cells); %s.%nobserved: %s%nexpected: %s",
+          actual.size(), alpha, p, fit.statistic(), fit.degreesOfFreedom(),
           fit.cells(), largestDeviation(counts, law), Arrays.toString(counts),
           Arrays.toString(expectedCounts(law)));
     }
