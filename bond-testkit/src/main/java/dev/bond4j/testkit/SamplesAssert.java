@@ -30,13 +30,18 @@ public final class SamplesAssert extends AbstractAssert<SamplesAssert, Samples> 
    * {@value #MIN_EXPECTED_PER_CELL} expected draws pooled) does not reject at level {@code
    * alpha}. A correct sampler fails with probability about {@code alpha}; fix the seed.
    *
-   * @param law the probability of each support element
+   * @param law the probability of each support element, summing to 1 (within 1e-6)
    * @param alpha the significance level, in (0, 1)
    */
   public SamplesAssert followLaw(double[] law, double alpha) {
     isNotNull();
+    double mass = Arrays.stream(law).sum();
     Problems.of("followLaw").check(alpha > 0 && alpha < 1, "alpha", alpha, "a number in (0, 1)")
-        .check(actual.size() > 0, "samples", actual.size(), "at least one draw").throwIfAny();
+        .check(actual.size() > 0, "samples", actual.size(), "at least one draw")
+        .check(Arrays.stream(law).allMatch(p -> p >= 0) && Math.abs(mass - 1) <= 1e-6,
+            "law", Arrays.toString(law), "probabilities >= 0 that sum to 1 (they sum to " + mass
+                + ")")
+        .throwIfAny();
     long[] counts = new long[law.length];
     for (int i = 0; i < actual.size(); i++) {
       int index = actual.index(i);

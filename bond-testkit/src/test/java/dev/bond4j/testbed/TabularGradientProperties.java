@@ -21,7 +21,7 @@ class TabularGradientProperties {
             .map(batch -> WeightedBatch.of(policy, batch)));
   }
 
-  /** {@code J(θ) = Σ w_i log π_θ(y_i|x_i)} with fixed weights: its gradient is −∇L by definition. */
+  /** {@code J(θ) = Σ w_i log π_θ(y_i|x_i)}, weights fixed: its gradient is −∇L by definition. */
   private static double weightedLogLikelihood(TabularPolicy policy,
       List<WeightedSequence> batch) {
     double[] logProbs = policy.logProbs(batch);

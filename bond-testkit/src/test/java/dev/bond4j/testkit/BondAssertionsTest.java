@@ -3,6 +3,7 @@ package dev.bond4j.testkit;
 import static dev.bond4j.testkit.BondAssertions.assertThat;
 import static dev.bond4j.testkit.BondAssertions.assertThatThrownBy;
 
+import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.testbed.TabularPolicy;
@@ -12,7 +13,7 @@ import dev.bond4j.value.OptimizerSettings;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Each assertion passes on the truth and fails, with a message that says why, on a planted error. */
+/** Each assertion passes on the truth and fails on a planted error, saying why. */
 class BondAssertionsTest {
   private static final double[] BASE = {0.4, 0.3, 0.2, 0.1, 0.0};
   private static final double[] REWARDS = {1, 2, 2, 3, 3};
@@ -83,6 +84,15 @@ class BondAssertionsTest {
     assertThatThrownBy(() -> assertThat(Samples.ofIndices(0, 1, 4, 2)).followLaw(BASE))
         .hasMessage("Expected draws only where the law is positive, but draw 2 (index 4) is"
             + " element 4, of probability 0.0");
+  }
+
+  @Test
+  void followLawRejectsALawThatIsNotADistribution() {
+    double[] notALaw = {0.5, 0.6};
+    assertThatThrownBy(() -> assertThat(Samples.ofIndices(0, 1)).followLaw(notALaw))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("[0.5, 0.6]")
+        .hasMessageContaining("probabilities >= 0 that sum to 1 (they sum to 1.1");
   }
 
   // ---------------------------------------------------------------- hasKlFrom

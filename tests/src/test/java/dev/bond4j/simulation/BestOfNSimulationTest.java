@@ -68,6 +68,7 @@ class BestOfNSimulationTest {
   void detectsTheWrongTieRule() {
     Samples strict = simulate(4, TieRule.STRICT, 5);
     assertThatThrownBy(() -> assertThat(strict).followLaw(exactLaw(4, TieRule.UNIFORM),
-        SIGNIFICANCE)).isInstanceOf(AssertionError.class).hasMessageContaining("Pearson chi-square at α = 0.001");
+        SIGNIFICANCE)).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Pearson chi-square at α = 0.001");
   }
 }
