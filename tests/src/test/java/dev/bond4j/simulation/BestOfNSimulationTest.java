@@ -1,15 +1,16 @@
 package dev.bond4j.simulation;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.bond4j.testkit.BondAssertions.assertThat;
+import static dev.bond4j.testkit.BondAssertions.assertThatThrownBy;
 
 import dev.bond4j.algorithm.BestOfNSampler;
 import dev.bond4j.math.DiscreteBestOfN;
 import dev.bond4j.math.TieRule;
-import dev.bond4j.stats.ChiSquare;
 import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.testbed.TabularPolicy;
 import dev.bond4j.testbed.TabularReward;
 import dev.bond4j.testbed.TabularSnapshot;
+import dev.bond4j.testkit.Samples;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.Rollout;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.Test;
 class BestOfNSimulationTest {
   private static final double SIGNIFICANCE = 0.001;
   private static final int DRAWS = 30_000;
-  private static final double MIN_EXPECTED_PER_CELL = 5;
 
   private static final SequenceSpace SPACE = SequenceSpace.of(4, 0, 3);
   private static final TabularSnapshot REFERENCE = TabularPolicy
@@ -45,15 +45,12 @@ class BestOfNSimulationTest {
         Arguments.of(4, TieRule.UNIFORM), Arguments.of(16, TieRule.UNIFORM));
   }
 
-  private static long[] simulate(int n, TieRule rule, long seed) {
+  private static Samples simulate(int n, TieRule rule, long seed) {
     BestOfNSampler sampler = new BestOfNSampler(REFERENCE, REWARD, n, rule,
         SamplingSettings.training(SPACE.maxLength()));
     List<Prompt> prompts = Collections.nCopies(DRAWS, TabularPolicy.prompt(0));
-    long[] counts = new long[SPACE.size()];
-    for (Rollout best : sampler.sample(prompts, seed)) {
-      counts[SPACE.indexOf(best.completion().completion())]++;
-    }
-    return counts;
+    return Samples.of(sampler.sample(prompts, seed).stream().map(Rollout::completion).toList(),
+        SPACE);
   }
 
   private static double[] exactLaw(int n, TieRule rule) {
@@ -63,17 +60,15 @@ class BestOfNSimulationTest {
   @ParameterizedTest(name = "N = {0}, {1}")
   @MethodSource("cases")
   void simulatedBestOfNMatchesTheExactLaw(int n, TieRule rule) {
-    ChiSquare.Fit fit = ChiSquare.goodnessOfFit(simulate(n, rule, 1000L + n),
-        exactLaw(n, rule), MIN_EXPECTED_PER_CELL);
-    assertThat(fit.cells()).as("enough cells to test").isGreaterThan(5);
-    assertThat(fit.pValue()).as("chi-square %s", fit).isGreaterThan(SIGNIFICANCE);
+    assertThat(simulate(n, rule, 1000L + n)).followLaw(exactLaw(n, rule), SIGNIFICANCE);
   }
 
   /** The test has power: samples under one tie rule are rejected against the other rule's law. */
   @Test
   void detectsTheWrongTieRule() {
-    ChiSquare.Fit fit = ChiSquare.goodnessOfFit(simulate(4, TieRule.STRICT, 5),
-        exactLaw(4, TieRule.UNIFORM), MIN_EXPECTED_PER_CELL);
-    assertThat(fit.pValue()).isLessThan(SIGNIFICANCE);
+    Samples strict = simulate(4, TieRule.STRICT, 5);
+    assertThatThrownBy(() -> assertThat(strict).followLaw(exactLaw(4, TieRule.UNIFORM),
+        SIGNIFICANCE)).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Pearson chi-square at α = 0.001");
   }
 }

@@ -1,13 +1,13 @@
 package dev.bond4j.tck;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import static dev.bond4j.testkit.BondAssertions.assertThat;
+import static dev.bond4j.testkit.BondAssertions.assertThatThrownBy;
+import static dev.bond4j.testkit.BondAssertions.within;
 
 import dev.bond4j.BondException;
 import dev.bond4j.model.Policy;
-import dev.bond4j.stats.ChiSquare;
 import dev.bond4j.testbed.SequenceSpace;
+import dev.bond4j.testkit.Samples;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
@@ -142,10 +142,10 @@ public abstract class SamplingContract {
     Policy policy = sampler(5);
     for (Prompt prompt : backend().prompts()) {
       double[] expected = exactDistribution(policy, prompt);
-      long[] observed = counts(policy.sample(repeat(prompt, DRAWS),
-          SamplingSettings.training(maxNew()), 17 + prompt.id().hashCode()));
-      ChiSquare.Fit fit = ChiSquare.goodnessOfFit(observed, expected, 5);
-      assertThat(fit.pValue()).as("prompt %s: %s", prompt.id(), fit).isGreaterThan(SIGNIFICANCE);
+      List<Completion> samples = policy.sample(repeat(prompt, DRAWS),
+          SamplingSettings.training(maxNew()), 17 + prompt.id().hashCode());
+      assertThat(Samples.of(samples, backend().space())).as("prompt %s", prompt.id())
+          .followLaw(expected, SIGNIFICANCE);
     }
   }
 
@@ -167,8 +167,7 @@ public abstract class SamplingContract {
             c.completion()).isCloseTo(Math.log(expected[space.indexOf(c.completion())]),
             within(1e-4));
       }
-      ChiSquare.Fit fit = ChiSquare.goodnessOfFit(counts(samples), expected, 5);
-      assertThat(fit.pValue()).as("%s: %s", settings, fit).isGreaterThan(SIGNIFICANCE);
+      assertThat(Samples.of(samples, space)).as("%s", settings).followLaw(expected, SIGNIFICANCE);
     }
   }
 
@@ -265,15 +264,6 @@ public abstract class SamplingContract {
       probs[i] = Math.exp(logProbs[i]);
     }
     return probs;
-  }
-
-  private long[] counts(List<Completion> samples) {
-    SequenceSpace space = backend().space();
-    long[] counts = new long[space.size()];
-    for (Completion c : samples) {
-      counts[space.indexOf(c.completion())]++;
-    }
-    return counts;
   }
 
   // ---------------------------------------------------------------- bad input

@@ -3,6 +3,8 @@ package dev.bond4j.math;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bond4j.testkit.BestOfNArbitraries;
+import dev.bond4j.testkit.RewardedDistribution;
 import java.util.function.DoubleUnaryOperator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -16,7 +18,7 @@ class BondRewardProperties {
 
   @Provide
   Arbitrary<RewardedDistribution> bases() {
-    return RewardedDistribution.any();
+    return BestOfNArbitraries.rewardedDistributions();
   }
 
   @Provide

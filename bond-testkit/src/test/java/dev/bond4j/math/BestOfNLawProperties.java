@@ -1,10 +1,12 @@
 package dev.bond4j.math;
 
-import java.util.stream.DoubleStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.bond4j.testkit.BestOfNArbitraries;
+import dev.bond4j.testkit.RewardedDistribution;
 import java.util.Arrays;
+import java.util.stream.DoubleStream;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -16,12 +18,12 @@ class BestOfNLawProperties {
 
   @Provide
   Arbitrary<RewardedDistribution> bases() {
-    return RewardedDistribution.any();
+    return BestOfNArbitraries.rewardedDistributions();
   }
 
   @Provide
   Arbitrary<RewardedDistribution> distinct() {
-    return RewardedDistribution.distinctRewards();
+    return BestOfNArbitraries.withDistinctRewards();
   }
 
   /** Guards the telescoping rewrite against the paper's Eq. 4-5: both forms are one law. */
