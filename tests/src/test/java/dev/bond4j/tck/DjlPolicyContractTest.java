@@ -16,7 +16,7 @@ class DjlPolicyContractTest extends Gpt2PolicyContract {
 
   @Override
   void saveInitial(long seed, Path directory) {
-    try (DjlPolicy initial = DjlPolicy.create(CONFIG, seed, OptimizerSettings.defaults(),
+    try (DjlPolicy initial = DjlPolicy.create(config(), seed, OptimizerSettings.defaults(),
         DjlOptions.cpu())) {
       initial.save(directory);
     }

@@ -16,7 +16,7 @@ class Dl4jPolicyContractTest extends Gpt2PolicyContract {
 
   @Override
   void saveInitial(long seed, Path directory) {
-    try (Dl4jPolicy initial = Dl4jPolicy.create(CONFIG, seed, OptimizerSettings.defaults(),
+    try (Dl4jPolicy initial = Dl4jPolicy.create(config(), seed, OptimizerSettings.defaults(),
         BackendOptions.defaults())) {
       initial.save(directory);
     }

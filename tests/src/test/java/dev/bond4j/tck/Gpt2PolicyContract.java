@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * The conformance suite against a GPT-2 engine backend: a two-layer GPT-2 over four token ids
- * (EOS 3), whose weights are scaled up from GPT-2's initialisation so that its next-token
+ * The conformance suite against a decoder engine backend: by default a two-layer GPT-2 over four
+ * token ids (EOS 3); subclasses may run another shape ({@link #config()}), whose weights are scaled up from GPT-2's initialisation so that its next-token
  * distributions are far from uniform. Prompts of one and two tokens make every batch
  * left-padded. The backend is loaded by name through the {@link Backend} service; a subclass
  * says how to write the initial checkpoint and read parameters back.
@@ -32,10 +32,15 @@ abstract class Gpt2PolicyContract extends PolicyContract {
   private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
   private static final float SCALE = 25f;
 
+  /** The model shape the suite runs; GPT-2 unless a subclass says otherwise. */
+  DecoderConfig config() {
+    return CONFIG;
+  }
+
   /** The backend's service name. */
   abstract String backendName();
 
-  /** Writes a freshly initialised policy of {@link #CONFIG} to {@code directory}. */
+  /** Writes a freshly initialised policy of {@link #config()} to {@code directory}. */
   abstract void saveInitial(long seed, Path directory);
 
   /** The parameters of a policy or snapshot of this backend. */
