@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderModel;
 import dev.bond4j.models.PackedSequences;
 import dev.bond4j.models.SamplingLoop;
 import dev.bond4j.value.Completion;
@@ -27,7 +28,7 @@ import java.util.SplittableRandom;
  * over one set of {@link DjlParameters}. Every call runs in its own {@code NDScope}, so no native
  * memory outlives it. Not thread-safe: one call at a time.
  */
-final class DjlModel implements AutoCloseable {
+final class DjlModel implements DecoderModel {
   final DjlParameters parameters;
   final DecoderForward forward;
   final DecoderConfig config;
@@ -45,7 +46,8 @@ final class DjlModel implements AutoCloseable {
   }
 
   /** Batched sampling with a KV cache; prompts of different lengths are left-padded. */
-  List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
+  @Override
+  public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
     JniUtils.setGradMode(false);
     try {
       return loop.sample(prompts, settings, new SplittableRandom(seed),
@@ -56,7 +58,8 @@ final class DjlModel implements AutoCloseable {
   }
 
   /** {@code log π(y|x)} per sequence at temperature 1, without gradient. */
-  double[] logProbs(List<? extends PromptedSequence> sequences) {
+  @Override
+  public double[] logProbs(List<? extends PromptedSequence> sequences) {
     PackedSequences packed = PackedSequences.of(sequences, config, 1);
     if (packed.tokenCount() == 0) {
       return new double[sequences.size()];
@@ -73,19 +76,9 @@ final class DjlModel implements AutoCloseable {
    * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major: for parity
    * checks against other implementations of the same checkpoint.
    */
-  float[] logits(List<TokenSequence> sequences) {
-    Problems problems = Problems.of("sequences for logits");
-    int length = sequences.isEmpty() ? 0 : sequences.get(0).length();
-    for (int i = 0; i < sequences.size(); i++) {
-      TokenSequence tokens = sequences.get(i);
-      problems.check(tokens.length() == length && length >= 1, "sequences[" + i + "].length",
-          tokens.length(), "the common length " + length + " >= 1");
-      problems.check(length <= config.maxPositions(), "sequences[" + i + "].length", length,
-          "at most the context of " + config.maxPositions());
-      PackedSequences.checkTokens(problems, "sequences[" + i + "]", tokens, config);
-    }
-    problems.check(!sequences.isEmpty(), "sequences", 0, "at least one sequence");
-    problems.throwIfAny();
+  @Override
+  public float[] logits(List<TokenSequence> sequences) {
+    int length = sequences.get(0).length();
     long[] ids = new long[sequences.size() * length];
     for (int i = 0; i < sequences.size(); i++) {
       for (int t = 0; t < length; t++) {
@@ -121,6 +114,16 @@ final class DjlModel implements AutoCloseable {
     NDArray targets = manager.create(packed.targets()).toType(
         DataType.INT64, false).reshape(-1, 1);
     return JniUtils.gather((PtNDArray) logProbs, (PtNDArray) targets, 1).reshape(-1);
+  }
+
+  @Override
+  public DecoderConfig config() {
+    return config;
+  }
+
+  @Override
+  public float[] parameterValues() {
+    return parameters.values();
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.DecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
@@ -30,7 +31,7 @@ import java.util.Optional;
  * step. It holds native memory: {@link #close} it. Not thread-safe: use it from one thread at a
  * time.
  */
-public final class DjlPolicy extends DjlDecoderPolicy implements TrainablePolicy {
+public final class DjlPolicy extends DecoderPolicy<DjlModel> implements TrainablePolicy {
   private final AdamW optimizer;
   private final DjlOptions options;
   private UpdateResult lastUpdate;

@@ -6,6 +6,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.DecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
 import java.nio.file.Path;
 
@@ -14,7 +15,7 @@ import java.nio.file.Path;
  * {@link #moveToward}, an in-place blend of its flat parameter buffer toward a {@link DjlPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
-public final class DjlSnapshot extends DjlDecoderPolicy implements PolicySnapshot {
+public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements PolicySnapshot {
   DjlSnapshot(DjlModel model) {
     super(model);
   }

@@ -215,7 +215,7 @@ class DjlPolicyTest {
 
   @Test
   void releasesTheNativeMemoryOfEveryCall() {
-    ai.djl.ndarray.NDManager manager = policy.model.parameters.manager;
+    ai.djl.ndarray.NDManager manager = policy.parametersInternal().manager;
     List<Completion> samples = policy.sample(promptsOfDifferentLengths(),
         SamplingSettings.training(6), 9);
     List<WeightedSequence> batch = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.DecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
@@ -28,7 +29,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * format as the DJL backend's. It holds native memory: {@link #close} it. Not thread-safe: use it
  * from one thread at a time.
  */
-public final class Dl4jPolicy extends Gpt2Policy implements TrainablePolicy {
+public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements TrainablePolicy {
   private final AdamW optimizer;
   private final BackendOptions options;
   private UpdateResult lastUpdate;

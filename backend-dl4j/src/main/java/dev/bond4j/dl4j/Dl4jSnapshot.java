@@ -4,6 +4,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.DecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #moveToward}, an in-place blend of its parameter arrays toward a {@link Dl4jPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
-public final class Dl4jSnapshot extends Gpt2Policy implements PolicySnapshot {
+public final class Dl4jSnapshot extends DecoderPolicy<Gpt2Model> implements PolicySnapshot {
 
   Dl4jSnapshot(Gpt2Model model) {
     super(model);

@@ -3,6 +3,7 @@ package dev.bond4j.dl4j;
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderModel;
 import dev.bond4j.models.DecodingSession;
 import dev.bond4j.models.PackedSequences;
 import dev.bond4j.models.PromptBatch;
@@ -30,7 +31,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * array a call creates (inputs and outputs of the graph) is closed before the call returns, so
  * native memory does not wait for Java's garbage collector. Not thread-safe: one call at a time.
  */
-final class Gpt2Model implements AutoCloseable {
+final class Gpt2Model implements DecoderModel {
   final Dl4jParameters parameters;
   final Gpt2Graph graph;
   final DecoderConfig config;
@@ -47,7 +48,8 @@ final class Gpt2Model implements AutoCloseable {
    * Batched sampling with a key-value cache: the graph runs the left-padded prompts once and fills
    * the cache, then {@link Gpt2Decoder} feeds one token per row and step.
    */
-  List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
+  @Override
+  public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
     try {
       return loop.sample(prompts, settings, new SplittableRandom(seed), Session::new);
     } catch (BondException e) {
@@ -58,7 +60,8 @@ final class Gpt2Model implements AutoCloseable {
   }
 
   /** {@code log π(y|x)} per sequence at temperature 1, without gradient. */
-  double[] logProbs(List<? extends PromptedSequence> sequences) {
+  @Override
+  public double[] logProbs(List<? extends PromptedSequence> sequences) {
     PackedSequences packed = PackedSequences.of(sequences, config, 2);
     double[] out = new double[sequences.size()];
     if (packed.tokenCount() == 0) {
@@ -76,19 +79,9 @@ final class Gpt2Model implements AutoCloseable {
    * Full-sequence logits of equal-length token sequences, {@code [B * T * V]} row-major: for parity
    * checks against other implementations of the same checkpoint.
    */
-  float[] logits(List<TokenSequence> sequences) {
-    Problems problems = Problems.of("sequences for logits");
-    int length = sequences.isEmpty() ? 0 : sequences.get(0).length();
-    for (int i = 0; i < sequences.size(); i++) {
-      TokenSequence tokens = sequences.get(i);
-      problems.check(tokens.length() == length && length >= 1, "sequences[" + i + "].length",
-          tokens.length(), "the common length " + length + " >= 1");
-      problems.check(length <= config.maxPositions(), "sequences[" + i + "].length", length,
-          "at most the context of " + config.maxPositions());
-      PackedSequences.checkTokens(problems, "sequences[" + i + "]", tokens, config);
-    }
-    problems.check(!sequences.isEmpty(), "sequences", 0, "at least one sequence");
-    problems.throwIfAny();
+  @Override
+  public float[] logits(List<TokenSequence> sequences) {
+    int length = sequences.get(0).length();
     int batch = sequences.size();
     int[] ids = new int[batch * length];
     int[] positions = new int[batch * length];
@@ -171,6 +164,16 @@ final class Gpt2Model implements AutoCloseable {
         NdArrays.closeAll(results);
       }
     }
+  }
+
+  @Override
+  public DecoderConfig config() {
+    return config;
+  }
+
+  @Override
+  public float[] parameterValues() {
+    return parameters.values();
   }
 
   @Override

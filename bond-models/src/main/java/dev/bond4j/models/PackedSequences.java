@@ -90,6 +90,25 @@ public final class PackedSequences {
         "token ids in [0, " + config.vocabularySize() + ")");
   }
 
+  /**
+   * Checks sequences for a full-sequence logits call: at least one, all of one length between 1
+   * and the context, ids in the vocabulary.
+   */
+  public static void checkEqualLengths(List<TokenSequence> sequences, DecoderConfig config) {
+    Problems problems = Problems.of("sequences for logits");
+    int length = sequences.isEmpty() ? 0 : sequences.get(0).length();
+    for (int i = 0; i < sequences.size(); i++) {
+      TokenSequence tokens = sequences.get(i);
+      problems.check(tokens.length() == length && length >= 1, "sequences[" + i + "].length",
+          tokens.length(), "the common length " + length + " >= 1");
+      problems.check(length <= config.maxPositions(), "sequences[" + i + "].length", length,
+          "at most the context of " + config.maxPositions());
+      checkTokens(problems, "sequences[" + i + "]", tokens, config);
+    }
+    problems.check(!sequences.isEmpty(), "sequences", 0, "at least one sequence");
+    problems.throwIfAny();
+  }
+
   /** Rows {@code B}. */
   public int batch() {
     return batch;

@@ -1,7 +1,6 @@
-package dev.bond4j.dl4j;
+package dev.bond4j.models;
 
 import dev.bond4j.model.Policy;
-import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -10,29 +9,34 @@ import dev.bond4j.value.TokenSequence;
 import java.util.List;
 
 /**
- * What {@link Dl4jPolicy} and {@link Dl4jSnapshot} share: a GPT-2 model that samples, scores and
- * reports its shape, parameters and logits. Holds native memory until {@link #close}.
+ * What every engine's trainable policy and frozen snapshot share: a {@link DecoderModel} that
+ * samples, scores and reports its shape, parameters and logits. Holds native memory until {@link
+ * #close}.
+ *
+ * @param <M> the engine's model
  */
-abstract class Gpt2Policy implements Policy, AutoCloseable {
-  final Gpt2Model model;
+public abstract class DecoderPolicy<M extends DecoderModel> implements Policy, AutoCloseable {
+  /** The engine's model. */
+  protected final M model;
 
-  Gpt2Policy(Gpt2Model model) {
+  /** A policy over {@code model}, which it closes. */
+  protected DecoderPolicy(M model) {
     this.model = model;
   }
 
   /** The model's shape. */
   public DecoderConfig config() {
-    return model.config;
+    return model.config();
   }
 
-  /** A copy of all parameters, in the canonical HuggingFace order (see {@link #parameterNames}). */
+  /** A copy of all parameters, in the canonical order (see {@link #parameterNames}). */
   public float[] parameters() {
-    return model.parameters.values();
+    return model.parameterValues();
   }
 
-  /** HuggingFace names of the parameter tensors, in order. */
+  /** Names of the parameter tensors, in order ({@link DecoderLayout#names}). */
   public List<String> parameterNames() {
-    return model.parameters.layout.names();
+    return new DecoderLayout(model.config()).names();
   }
 
   /**
@@ -40,22 +44,23 @@ abstract class Gpt2Policy implements Policy, AutoCloseable {
    * parity checks against another implementation of the same checkpoint.
    */
   public float[] logits(List<TokenSequence> sequences) {
+    PackedSequences.checkEqualLengths(sequences, model.config());
     return model.logits(sequences);
   }
 
   @Override
   public int vocabularySize() {
-    return model.config.vocabularySize();
+    return model.config().vocabularySize();
   }
 
   @Override
   public int eosToken() {
-    return model.config.eosToken();
+    return model.config().eosToken();
   }
 
   @Override
   public int maxSequenceLength() {
-    return model.config.maxPositions();
+    return model.config().maxPositions();
   }
 
   @Override

@@ -1,0 +1,32 @@
+package dev.bond4j.models;
+
+import dev.bond4j.value.Completion;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.PromptedSequence;
+import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
+import java.util.List;
+
+/**
+ * An engine's decoder with its parameters: what a {@link DecoderPolicy} delegates to. Holds
+ * native memory until {@link #close}.
+ */
+public interface DecoderModel extends AutoCloseable {
+  /** The model's shape. */
+  DecoderConfig config();
+
+  /** A copy of all parameters, in {@link DecoderLayout}'s order. */
+  float[] parameterValues();
+
+  /** Batched sampling with a key-value cache. */
+  List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed);
+
+  /** {@code log π(y|x)} per sequence at temperature 1, without gradient. */
+  double[] logProbs(List<? extends PromptedSequence> sequences);
+
+  /** Full-sequence logits of equal-length sequences, {@code [B * T * V]} row-major. */
+  float[] logits(List<TokenSequence> sequences);
+
+  @Override
+  void close();
+}
