@@ -28,6 +28,73 @@ public record SafeTensor(String dtype, long[] shape, byte[] data) {
     return new SafeTensor("F32", shape.clone(), buffer.array());
   }
 
+  /**
+   * A tensor of dtype {@code F32}, {@code BF16} or {@code F16} holding {@code values}, rounded to
+   * nearest-even as PyTorch's {@code .to(dtype)} does.
+   */
+  public static SafeTensor ofFloats(long[] shape, float[] values, String dtype) {
+    if (dtype.equals("F32")) {
+      return ofFloats(shape, values);
+    }
+    if (!dtype.equals("BF16") && !dtype.equals("F16")) {
+      throw new BondException("Cannot write dtype " + dtype + " (expected F32, BF16 or F16)");
+    }
+    if (elementCount(shape) != values.length) {
+      throw new BondException("Tensor shape " + Arrays.toString(shape) + " holds "
+          + elementCount(shape) + " elements, not " + values.length);
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+    for (float value : values) {
+      buffer.putShort(dtype.equals("BF16") ? floatToBfloat16(value) : floatToHalf(value));
+    }
+    return new SafeTensor(dtype, shape.clone(), buffer.array());
+  }
+
+  /** float32 to bfloat16, round to nearest even; NaN stays NaN. */
+  static short floatToBfloat16(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    if (Float.isNaN(value)) {
+      return (short) ((bits >>> 16) | 0x40);
+    }
+    return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+  }
+
+  /** float32 to IEEE 754 binary16, round to nearest even, with subnormals and overflow to ∞. */
+  static short floatToHalf(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    int sign = (bits >>> 16) & 0x8000;
+    int exponent = (bits >>> 23) & 0xFF;
+    int mantissa = bits & 0x7FFFFF;
+    if (exponent == 0xFF) {
+      return (short) (sign | 0x7C00 | (mantissa != 0 ? 0x200 : 0));
+    }
+    int e = exponent - 112;
+    if (e >= 0x1F) {
+      return (short) (sign | 0x7C00);
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return (short) sign;
+      }
+      int full = mantissa | 0x800000;
+      int shift = 14 - e;
+      return (short) (sign | roundShift(full, shift));
+    }
+    int half = (e << 10) | (mantissa >> 13);
+    int rest = mantissa & 0x1FFF;
+    if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) {
+      half++;
+    }
+    return (short) (sign | half);
+  }
+
+  private static int roundShift(int value, int shift) {
+    int kept = value >>> shift;
+    int rest = value & ((1 << shift) - 1);
+    int halfway = 1 << (shift - 1);
+    return rest > halfway || (rest == halfway && (kept & 1) == 1) ? kept + 1 : kept;
+  }
+
   /** Bytes per element of {@code dtype}, or -1 when the dtype is not a safetensors dtype. */
   static int dtypeSize(String dtype) {
     return switch (dtype) {
@@ -95,7 +162,7 @@ public record SafeTensor(String dtype, long[] shape, byte[] data) {
   }
 
   /** IEEE 754 binary16 to float32 (Java 17 has no {@code Float.float16ToFloat}). */
-  private static float halfToFloat(short half) {
+  static float halfToFloat(short half) {
     int bits = half & 0xFFFF;
     int sign = (bits & 0x8000) << 16;
     int exponent = (bits >>> 10) & 0x1F;

@@ -1,5 +1,7 @@
 package dev.bond4j.models;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.bond4j.BondException;
@@ -8,11 +10,13 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,6 +42,62 @@ public final class WeightFiles implements TensorSource {
     this.description = description;
     this.files = files;
     this.byName = byName;
+  }
+
+  /**
+   * Writes float32 tensors as HuggingFace weights in {@code dtype} ({@code F32}, {@code BF16} or
+   * {@code F16}): one {@code model.safetensors} when they fit in {@code maxShardBytes}, else shards
+   * {@code model-0000i-of-0000n.safetensors} of at most that size (a larger tensor gets a shard of
+   * its own) and the index, in HuggingFace's form. Stale weights of the other layout are removed.
+   */
+  public static void write(Path directory, Map<String, SafeTensor> tensors, String dtype,
+      long maxShardBytes) {
+    List<Map<String, SafeTensor>> shards = new ArrayList<>();
+    Map<String, SafeTensor> current = new LinkedHashMap<>();
+    long currentBytes = 0;
+    long total = 0;
+    for (Map.Entry<String, SafeTensor> entry : tensors.entrySet()) {
+      SafeTensor tensor = SafeTensor.ofFloats(entry.getValue().shape(),
+          entry.getValue().toFloats(), dtype);
+      if (!current.isEmpty() && currentBytes + tensor.data().length > maxShardBytes) {
+        shards.add(current);
+        current = new LinkedHashMap<>();
+        currentBytes = 0;
+      }
+      current.put(entry.getKey(), tensor);
+      currentBytes += tensor.data().length;
+      total += tensor.data().length;
+    }
+    shards.add(current);
+    Map<String, String> metadata = Map.of("format", "pt");
+    try {
+      Files.createDirectories(directory);
+      if (shards.size() == 1) {
+        new SafeTensors(shards.get(0), metadata).write(directory.resolve(SINGLE));
+        Files.deleteIfExists(directory.resolve(INDEX));
+        return;
+      }
+      JsonObject weightMap = new JsonObject();
+      for (int i = 0; i < shards.size(); i++) {
+        String name = String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1,
+            shards.size());
+        new SafeTensors(shards.get(i), metadata).write(directory.resolve(name));
+        shards.get(i).keySet().forEach(tensor -> weightMap.addProperty(tensor, name));
+      }
+      JsonObject index = new JsonObject();
+      JsonObject indexMetadata = new JsonObject();
+      indexMetadata.addProperty("total_size", total);
+      index.add("metadata", indexMetadata);
+      index.add("weight_map", weightMap);
+      Path temporary = Files.createTempFile(directory, INDEX, ".tmp");
+      Files.writeString(temporary, new GsonBuilder().setPrettyPrinting().create().toJson(index)
+          + "\n", StandardCharsets.UTF_8);
+      Files.move(temporary, directory.resolve(INDEX), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      Files.deleteIfExists(directory.resolve(SINGLE));
+    } catch (IOException e) {
+      throw new BondException("Cannot write the weights in " + directory + ": " + e, e);
+    }
   }
 
   /** Whether {@code directory} holds weights in either layout. */
