@@ -33,6 +33,54 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   }
 
   /**
+   * Opens a {@code tokenizer.json}, or the one in a model folder. The end-of-sequence id is the
+   * first {@code eos_token_id} of the folder's {@code generation_config.json}, else the token
+   * {@code tokenizer_config.json} names as {@code eos_token}.
+   *
+   * @throws BondException when the file is missing or malformed, or neither file names an EOS
+   */
+  public static HfTokenizer open(Path fileOrFolder) {
+    Path folder = Files.isDirectory(fileOrFolder) ? fileOrFolder : fileOrFolder.toAbsolutePath()
+        .getParent();
+    Path file = Files.isDirectory(fileOrFolder) ? fileOrFolder.resolve("tokenizer.json")
+        : fileOrFolder;
+    if (!Files.isRegularFile(file)) {
+      throw new BondException("No tokenizer at " + fileOrFolder
+          + ": expected a tokenizer.json file or a model folder holding one");
+    }
+    JsonObject generation = optionalJson(folder.resolve("generation_config.json"));
+    JsonElement eosId = generation == null ? null : generation.get("eos_token_id");
+    if (eosId != null && eosId.isJsonArray() && !eosId.getAsJsonArray().isEmpty()) {
+      eosId = eosId.getAsJsonArray().get(0);
+    }
+    if (eosId != null && eosId.isJsonPrimitive() && eosId.getAsJsonPrimitive().isNumber()) {
+      return load(file, null, eosId.getAsInt());
+    }
+    JsonObject config = optionalJson(folder.resolve("tokenizer_config.json"));
+    JsonElement eosToken = config == null ? null : config.get("eos_token");
+    if (eosToken != null && eosToken.isJsonObject()) {
+      eosToken = eosToken.getAsJsonObject().get("content");
+    }
+    if (eosToken != null && eosToken.isJsonPrimitive()) {
+      return load(file, eosToken.getAsString(), -1);
+    }
+    throw new BondException("The tokenizer " + file + " has no end-of-sequence token: put"
+        + " eos_token_id in generation_config.json or eos_token in tokenizer_config.json beside it");
+  }
+
+  private static JsonObject optionalJson(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
+          .getAsJsonObject();
+    } catch (IOException | RuntimeException e) {
+      throw new BondException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Loads {@code tokenizer.json}.
    *
    * @param file the {@code tokenizer.json} file
@@ -40,6 +88,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
    * @throws BondException when the file cannot be read or parsed, or lacks the EOS token
    */
   public static HfTokenizer load(Path file, String eosText) {
+    return load(file, eosText, -1);
+  }
+
+  /** Loads {@code tokenizer.json} with the EOS named by its text, or by id when the text is null. */
+  private static HfTokenizer load(Path file, String eosText, int eosId) {
     JsonObject json;
     try {
       json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
@@ -56,7 +109,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
           : model.getAsJsonObject().getAsJsonObject("vocab").entrySet()) {
         int id = entry.getValue().getAsInt();
         size = Math.max(size, id + 1);
-        eos = entry.getKey().equals(eosText) ? Integer.valueOf(id) : eos;
+        eos = entry.getKey().equals(eosText) || id == eosId ? Integer.valueOf(id) : eos;
       }
     }
     if (json.has("added_tokens") && json.get("added_tokens").isJsonArray()) {
@@ -64,12 +117,13 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         int id = added.getAsJsonObject().get("id").getAsInt();
         size = Math.max(size, id + 1);
         eos = added.getAsJsonObject().get("content").getAsString().equals(eosText)
-            ? Integer.valueOf(id) : eos;
+            || id == eosId ? Integer.valueOf(id) : eos;
       }
     }
     Problems.of("tokenizer " + file)
         .check(size > 0, "model.vocab", size, "a vocabulary with at least one token")
-        .check(eos != null, "eos token", eosText, "a token of the vocabulary")
+        .check(eos != null, "eos token", eosText == null ? eosId : eosText,
+            "a token of the vocabulary")
         .throwIfAny();
     try {
       return new HfTokenizer(HuggingFaceTokenizer.newInstance(file, Map.of()), size, eos);

@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "bond", mixinStandardHelpOptions = true, version = "bond4j 0.1.0",
     description = "Best-of-N Distillation (BOND, J-BOND) for the JVM.",
     subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class,
-        EvalCommand.class, BenchCommand.class, PaperCommand.class, CommandLine.HelpCommand.class})
+        EvalCommand.class, BenchCommand.class, PaperCommand.class, InitCommand.class, CommandLine.HelpCommand.class})
 public final class BondCommand implements java.util.concurrent.Callable<Integer> {
   /** Exit status for input the library rejected. */
   public static final int INVALID_INPUT = 2;

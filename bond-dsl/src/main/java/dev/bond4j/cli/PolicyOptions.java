@@ -1,8 +1,7 @@
 package dev.bond4j.cli;
 
 import dev.bond4j.backend.BackendRegistry;
-import dev.bond4j.demo.ReviewCorpus;
-import dev.bond4j.model.ByteTokenizer;
+import dev.bond4j.config.Tokenizers;
 import dev.bond4j.model.Tokenizer;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.spi.BackendOptions;
@@ -24,7 +23,8 @@ final class PolicyOptions {
   int threads;
 
   @Option(names = "--tokenizer", defaultValue = "demo",
-      description = "demo (the demo's words) or byte (default: ${DEFAULT-VALUE}).")
+      description = "demo (the demo's words), byte, a tokenizer.json or a model folder holding"
+          + " one (default: ${DEFAULT-VALUE}).")
   String tokenizer;
 
   /** The backend's options. */
@@ -40,8 +40,6 @@ final class PolicyOptions {
 
   /** The tokenizer. */
   Tokenizer tokenizer() {
-    dev.bond4j.Problems.require(tokenizer.equals("demo") || tokenizer.equals("byte"),
-        "tokenizer", tokenizer, "demo or byte");
-    return tokenizer.equals("demo") ? ReviewCorpus.tokenizer() : new ByteTokenizer();
+    return Tokenizers.open(tokenizer);
   }
 }

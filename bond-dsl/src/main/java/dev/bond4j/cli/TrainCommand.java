@@ -8,10 +8,9 @@ import dev.bond4j.model.RewardModel;
 import dev.bond4j.config.PromptFiles;
 import dev.bond4j.config.RunConfig;
 import dev.bond4j.config.RunConfigLoader;
+import dev.bond4j.config.Tokenizers;
 import dev.bond4j.demo.LexiconReward;
-import dev.bond4j.demo.ReviewCorpus;
 import dev.bond4j.dsl.BondRun;
-import dev.bond4j.model.ByteTokenizer;
 import dev.bond4j.model.Tokenizer;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.sink.CsvSink;
@@ -45,8 +44,9 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RunConfig run = new RunConfigLoader().load(config);
     Backend backend = BackendRegistry.discover().require(run.backend());
-    Tokenizer tokenizer = tokenizer(run.tokenizer());
+    Tokenizer tokenizer = Tokenizers.open(run.tokenizer());
     TrainablePolicy policy = backend.load(run.policy(), run.options(), run.optimizer());
+    Tokenizers.checkFits(tokenizer, policy.vocabularySize());
     RewardModel reward = run.rewardSpec().isEmpty() ? new LexiconReward(tokenizer)
         : RewardRegistry.discover().require(run.reward()).open(run.rewardSpec().get(), tokenizer);
     BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(), reward,
@@ -76,10 +76,5 @@ public final class TrainCommand implements Callable<Integer> {
         "Wrote %s (metrics.jsonl, metrics.csv, policy/, checkpoints/).%n",
         run.out());
     return 0;
-  }
-
-  /** The tokenizer a configuration names: {@code byte} or {@code demo}. */
-  static Tokenizer tokenizer(String name) {
-    return name.equals("demo") ? ReviewCorpus.tokenizer() : new ByteTokenizer();
   }
 }

@@ -78,8 +78,10 @@ public final class RunConfigLoader {
           "the directory of a HuggingFace-layout policy (config.json, model.safetensors)"));
     }
     String tokenizer = fields.text("tokenizer", "byte");
-    if (!tokenizer.equals("byte") && !tokenizer.equals("demo")) {
-      problems.add(new InvalidArgumentException.Problem("tokenizer", tokenizer, "byte or demo"));
+    if (!Tokenizers.exists(tokenizer, base)) {
+      problems.add(new InvalidArgumentException.Problem("tokenizer", tokenizer, Tokenizers.VALID));
+    } else if (!tokenizer.equals("byte") && !tokenizer.equals("demo")) {
+      tokenizer = base.resolve(tokenizer).normalize().toString();
     }
     String prompts = fields.text("prompts", null);
     if (prompts == null) {

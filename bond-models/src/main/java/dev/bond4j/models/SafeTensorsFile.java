@@ -24,7 +24,8 @@ import java.util.Set;
 /**
  * An open safetensors file whose header is parsed and validated (see {@link SafeTensors} for the
  * format and what is refused) and whose tensors are read on demand, in parts if need be: loading a
- * large checkpoint then never holds more than one tensor's bytes besides the model. Close it.
+ * large checkpoint then never holds more than one tensor's bytes besides the model. Not
+ * thread-safe. Close it.
  */
 public final class SafeTensorsFile implements AutoCloseable {
   private static final String METADATA = "__metadata__";
@@ -36,6 +37,8 @@ public final class SafeTensorsFile implements AutoCloseable {
   private final long dataStart;
   private final Map<String, Entry> entries;
   private final Map<String, String> metadata;
+  /** Reused by {@link #read(String, long, float[], int)}, so loading makes no garbage. */
+  private ByteBuffer readBuffer = ByteBuffer.allocate(0);
 
   private SafeTensorsFile(Path file, FileChannel channel, long dataStart,
       Map<String, Entry> entries, Map<String, String> metadata) {
@@ -136,8 +139,11 @@ public final class SafeTensorsFile implements AutoCloseable {
   public void read(String name, long from, float[] into, int count) {
     Entry entry = entry(name);
     int size = SafeTensor.dtypeSize(entry.dtype);
-    ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(count, size))
-        .order(ByteOrder.LITTLE_ENDIAN);
+    int length = Math.multiplyExact(count, size);
+    if (readBuffer.capacity() < length) {
+      readBuffer = ByteBuffer.allocate(length);
+    }
+    ByteBuffer bytes = readBuffer.clear().limit(length).order(ByteOrder.LITTLE_ENDIAN);
     read(bytes, dataStart + entry.begin + from * size);
     SafeTensor.convert(entry.dtype, bytes.flip(), into, count);
   }

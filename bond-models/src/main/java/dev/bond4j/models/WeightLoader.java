@@ -29,8 +29,11 @@ public final class WeightLoader {
       "float32", "F32", "bfloat16", "BF16", "float16", "F16");
 
   private final DecoderLayout layout;
+  /** Reused for assembled tensors and their parts, so that loading makes little garbage. */
+  private float[] assembled = new float[0];
+  private float[] partBuffer = new float[0];
 
-  /** A loader into {@code layout}. */
+  /** A loader into {@code layout}; not thread-safe. */
   public WeightLoader(DecoderLayout layout) {
     this.layout = layout;
   }
@@ -56,23 +59,33 @@ public final class WeightLoader {
           sink.write(offset + from, chunk, count);
         }
       } else {
-        float[] whole = assemble(tensor, source, fileName);
-        sink.write(offset, whole, whole.length);
+        int size = (int) (layout.offset(i + 1) - offset);
+        if (assembled.length < size) {
+          assembled = new float[size];
+        }
+        assemble(tensor, source, fileName);
+        sink.write(offset, assembled, size);
       }
     }
   }
 
-  /** An internal tensor made of several parts or a transposed one, in the internal layout. */
-  private static float[] assemble(DecoderLayout.Tensor tensor, TensorSource source,
+  /**
+   * An internal tensor made of several parts or a transposed one, in the internal layout, into
+   * the start of {@link #assembled}.
+   */
+  private void assemble(DecoderLayout.Tensor tensor, TensorSource source,
       Map<String, String> fileName) {
     long[] shape = tensor.shape();
     int rows = shape.length == 1 ? 1 : (int) shape[0];
     int width = (int) shape[shape.length - 1];
-    float[] out = new float[Math.toIntExact((long) rows * width)];
+    float[] out = assembled;
     int column = 0;
     for (DecoderLayout.Part part : tensor.parts()) {
-      float[] data = new float[(int) part.size()];
-      source.read(fileName.get(part.name()), 0, data, data.length);
+      if (partBuffer.length < part.size()) {
+        partBuffer = new float[(int) part.size()];
+      }
+      float[] data = partBuffer;
+      source.read(fileName.get(part.name()), 0, data, (int) part.size());
       int columns = (int) part.columns();
       for (int r = 0; r < rows; r++) {
         for (int c = 0; c < columns; c++) {
@@ -82,7 +95,6 @@ public final class WeightLoader {
       }
       column += columns;
     }
-    return out;
   }
 
   /** Checks names, shapes and dtypes; returns each expected name's name in the source. */

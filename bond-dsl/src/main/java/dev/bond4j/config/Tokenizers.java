@@ -1,0 +1,60 @@
+package dev.bond4j.config;
+
+import dev.bond4j.BondException;
+import dev.bond4j.Problems;
+import dev.bond4j.demo.ReviewCorpus;
+import dev.bond4j.model.ByteTokenizer;
+import dev.bond4j.model.Tokenizer;
+import dev.bond4j.spi.TokenizerProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+
+/**
+ * The tokenizers a configuration or the command line can name: {@code byte} (one token per UTF-8
+ * byte), {@code demo} (the demo's words), or a HuggingFace {@code tokenizer.json} file or a model
+ * folder holding one, opened through a {@link TokenizerProvider} on the class path.
+ */
+public final class Tokenizers {
+  /** What the {@code tokenizer} setting accepts, for messages. */
+  public static final String VALID = "byte, demo, a tokenizer.json file or a model folder"
+      + " holding one";
+
+  private Tokenizers() {}
+
+  /** Whether {@code spec} names a tokenizer that exists, paths resolved against {@code base}. */
+  public static boolean exists(String spec, Path base) {
+    return spec.equals("byte") || spec.equals("demo") || Files.exists(base.resolve(spec));
+  }
+
+  /**
+   * The tokenizer {@code spec} names; a path is resolved against the working folder.
+   *
+   * @throws dev.bond4j.InvalidArgumentException when the spec is neither a name nor a path
+   * @throws BondException when the file cannot be read or no provider reads it
+   */
+  public static Tokenizer open(String spec) {
+    if (spec.equals("byte")) {
+      return new ByteTokenizer();
+    }
+    if (spec.equals("demo")) {
+      return ReviewCorpus.tokenizer();
+    }
+    Path path = Path.of(spec);
+    Problems.require(Files.exists(path), "tokenizer", spec, VALID);
+    TokenizerProvider provider = ServiceLoader.load(TokenizerProvider.class).findFirst()
+        .orElseThrow(() -> new BondException("No tokenizer provider on the class path reads "
+            + spec + ": add backend-djl, which reads HuggingFace tokenizer.json files"));
+    return provider.open(path);
+  }
+
+  /**
+   * Checks that every id the tokenizer makes is one the policy knows.
+   *
+   * @throws dev.bond4j.InvalidArgumentException naming both sizes
+   */
+  public static void checkFits(Tokenizer tokenizer, int policyVocabulary) {
+    Problems.require(tokenizer.vocabularySize() <= policyVocabulary, "tokenizer vocabulary",
+        tokenizer.vocabularySize(), "at most the policy's vocabulary of " + policyVocabulary);
+  }
+}
