@@ -22,9 +22,14 @@ class OnnxExportGoldenTest extends GoldenFixtureContract {
 
   @Override
   Policy open(Path fixture) {
+    return OnnxPolicy.load(export(fixture, Weights.BAKED), OnnxOptions.cpu());
+  }
+
+  /** Exports a fixture folder into a fresh folder, which it returns. */
+  Path export(Path fixture, Weights weights) {
     Path directory = exports.resolve(String.valueOf(count++));
-    DecoderOnnxExport.exportCheckpoint(fixture, directory, Weights.BAKED);
-    return OnnxPolicy.load(directory, OnnxOptions.cpu());
+    DecoderOnnxExport.exportCheckpoint(fixture, directory, weights);
+    return directory;
   }
 
   @Override
