@@ -14,7 +14,7 @@ import dev.bond4j.models.PromptBatch;
 import dev.bond4j.models.SamplingLoop;
 import dev.bond4j.models.Softmax;
 import dev.bond4j.models.TokenChooser;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -36,10 +36,10 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * A GPT-2-family decoder run by ONNX Runtime, in the HuggingFace-optimum convention (see {@link
- * DecoderSignature}): the frozen reference policy, a served (distilled) policy, or, with weights as
- * graph inputs, a policy that follows another's weights on every call, such as the EMA anchor of a
- * run trained by another backend.
+ * A decoder of either family (GPT-2, or Llama, Qwen2 and Mistral) run by ONNX Runtime, in the
+ * HuggingFace-optimum convention (see {@link DecoderSignature}): the frozen reference policy, a
+ * served (distilled) policy, or, with weights as graph inputs, a policy that follows another's
+ * weights on every call, such as the EMA anchor of a run trained by another backend.
  *
  * <p>Sampling uses the KV cache when the model has one (otherwise it recomputes the whole sequence
  * each step) and draws tokens in Java with bond4j's {@link TokenChooser}, so settings and reported
@@ -61,7 +61,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
   private final Map<String, OnnxTensor> weightTensors = new LinkedHashMap<>();
 
   private OnnxPolicy(Path directory, WeightSource source, OnnxOptions options) {
-    this.file = directory.resolve(Gpt2OnnxExport.MODEL_FILE);
+    this.file = directory.resolve(DecoderOnnxExport.MODEL_FILE);
     this.config = DecoderConfig.read(directory);
     this.loop = new SamplingLoop(config);
     this.options = options;
@@ -88,8 +88,8 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
 
   /**
    * Opens a decoder with its weights stored in the model: a folder holding {@code model.onnx} and
-   * its HuggingFace {@code config.json} (as {@link Gpt2OnnxExport} writes them). A GPT-2 config is
-   * fully validated; for other model types (Llama and the like) {@code vocab_size}, {@code
+   * its HuggingFace {@code config.json} (as {@link DecoderOnnxExport} writes them). A config of a
+   * supported {@code model_type} is fully validated; for other model types (Llama and the like) {@code vocab_size}, {@code
    * eos_token_id} and {@code max_position_embeddings} are read, and the cache's shape is checked
    * against {@code num_hidden_layers}, {@code num_key_value_heads} and the head size where given.
    *
@@ -101,7 +101,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
   }
 
   /**
-   * Opens a decoder exported with weights as graph inputs ({@link Gpt2OnnxExport.Weights#INPUTS})
+   * Opens a decoder exported with weights as graph inputs ({@link DecoderOnnxExport.Weights#INPUTS})
    * that reads them from {@code source} before every {@link #sample} and {@link #logProbs}.
    */
   public static OnnxPolicy following(Path directory, WeightSource source, OnnxOptions options) {

@@ -15,9 +15,11 @@ import java.util.function.Supplier;
 @FunctionalInterface
 public interface WeightSource {
   /**
-   * Writes the current weights into {@code targets}: for each weight input, by HuggingFace name,
-   * a buffer at position 0 whose remaining space is exactly the tensor's element count (row-major,
-   * HuggingFace layout). Every buffer must be filled.
+   * Writes the current weights into {@code targets}: for each weight input, by name, a buffer at
+   * position 0 whose remaining space is exactly the tensor's element count, row-major. Inputs are
+   * named and shaped as in {@link DecoderLayout} (bond4j's export): HuggingFace's names and
+   * layout for GPT-2; fused {@code [in, out]} projections for the Llama family. Every buffer must
+   * be filled.
    */
   void copyTo(Map<String, FloatBuffer> targets);
 
@@ -38,7 +40,7 @@ public interface WeightSource {
         int count = (int) (layout.offset(i + 1) - layout.offset(i));
         if (target != null && target.remaining() != count) {
           throw new BondException("The model's input " + layout.name(i) + " holds "
-              + target.remaining() + " values, the GPT-2 config " + count);
+              + target.remaining() + " values, the config " + count);
         }
         if (target != null) {
           target.put(values, (int) layout.offset(i), count);

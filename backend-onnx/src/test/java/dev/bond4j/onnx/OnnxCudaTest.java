@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
-import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport.Weights;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
@@ -42,13 +42,13 @@ class OnnxCudaTest {
     OnnxOptions gpu = OnnxOptions.cpu()
         .withDevice(System.getProperty("bond4j.onnx.device", "cuda:0"));
     float[] values = TinyModels.sharpened(CONFIG, 1, 4f);
-    Gpt2OnnxExport.export(CONFIG, values, directory, Weights.BAKED);
+    DecoderOnnxExport.export(CONFIG, values, directory, Weights.BAKED);
     Path classifier = directory.resolve("classifier.onnx");
     float[][] head = new float[CONFIG.embeddingSize()][2];
     for (int j = 0; j < head.length; j++) {
       head[j][j % 2] = 1f;
     }
-    Gpt2OnnxExport.exportClassifier(CONFIG, values, head, new float[2], classifier);
+    DecoderOnnxExport.exportClassifier(CONFIG, values, head, new float[2], classifier);
     List<Prompt> prompts = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
       prompts.add(Prompt.of("p" + i, TokenSequence.of(i % 63, (7 * i) % 63, 5)));

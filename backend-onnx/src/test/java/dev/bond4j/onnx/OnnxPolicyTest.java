@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
-import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
 import dev.bond4j.onnx.export.OnnxGraph;
 import dev.bond4j.onnx.export.OnnxGraph.ElementType;
@@ -255,7 +255,7 @@ class OnnxPolicyTest {
 
   @Test
   void aConfigThatDoesNotMatchTheModelIsRejected() throws IOException {
-    Gpt2OnnxExport.export(CONFIG, values, temporary, Weights.BAKED);
+    DecoderOnnxExport.export(CONFIG, values, temporary, Weights.BAKED);
     DecoderConfig.gpt2(12, 16, 16, 3, 2, 32, 1e-5, "gelu_new", 11).write(temporary);
     assertThatThrownBy(() -> OnnxPolicy.load(temporary, OnnxOptions.cpu()))
         .isInstanceOf(BondException.class).hasMessageContaining("does not fit")

@@ -8,8 +8,8 @@ import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.model.Tokenizer;
 import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
-import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
 import dev.bond4j.onnx.export.OnnxGraph;
 import dev.bond4j.onnx.export.OnnxGraph.ElementType;
@@ -207,7 +207,7 @@ class OnnxRewardModelTest {
       }
     }
     Path file = temporary.resolve("classifier.onnx");
-    Gpt2OnnxExport.exportClassifier(config, values, head, new float[VOCAB], file);
+    DecoderOnnxExport.exportClassifier(config, values, head, new float[VOCAB], file);
     List<TokenSequence> sequences = sequences();
     try (OnnxRewardModel model = OnnxRewardModel.builder(file).vocabularySize(VOCAB)
         .maxLength(16).labelIndex(4).build();

@@ -2,7 +2,7 @@ package dev.bond4j.onnx;
 
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,11 +30,11 @@ final class TinyModels {
   }
 
   /** A fresh folder holding the decoder export of {@code values}. */
-  static Path decoder(DecoderConfig config, float[] values, Gpt2OnnxExport.Weights weights) {
+  static Path decoder(DecoderConfig config, float[] values, DecoderOnnxExport.Weights weights) {
     try {
       Path directory = Files.createTempDirectory("bond4j-onnx-test");
       directory.toFile().deleteOnExit();
-      Gpt2OnnxExport.export(config, values, directory, weights);
+      DecoderOnnxExport.export(config, values, directory, weights);
       directory.resolve("model.onnx").toFile().deleteOnExit();
       directory.resolve("config.json").toFile().deleteOnExit();
       return directory;

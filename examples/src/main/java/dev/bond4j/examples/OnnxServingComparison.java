@@ -11,7 +11,7 @@ import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.OnnxRewardModel;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
 import dev.bond4j.onnx.serving.ServingComparison;
 import dev.bond4j.onnx.serving.ServingRow;
@@ -69,10 +69,10 @@ public final class OnnxServingComparison {
         Trainer trainer = Algorithms.jBond(policy, reference, reward, training, 0.5, 0.02, 0.0,
             TrainingSettings.builder().batchSize(16).maxNewTokens(NEW_TOKENS).seed(seed).build());
         trainer.train(steps);
-        Gpt2OnnxExport.export(CONFIG, reference.parameters(), referenceDir,
-            Gpt2OnnxExport.Weights.BAKED);
-        Gpt2OnnxExport.export(CONFIG, policy.parameters(), distilledDir,
-            Gpt2OnnxExport.Weights.BAKED);
+        DecoderOnnxExport.export(CONFIG, reference.parameters(), referenceDir,
+            DecoderOnnxExport.Weights.BAKED);
+        DecoderOnnxExport.export(CONFIG, policy.parameters(), distilledDir,
+            DecoderOnnxExport.Weights.BAKED);
       }
       try (OnnxPolicy reference = OnnxPolicy.load(referenceDir, onnx);
           OnnxPolicy distilled = OnnxPolicy.load(distilledDir, onnx)) {

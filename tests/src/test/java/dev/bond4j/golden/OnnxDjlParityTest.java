@@ -7,11 +7,12 @@ import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
 import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.RotaryEmbedding;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.WeightSource;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
-import dev.bond4j.onnx.export.Gpt2OnnxExport.Weights;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport.Weights;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
@@ -21,18 +22,28 @@ import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * ONNX Runtime against DJL on the same weights: a DJL policy exported by bond4j gives DJL's
- * log-probabilities and, with the same seed, DJL's samples (both backends draw with the same token
- * chooser); and a weight-following ONNX decoder tracks a DJL policy and its EMA anchor as they
- * train.
+ * ONNX Runtime against DJL on the same weights, for GPT-2 and two Llama-family shapes (Qwen2:
+ * grouped-query attention with q/k/v biases and an untied head; Llama: one key-value head for four
+ * queries, every optional bias, a tied head and llama3-scaled RoPE): a DJL policy exported by
+ * bond4j gives DJL's log-probabilities and, with the same seed, DJL's samples (both backends draw
+ * with the same token chooser); and a weight-following ONNX decoder tracks a DJL policy and its
+ * EMA anchor as they train.
  */
 class OnnxDjlParityTest {
-  private static final DecoderConfig CONFIG = DecoderConfig.gpt2(24, 32, 32, 2, 4);
   private static final double TOLERANCE = 1e-4;
+
+  static List<DecoderConfig> configs() {
+    return List.of(DecoderConfig.gpt2(24, 32, 32, 2, 4),
+        new DecoderConfig("qwen2", 24, 32, 32, 2, 4, 2, 8, 48, 1e-6, "silu", false, true, false,
+            false, RotaryEmbedding.plain(10000), 0, List.of(23), null),
+        new DecoderConfig("llama", 24, 32, 32, 2, 4, 1, 8, 48, 1e-5, "silu", true, true, true,
+            true, RotaryEmbedding.llama3(500000, 8, 1, 4, 16), 0, List.of(23), null));
+  }
 
   private static List<Prompt> prompts() {
     List<Prompt> prompts = new ArrayList<>();
@@ -42,12 +53,13 @@ class OnnxDjlParityTest {
     return prompts;
   }
 
-  @Test
-  void anExportedDjlPolicyScoresAndSamplesLikeDjl(@TempDir Path directory) {
+  @ParameterizedTest
+  @MethodSource("configs")
+  void anExportedDjlPolicyScoresAndSamplesLikeDjl(DecoderConfig config, @TempDir Path directory) {
     SamplingSettings settings = SamplingSettings.training(12);
-    try (DjlPolicy djl = DjlPolicy.create(CONFIG, 3, OptimizerSettings.defaults(),
+    try (DjlPolicy djl = DjlPolicy.create(config, 3, OptimizerSettings.defaults(),
         DjlOptions.cpu())) {
-      Gpt2OnnxExport.export(CONFIG, djl.parameters(), directory, Weights.BAKED);
+      DecoderOnnxExport.export(config, djl.parameters(), directory, Weights.BAKED);
       try (OnnxPolicy onnx = OnnxPolicy.load(directory, OnnxOptions.cpu())) {
         List<Completion> fromDjl = djl.sample(prompts(), settings, 17);
         assertThat(onnx.logProbs(fromDjl)).containsExactly(djl.logProbs(fromDjl),
@@ -62,16 +74,18 @@ class OnnxDjlParityTest {
     }
   }
 
-  @Test
-  void aFollowingDecoderTracksADjlPolicyAndItsEmaAnchor(@TempDir Path directory) {
-    Gpt2OnnxExport.export(CONFIG, null, directory, Weights.INPUTS);
+  @ParameterizedTest
+  @MethodSource("configs")
+  void aFollowingDecoderTracksADjlPolicyAndItsEmaAnchor(DecoderConfig config,
+      @TempDir Path directory) {
+    DecoderOnnxExport.export(config, null, directory, Weights.INPUTS);
     OptimizerSettings settings = OptimizerSettings.builder().learningRate(0.05).build();
-    try (DjlPolicy djl = DjlPolicy.create(CONFIG, 4, settings, DjlOptions.cpu());
+    try (DjlPolicy djl = DjlPolicy.create(config, 4, settings, DjlOptions.cpu());
         DjlSnapshot anchor = djl.snapshot();
         OnnxPolicy policy = OnnxPolicy.following(directory,
-            WeightSource.canonical(CONFIG, djl::parameters), OnnxOptions.cpu());
+            WeightSource.canonical(config, djl::parameters), OnnxOptions.cpu());
         OnnxPolicy ema = OnnxPolicy.following(directory,
-            WeightSource.canonical(CONFIG, anchor::parameters), OnnxOptions.cpu())) {
+            WeightSource.canonical(config, anchor::parameters), OnnxOptions.cpu())) {
       List<Completion> samples = djl.sample(prompts(), SamplingSettings.training(10), 5);
       List<WeightedSequence> batch = new ArrayList<>();
       for (int i = 0; i < samples.size(); i++) {

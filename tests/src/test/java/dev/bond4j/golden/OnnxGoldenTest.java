@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
@@ -42,7 +42,7 @@ class OnnxGoldenTest {
         .getParent();
     reference = JsonParser.parseString(Files.readString(fixture.resolve("reference.json")))
         .getAsJsonObject();
-    Gpt2OnnxExport.exportCheckpoint(fixture, exported, Gpt2OnnxExport.Weights.BAKED);
+    DecoderOnnxExport.exportCheckpoint(fixture, exported, DecoderOnnxExport.Weights.BAKED);
   }
 
   private static Path model(String which) {

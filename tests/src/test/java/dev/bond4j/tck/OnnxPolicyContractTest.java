@@ -6,7 +6,7 @@ import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
@@ -66,7 +66,7 @@ class OnnxPolicyContractTest extends SamplingContract {
     }
     try {
       Path directory = Files.createTempDirectory("bond4j-tck-onnx");
-      Gpt2OnnxExport.export(CONFIG, values, directory, Gpt2OnnxExport.Weights.BAKED);
+      DecoderOnnxExport.export(CONFIG, values, directory, DecoderOnnxExport.Weights.BAKED);
       return directory;
     } catch (IOException e) {
       throw new BondException("Cannot prepare the test model: " + e, e);

@@ -5,7 +5,7 @@ import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.OnnxRewardModel;
-import dev.bond4j.onnx.export.Gpt2OnnxExport;
+import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
@@ -75,13 +75,13 @@ public final class OnnxBenchmark {
         arg("layers"), arg("heads"));
     float[] values = new DecoderLayout(config).initialValues(1);
     Path directory = Files.createTempDirectory("bond4j-onnx-bench");
-    Gpt2OnnxExport.export(config, values, directory, Gpt2OnnxExport.Weights.BAKED);
+    DecoderOnnxExport.export(config, values, directory, DecoderOnnxExport.Weights.BAKED);
     Path classifier = directory.resolve("classifier.onnx");
     float[][] head = new float[config.embeddingSize()][1];
     for (float[] row : head) {
       row[0] = 0.1f;
     }
-    Gpt2OnnxExport.exportClassifier(config, values, head, new float[1], classifier);
+    DecoderOnnxExport.exportClassifier(config, values, head, new float[1], classifier);
     OnnxOptions options = OnnxOptions.cpu().withThreads(arg("threads"));
     SplittableRandom random = new SplittableRandom(2);
     List<Prompt> prompts = new ArrayList<>();
