@@ -29,12 +29,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * format as the DJL backend's. It holds native memory: {@link #close} it. Not thread-safe: use it
  * from one thread at a time.
  */
-public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements TrainablePolicy {
+public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements TrainablePolicy {
   private final AdamW optimizer;
   private final BackendOptions options;
   private UpdateResult lastUpdate;
 
-  private Dl4jPolicy(Gpt2Model model, OptimizerSettings settings, BackendOptions options) {
+  private Dl4jPolicy(Dl4jModel model, OptimizerSettings settings, BackendOptions options) {
     super(model);
     this.optimizer = new AdamW(settings, model.parameters);
     this.options = options;
@@ -70,7 +70,7 @@ public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements Traina
   private static Dl4jPolicy withValues(DecoderConfig config, float[] values,
       OptimizerSettings settings, BackendOptions options) {
     Dl4jRuntime.prepare(options);
-    return new Dl4jPolicy(new Gpt2Model(Dl4jParameters.of(config, values)), settings, options);
+    return new Dl4jPolicy(new Dl4jModel(Dl4jParameters.of(config, values)), settings, options);
   }
 
   @Override
@@ -120,13 +120,13 @@ public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements Traina
     try {
       model.graph.freeIntermediatesEagerly();
       result = model.graph.sameDiff.calculateGradientsAndOutputs(placeholders,
-          List.of(Gpt2Graph.TARGET_LOG_PROBS), List.of(model.graph.variableNames));
+          List.of(DecoderGraph.TARGET_LOG_PROBS), List.of(model.graph.variableNames));
       String[] names = model.graph.variableNames;
       for (int i = 0; i < names.length; i++) {
         optimizer.gradients[i].addi(result.getGradients().get(names[i]));
       }
       float[] perPosition = NdArrays.values(
-          result.getOutputs().get(Gpt2Graph.TARGET_LOG_PROBS));
+          result.getOutputs().get(DecoderGraph.TARGET_LOG_PROBS));
       double sum = 0;
       for (int n = 0; n < packed.tokenCount(); n++) {
         sum -= weights[packed.rowOf()[n]] * perPosition[packed.predictingPosition()[n]];
@@ -160,7 +160,7 @@ public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements Traina
 
   @Override
   public Dl4jSnapshot snapshot() {
-    return new Dl4jSnapshot(new Gpt2Model(model.parameters.copy()));
+    return new Dl4jSnapshot(new Dl4jModel(model.parameters.copy()));
   }
 
   /** The parameters, for snapshots that follow this policy. */

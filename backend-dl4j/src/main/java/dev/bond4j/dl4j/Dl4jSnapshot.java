@@ -16,9 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #moveToward}, an in-place blend of its parameter arrays toward a {@link Dl4jPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
-public final class Dl4jSnapshot extends DecoderPolicy<Gpt2Model> implements PolicySnapshot {
+public final class Dl4jSnapshot extends DecoderPolicy<Dl4jModel> implements PolicySnapshot {
 
-  Dl4jSnapshot(Gpt2Model model) {
+  Dl4jSnapshot(Dl4jModel model) {
     super(model);
   }
 
@@ -31,7 +31,7 @@ public final class Dl4jSnapshot extends DecoderPolicy<Gpt2Model> implements Poli
   public static Dl4jSnapshot load(Path directory, BackendOptions options) {
     Dl4jRuntime.prepare(options);
     DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, false);
-    return new Dl4jSnapshot(new Gpt2Model(Dl4jParameters.of(checkpoint.config(),
+    return new Dl4jSnapshot(new Dl4jModel(Dl4jParameters.of(checkpoint.config(),
         checkpoint.weights())));
   }
 

@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * is used; its {@code gelu} is the sigmoid approximation, so GPT-2's tanh form is built from
  * elementary operations; LayerNorm is built from reductions so its epsilon is the config's.
  */
-final class Gpt2Graph implements AutoCloseable {
+final class DecoderGraph implements AutoCloseable {
   static final String TOKENS = "tokens";
   static final String POSITIONS = "positions";
   static final String MASK = "mask";
@@ -54,7 +54,7 @@ final class Gpt2Graph implements AutoCloseable {
   private final SDVariable[] p;
   private final INDArray headSizes;
 
-  private Gpt2Graph(Dl4jParameters parameters) {
+  private DecoderGraph(Dl4jParameters parameters) {
     this.config = parameters.config;
     this.layout = parameters.layout;
     this.sameDiff = SameDiff.create();
@@ -69,8 +69,8 @@ final class Gpt2Graph implements AutoCloseable {
   }
 
   /** The graph over {@code parameters}' arrays: changes to them show at once. */
-  static Gpt2Graph of(Dl4jParameters parameters) {
-    return new Gpt2Graph(parameters);
+  static DecoderGraph of(Dl4jParameters parameters) {
+    return new DecoderGraph(parameters);
   }
 
   /** Builds the backward graph now, once, with SameDiff's stdout chatter filtered. */

@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * a single input position, the shape for which SameDiff 1.0.0-M2.1 computed wrong gradients until
  * packing gave every batch at least two positions.
  */
-class Gpt2GraphGradientTest {
+class DecoderGraphGradientTest {
   private static final DecoderConfig CONFIG =
       DecoderConfig.gpt2(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
 
@@ -42,7 +42,7 @@ class Gpt2GraphGradientTest {
     int[] completion = completionLength == 1 ? new int[] {3} : new int[] {2, 2, 0};
     List<WeightedSequence> batch = List.of(WeightedSequence.of(
         Prompt.of("p", TokenSequence.of(1)), TokenSequence.of(completion), -1.0));
-    try (Gpt2Model model = new Gpt2Model(Dl4jParameters.of(CONFIG, values))) {
+    try (Dl4jModel model = new Dl4jModel(Dl4jParameters.of(CONFIG, values))) {
       model.graph.prepareGradients();
       PackedSequences packed = PackedSequences.of(batch, CONFIG, 2);
       Map<String, INDArray> placeholders =
@@ -69,7 +69,7 @@ class Gpt2GraphGradientTest {
     }
   }
 
-  private static double loss(Gpt2Model model, List<WeightedSequence> batch) {
+  private static double loss(Dl4jModel model, List<WeightedSequence> batch) {
     return -batch.get(0).weight() * model.logProbs(batch)[0];
   }
 }

@@ -19,10 +19,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * One decoding step of GPT-2 for a whole sampling batch against a {@link KvCache}: the new
  * token's position runs through every block with plain ND4J operations (a SameDiff session costs
  * more per operation than this step computes), attending to the cached keys and values of all
- * earlier slots. The same arithmetic as {@link Gpt2Graph}. Every temporary lives in a workspace
+ * earlier slots. The same arithmetic as {@link DecoderGraph}. Every temporary lives in a workspace
  * that is reset each step, so decoding allocates no native memory after the first steps.
  */
-final class Gpt2Decoder {
+final class DecoderStep {
   private static final String WORKSPACE = "bond4j-dl4j-decode";
   private static final WorkspaceConfiguration WORKSPACE_CONFIG = WorkspaceConfiguration.builder()
       .initialSize(0).policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
@@ -33,7 +33,7 @@ final class Gpt2Decoder {
   private final Dl4jParameters parameters;
   private final DecoderConfig config;
 
-  Gpt2Decoder(Dl4jParameters parameters) {
+  DecoderStep(Dl4jParameters parameters) {
     this.parameters = parameters;
     this.config = parameters.config;
   }
@@ -104,7 +104,7 @@ final class Gpt2Decoder {
         .addiRowVector(bias);
   }
 
-  /** As {@link Gpt2Graph}: tanh GELU as {@code x · sigmoid(2c (x + 0.044715 x³))}, else erf. */
+  /** As {@link DecoderGraph}: tanh GELU as {@code x · sigmoid(2c (x + 0.044715 x³))}, else erf. */
   private INDArray gelu(INDArray x) {
     if (!DecoderConfig.TANH_GELU.contains(config.activation())) {
       INDArray erf = x.mul(Math.sqrt(0.5));
