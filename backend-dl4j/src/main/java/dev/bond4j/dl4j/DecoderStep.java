@@ -1,8 +1,8 @@
 package dev.bond4j.dl4j;
 
-import dev.bond4j.models.DecoderLayout.Slot;
 import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.models.DecoderLayout.Global;
+import dev.bond4j.models.DecoderLayout.Slot;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -16,11 +16,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * One decoding step of GPT-2 for a whole sampling batch against a {@link KvCache}: the new
- * token's position runs through every block with plain ND4J operations (a SameDiff session costs
- * more per operation than this step computes), attending to the cached keys and values of all
- * earlier slots. The same arithmetic as {@link DecoderGraph}. Every temporary lives in a workspace
- * that is reset each step, so decoding allocates no native memory after the first steps.
+ * One decoding step for a whole sampling batch against a {@link KvCache}, for both families: the
+ * new token's position runs through every block with plain ND4J operations (a SameDiff session
+ * costs more per operation than this step computes), attending to the cached keys and values of
+ * all earlier slots. The same arithmetic as {@link DecoderGraph}: query head {@code h} reads
+ * key-value head {@code h / group}, so the queries {@code [B, kvHeads, group, headSize]} meet the
+ * cache {@code [B, kvHeads, slots, headSize]} in one batched product. Every temporary lives in a
+ * workspace that is reset each step, so decoding allocates no native memory after the first steps.
  */
 final class DecoderStep {
   private static final String WORKSPACE = "bond4j-dl4j-decode";
@@ -50,58 +52,102 @@ final class DecoderStep {
     try (MemoryWorkspace workspace = Nd4j.getWorkspaceManager()
         .getAndActivateWorkspace(WORKSPACE_CONFIG, WORKSPACE)) {
       int batch = tokens.length;
-      int d = config.embeddingSize();
-      int heads = config.heads();
+      int kv = config.kvHeads();
+      int group = config.queriesPerKvHead();
       int size = config.headSize();
-      INDArray x = parameters.tensors[0].getRows(tokens)
-          .addi(parameters.tensors[1].getRows(positions));
+      long queries = config.attentionSize();
+      long keys = (long) kv * size;
+      INDArray x = parameters.tensor(Global.EMBED).getRows(tokens);
+      INDArray learned = parameters.tensor(Global.POSITIONS);
+      if (learned != null) {
+        x.addi(learned.getRows(positions));
+      }
+      INDArray[] rotation = parameters.ropeCos == null ? null : new INDArray[] {
+        parameters.ropeCos.getRows(positions).reshape('c', batch, 1, size / 2),
+        parameters.ropeSin.getRows(positions).reshape('c', batch, 1, size / 2)};
       for (int layer = 0; layer < config.layers(); layer++) {
-        INDArray h = layerNorm(x, tensor(layer, Slot.NORM1_W), tensor(layer, Slot.NORM1_B));
-        INDArray qkv = linear(h, tensor(layer, Slot.QKV_W),
-            tensor(layer, Slot.QKV_B));
-        INDArray query = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).dup('c')
-            .reshape('c', batch, heads, 1, size).muli(1 / Math.sqrt(size));
+        INDArray h = norm(x, tensor(layer, Slot.NORM1_W), tensor(layer, Slot.NORM1_B));
+        INDArray qkv = linear(h, tensor(layer, Slot.QKV_W), tensor(layer, Slot.QKV_B));
+        INDArray query = rotate(columns(qkv, 0, queries).reshape('c', batch, kv * group, size),
+            rotation).reshape('c', batch, kv, group, size).muli(1 / Math.sqrt(size));
         cache.write(layer, slot,
-            qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d)).dup('c')
-                .reshape('c', batch, heads, 1, size),
-            qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * d, 3 * d)).dup('c')
-                .reshape('c', batch, heads, 1, size));
+            rotate(columns(qkv, queries, queries + keys).reshape('c', batch, kv, size), rotation)
+                .reshape('c', batch, kv, 1, size),
+            columns(qkv, queries + keys, queries + 2 * keys).reshape('c', batch, kv, 1, size));
         INDArray scores = Nd4j.matmul(query, cache.keys[layer], false, true, false)
             .addi(keyMask);
+        long slots = scores.size(3);
         INDArray probabilities = Transforms.softmax(
-            scores.reshape('c', (long) batch * heads, scores.size(3)), false);
+            scores.reshape('c', (long) batch * kv * group, slots), false);
         INDArray attended = Nd4j.matmul(
-            probabilities.reshape('c', batch, heads, 1, scores.size(3)), cache.values[layer])
-            .reshape('c', batch, d);
-        x = x.addi(linear(attended, tensor(layer, Slot.O_W),
-            tensor(layer, Slot.O_B)));
-        INDArray h2 = layerNorm(x, tensor(layer, Slot.NORM2_W),
-            tensor(layer, Slot.NORM2_B));
-        INDArray inner = gelu(linear(h2, tensor(layer, Slot.UP_W),
-            tensor(layer, Slot.UP_B)));
-        x = x.addi(linear(inner, tensor(layer, Slot.DOWN_W),
-            tensor(layer, Slot.DOWN_B)));
+            probabilities.reshape('c', batch, kv, group, slots), cache.values[layer])
+            .reshape('c', batch, queries);
+        x = x.addi(linear(attended, tensor(layer, Slot.O_W), tensor(layer, Slot.O_B)));
+        INDArray h2 = norm(x, tensor(layer, Slot.NORM2_W), tensor(layer, Slot.NORM2_B));
+        INDArray inner = mlp(linear(h2, tensor(layer, Slot.UP_W), tensor(layer, Slot.UP_B)));
+        x = x.addi(linear(inner, tensor(layer, Slot.DOWN_W), tensor(layer, Slot.DOWN_B)));
       }
-      int last = parameters.tensors.length;
-      INDArray hidden = layerNorm(x, parameters.tensors[last - 2], parameters.tensors[last - 1]);
-      return NdArrays.values(hidden.mmul(parameters.tensors[0].transpose()));
+      INDArray hidden = norm(x, parameters.tensor(Global.FINAL_NORM_W),
+          parameters.tensor(Global.FINAL_NORM_B));
+      return NdArrays.values(hidden.mmul(parameters.head().transpose()));
     }
   }
 
   private INDArray tensor(int layer, Slot kind) {
-    return parameters.tensors[parameters.layout.index(layer, kind)];
+    return parameters.tensor(layer, kind);
   }
 
+  /** Columns {@code [from, to)} of {@code [B, n]}, as a contiguous copy. */
+  private static INDArray columns(INDArray x, long from, long to) {
+    return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c');
+  }
+
+  /**
+   * As {@link DecoderGraph}: {@code [x1·c − x2·s, x2·c + x1·s]} over the halves of each head of
+   * {@code [B, n, headSize]}, with {@code cos, sin} {@code [B, 1, headSize / 2]}; {@code x} itself
+   * without rotation.
+   */
+  private static INDArray rotate(INDArray x, INDArray[] rotation) {
+    if (rotation == null) {
+      return x;
+    }
+    long half = x.size(2) / 2;
+    INDArray first = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, half));
+    INDArray second = x.get(NDArrayIndex.all(), NDArrayIndex.all(),
+        NDArrayIndex.interval(half, 2 * half));
+    INDArray cos = rotation[0];
+    INDArray sin = rotation[1];
+    return Nd4j.concat(2, first.mul(cos).subi(second.mul(sin)),
+        second.mul(cos).addi(first.mul(sin)));
+  }
+
+  /** {@code x @ W + b}; no bias when it is null. */
   private static INDArray linear(INDArray x, INDArray weight, INDArray bias) {
-    return x.mmul(weight).addiRowVector(bias);
+    INDArray product = x.mmul(weight);
+    return bias == null ? product : product.addiRowVector(bias);
   }
 
-  private INDArray layerNorm(INDArray x, INDArray gain, INDArray bias) {
+  /** As {@link DecoderGraph}: LayerNorm, or RMSNorm when there is no bias. */
+  private INDArray norm(INDArray x, INDArray gain, INDArray bias) {
+    if (bias == null) {
+      INDArray meanSquare = x.mul(x).mean(1).reshape(-1, 1).addi(config.normEpsilon());
+      return x.divColumnVector(Transforms.sqrt(meanSquare, false)).muliRowVector(gain);
+    }
     INDArray centred = x.subColumnVector(x.mean(1).reshape(-1, 1));
     INDArray variance = centred.mul(centred).mean(1).reshape(-1, 1)
         .addi(config.normEpsilon());
     return centred.diviColumnVector(Transforms.sqrt(variance, false)).muliRowVector(gain)
         .addiRowVector(bias);
+  }
+
+  /** The MLP's inner activation: GELU for GPT-2, SwiGLU {@code silu(gate) · up} else. */
+  private INDArray mlp(INDArray up) {
+    if (config.isGpt2()) {
+      return gelu(up);
+    }
+    long inner = up.size(1) / 2;
+    INDArray gate = columns(up, 0, inner);
+    return Transforms.sigmoid(gate, true).muli(gate).muli(columns(up, inner, 2 * inner));
   }
 
   /** As {@link DecoderGraph}: tanh GELU as {@code x · sigmoid(2c (x + 0.044715 x³))}, else erf. */

@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * What a trainable GPT-2 policy and its frozen snapshots share: sampling, sequence
+ * What a trainable decoder policy and its frozen snapshots share: sampling, sequence
  * log-probabilities and logits over one {@link Dl4jParameters} and its {@link DecoderGraph}. Every
  * array a call creates (inputs and outputs of the graph) is closed before the call returns, so
  * native memory does not wait for Java's garbage collector. Not thread-safe: one call at a time.

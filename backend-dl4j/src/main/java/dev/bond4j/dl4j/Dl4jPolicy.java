@@ -22,9 +22,9 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A trainable GPT-2-family policy on ND4J SameDiff: sampling, sequence log-probabilities, and one
- * AdamW step per {@link #update} on {@code −Σ w_i log π(y_i|x_i)}, micro-batched by adding up
- * the gradients of the parts. Checkpoints are HuggingFace folders ({@code config.json}, {@code
+ * A trainable decoder policy (GPT-2 or Llama family) on ND4J SameDiff: sampling, sequence
+ * log-probabilities, and one AdamW step per {@link #update} on {@code −Σ w_i log π(y_i|x_i)},
+ * micro-batched by adding up the gradients of the parts. Checkpoints are HuggingFace folders ({@code config.json}, {@code
  * model.safetensors}) plus {@code optimizer.safetensors} with the moments and step, the same
  * format as the DJL backend's. It holds native memory: {@link #close} it. Not thread-safe: use it
  * from one thread at a time.
@@ -42,7 +42,7 @@ public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements Traina
   }
 
   /**
-   * A freshly initialised policy (GPT-2's initialisation, drawn from {@code seed}, the same
+   * A freshly initialised policy (the layout's initialisation, drawn from {@code seed}, the same
    * values as on the other backends).
    *
    * @throws BondException when the device is not available
@@ -53,8 +53,8 @@ public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements Traina
   }
 
   /**
-   * A policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code model.safetensors}); when
-   * the folder also holds a bond4j {@code optimizer.safetensors}, training resumes from it.
+   * A policy from a HuggingFace model folder ({@code config.json} and its safetensors weights);
+   * when the folder also holds a bond4j {@code optimizer.safetensors}, training resumes from it.
    *
    * @throws BondException when a file is missing or malformed, or does not fit the config
    */

@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A frozen GPT-2 policy on ND4J: the reference {@code π_ref} or an anchor. It moves only through
+ * A frozen decoder policy on ND4J: the reference {@code π_ref} or an anchor. It moves only through
  * {@link #moveToward}, an in-place blend of its parameter arrays toward a {@link Dl4jPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
@@ -23,7 +23,7 @@ public final class Dl4jSnapshot extends DecoderPolicy<Dl4jModel> implements Poli
   }
 
   /**
-   * A frozen policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code
+   * A frozen policy from a HuggingFace model folder ({@code config.json}, {@code
    * model.safetensors}).
    *
    * @throws BondException when a file is missing or malformed, or the device is not available
