@@ -9,8 +9,8 @@ import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
 
 /**
- * The Deeplearning4j backend as a service named {@code dl4j}: GPT-2-family policies on ND4J
- * SameDiff. Registered in {@code META-INF/services/dev.bond4j.spi.Backend}.
+ * The Deeplearning4j backend as a service named {@code dl4j}: decoder policies (GPT-2 and the
+ * Llama family) on ND4J SameDiff. Registered in {@code META-INF/services/dev.bond4j.spi.Backend}.
  */
 public final class Dl4jBackend implements Backend {
   @Override

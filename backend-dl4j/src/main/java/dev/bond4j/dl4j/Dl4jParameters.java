@@ -3,13 +3,15 @@ package dev.bond4j.dl4j;
 import dev.bond4j.BondException;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.models.DecoderLayout.Global;
+import dev.bond4j.models.DecoderLayout.Slot;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The parameters of a GPT-2 model as one float32 ND4J array per HuggingFace tensor, in {@link
- * DecoderLayout}'s order. The SameDiff graph's variables are these very arrays, so in-place changes
+ * The parameters of a decoder as one float32 ND4J array per internal tensor, in {@link
+ * DecoderLayout}'s order, and the Llama family's rotary tables. The SameDiff graph's variables are these very arrays, so in-place changes
  * (the optimizer step, EMA, loading) show in the graph at once. (One flat buffer with a view per
  * tensor, as on DJL, does not work: SameDiff copies a view when it becomes a variable.)
  */
@@ -17,11 +19,42 @@ final class Dl4jParameters implements AutoCloseable {
   final DecoderConfig config;
   final DecoderLayout layout;
   final INDArray[] tensors;
+  /** Rotary cosines {@code [positions, headSize / 2]}, or null for GPT-2. */
+  final INDArray ropeCos;
+  /** Rotary sines {@code [positions, headSize / 2]}, or null for GPT-2. */
+  final INDArray ropeSin;
 
   private Dl4jParameters(DecoderConfig config, INDArray[] tensors) {
     this.config = config;
     this.layout = new DecoderLayout(config);
     this.tensors = tensors;
+    if (config.rope() == null) {
+      ropeCos = null;
+      ropeSin = null;
+    } else {
+      float[][] tables = config.rope().tables(config.maxPositions(), config.headSize());
+      long[] shape = {config.maxPositions(), config.headSize() / 2};
+      ropeCos = Nd4j.create(tables[0], shape, DataType.FLOAT);
+      ropeSin = Nd4j.create(tables[1], shape, DataType.FLOAT);
+    }
+  }
+
+  /** A block tensor, or null when the family has none ({@link DecoderLayout#index}). */
+  INDArray tensor(int layer, Slot slot) {
+    int index = layout.index(layer, slot);
+    return index < 0 ? null : tensors[index];
+  }
+
+  /** A tensor outside the blocks, or null when the family or config has none. */
+  INDArray tensor(Global global) {
+    int index = layout.index(global);
+    return index < 0 ? null : tensors[index];
+  }
+
+  /** The head {@code [V, d]}: its own tensor when untied, else the token embedding. */
+  INDArray head() {
+    INDArray head = tensor(Global.HEAD);
+    return head == null ? tensor(Global.EMBED) : head;
   }
 
   /** Parameters holding {@code values}, laid out in the canonical order. */
@@ -113,5 +146,9 @@ final class Dl4jParameters implements AutoCloseable {
   @Override
   public void close() {
     close(tensors);
+    if (ropeCos != null) {
+      ropeCos.close();
+      ropeSin.close();
+    }
   }
 }

@@ -22,19 +22,19 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A trainable GPT-2-family policy on ND4J SameDiff: sampling, sequence log-probabilities, and one
- * AdamW step per {@link #update} on {@code −Σ w_i log π(y_i|x_i)}, micro-batched by adding up
- * the gradients of the parts. Checkpoints are HuggingFace folders ({@code config.json}, {@code
+ * A trainable decoder policy (GPT-2 or Llama family) on ND4J SameDiff: sampling, sequence
+ * log-probabilities, and one AdamW step per {@link #update} on {@code −Σ w_i log π(y_i|x_i)},
+ * micro-batched by adding up the gradients of the parts. Checkpoints are HuggingFace folders ({@code config.json}, {@code
  * model.safetensors}) plus {@code optimizer.safetensors} with the moments and step, the same
  * format as the DJL backend's. It holds native memory: {@link #close} it. Not thread-safe: use it
  * from one thread at a time.
  */
-public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements TrainablePolicy {
+public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements TrainablePolicy {
   private final AdamW optimizer;
   private final BackendOptions options;
   private UpdateResult lastUpdate;
 
-  private Dl4jPolicy(Gpt2Model model, OptimizerSettings settings, BackendOptions options) {
+  private Dl4jPolicy(Dl4jModel model, OptimizerSettings settings, BackendOptions options) {
     super(model);
     this.optimizer = new AdamW(settings, model.parameters);
     this.options = options;
@@ -42,7 +42,7 @@ public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements Traina
   }
 
   /**
-   * A freshly initialised policy (GPT-2's initialisation, drawn from {@code seed}, the same
+   * A freshly initialised policy (the layout's initialisation, drawn from {@code seed}, the same
    * values as on the other backends).
    *
    * @throws BondException when the device is not available
@@ -53,8 +53,8 @@ public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements Traina
   }
 
   /**
-   * A policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code model.safetensors}); when
-   * the folder also holds a bond4j {@code optimizer.safetensors}, training resumes from it.
+   * A policy from a HuggingFace model folder ({@code config.json} and its safetensors weights);
+   * when the folder also holds a bond4j {@code optimizer.safetensors}, training resumes from it.
    *
    * @throws BondException when a file is missing or malformed, or does not fit the config
    */
@@ -70,7 +70,7 @@ public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements Traina
   private static Dl4jPolicy withValues(DecoderConfig config, float[] values,
       OptimizerSettings settings, BackendOptions options) {
     Dl4jRuntime.prepare(options);
-    return new Dl4jPolicy(new Gpt2Model(Dl4jParameters.of(config, values)), settings, options);
+    return new Dl4jPolicy(new Dl4jModel(Dl4jParameters.of(config, values)), settings, options);
   }
 
   @Override
@@ -120,13 +120,13 @@ public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements Traina
     try {
       model.graph.freeIntermediatesEagerly();
       result = model.graph.sameDiff.calculateGradientsAndOutputs(placeholders,
-          List.of(Gpt2Graph.TARGET_LOG_PROBS), List.of(model.graph.variableNames));
+          List.of(DecoderGraph.TARGET_LOG_PROBS), List.of(model.graph.variableNames));
       String[] names = model.graph.variableNames;
       for (int i = 0; i < names.length; i++) {
         optimizer.gradients[i].addi(result.getGradients().get(names[i]));
       }
       float[] perPosition = NdArrays.values(
-          result.getOutputs().get(Gpt2Graph.TARGET_LOG_PROBS));
+          result.getOutputs().get(DecoderGraph.TARGET_LOG_PROBS));
       double sum = 0;
       for (int n = 0; n < packed.tokenCount(); n++) {
         sum -= weights[packed.rowOf()[n]] * perPosition[packed.predictingPosition()[n]];
@@ -160,7 +160,7 @@ public final class Dl4jPolicy extends DecoderPolicy<Gpt2Model> implements Traina
 
   @Override
   public Dl4jSnapshot snapshot() {
-    return new Dl4jSnapshot(new Gpt2Model(model.parameters.copy()));
+    return new Dl4jSnapshot(new Dl4jModel(model.parameters.copy()));
   }
 
   /** The parameters, for snapshots that follow this policy. */

@@ -12,18 +12,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A frozen GPT-2 policy on ND4J: the reference {@code π_ref} or an anchor. It moves only through
+ * A frozen decoder policy on ND4J: the reference {@code π_ref} or an anchor. It moves only through
  * {@link #moveToward}, an in-place blend of its parameter arrays toward a {@link Dl4jPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
-public final class Dl4jSnapshot extends DecoderPolicy<Gpt2Model> implements PolicySnapshot {
+public final class Dl4jSnapshot extends DecoderPolicy<Dl4jModel> implements PolicySnapshot {
 
-  Dl4jSnapshot(Gpt2Model model) {
+  Dl4jSnapshot(Dl4jModel model) {
     super(model);
   }
 
   /**
-   * A frozen policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code
+   * A frozen policy from a HuggingFace model folder ({@code config.json}, {@code
    * model.safetensors}).
    *
    * @throws BondException when a file is missing or malformed, or the device is not available
@@ -31,7 +31,7 @@ public final class Dl4jSnapshot extends DecoderPolicy<Gpt2Model> implements Poli
   public static Dl4jSnapshot load(Path directory, BackendOptions options) {
     Dl4jRuntime.prepare(options);
     DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, false);
-    return new Dl4jSnapshot(new Gpt2Model(Dl4jParameters.of(checkpoint.config(),
+    return new Dl4jSnapshot(new Dl4jModel(Dl4jParameters.of(checkpoint.config(),
         checkpoint.weights())));
   }
 

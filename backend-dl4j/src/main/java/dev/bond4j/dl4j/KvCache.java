@@ -8,9 +8,9 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Keys and values of every layer for a sampling batch, {@code [B, heads, slots, headSize]} each,
- * allocated once outside any workspace and closed at the end of the call; slot {@code s} holds
- * the keys and values of the token at slot {@code s} of the left-padded batch.
+ * Keys and values of every layer for a sampling batch, {@code [B, kvHeads, slots, headSize]}
+ * each, allocated once outside any workspace and closed at the end of the call; slot {@code s}
+ * holds the keys and values of the token at slot {@code s} of the left-padded batch.
  */
 final class KvCache implements AutoCloseable {
   final INDArray[] keys;
@@ -20,13 +20,16 @@ final class KvCache implements AutoCloseable {
     keys = new INDArray[config.layers()];
     values = new INDArray[config.layers()];
     for (int layer = 0; layer < keys.length; layer++) {
-      keys[layer] = Nd4j.zeros(DataType.FLOAT, batch, config.heads(), slots, config.headSize());
-      values[layer] = Nd4j.zeros(DataType.FLOAT, batch, config.heads(), slots,
+      keys[layer] = Nd4j.zeros(DataType.FLOAT, batch, config.kvHeads(), slots,
+          config.headSize());
+      values[layer] = Nd4j.zeros(DataType.FLOAT, batch, config.kvHeads(), slots,
           config.headSize());
     }
   }
 
-  /** Copies {@code [B, heads, n, headSize]} keys and values into slots {@code [from, from + n)}. */
+  /**
+   * Copies {@code [B, kvHeads, n, headSize]} keys and values into slots {@code [from, from + n)}.
+   */
   void write(int layer, int from, INDArray newKeys, INDArray newValues) {
     INDArrayIndex[] at = {NDArrayIndex.all(), NDArrayIndex.all(),
         NDArrayIndex.interval(from, from + newKeys.size(2)), NDArrayIndex.all()};

@@ -7,7 +7,7 @@ import dev.bond4j.value.TokenSequence;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The dl4j (ND4J SameDiff) backend against the golden fixture. */
+/** The dl4j (ND4J SameDiff) backend against every golden fixture. */
 class Dl4jGoldenTest extends GoldenFixtureContract {
   @Override
   Policy open(Path fixture) {
@@ -17,11 +17,5 @@ class Dl4jGoldenTest extends GoldenFixtureContract {
   @Override
   float[] logits(Policy model, List<TokenSequence> sequences) {
     return ((Dl4jSnapshot) model).logits(sequences);
-  }
-
-  /** The dl4j graph is GPT-2 only so far. */
-  @Override
-  List<String> fixtures() {
-    return List.of("tiny-gpt2");
   }
 }

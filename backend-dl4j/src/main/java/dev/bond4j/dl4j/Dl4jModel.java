@@ -26,27 +26,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * What a trainable GPT-2 policy and its frozen snapshots share: sampling, sequence
- * log-probabilities and logits over one {@link Dl4jParameters} and its {@link Gpt2Graph}. Every
+ * What a trainable decoder policy and its frozen snapshots share: sampling, sequence
+ * log-probabilities and logits over one {@link Dl4jParameters} and its {@link DecoderGraph}. Every
  * array a call creates (inputs and outputs of the graph) is closed before the call returns, so
  * native memory does not wait for Java's garbage collector. Not thread-safe: one call at a time.
  */
-final class Gpt2Model implements DecoderModel {
+final class Dl4jModel implements DecoderModel {
   final Dl4jParameters parameters;
-  final Gpt2Graph graph;
+  final DecoderGraph graph;
   final DecoderConfig config;
   private final SamplingLoop loop;
 
-  Gpt2Model(Dl4jParameters parameters) {
+  Dl4jModel(Dl4jParameters parameters) {
     this.parameters = parameters;
-    this.graph = Gpt2Graph.of(parameters);
+    this.graph = DecoderGraph.of(parameters);
     this.config = parameters.config;
     this.loop = new SamplingLoop(config);
   }
 
   /**
    * Batched sampling with a key-value cache: the graph runs the left-padded prompts once and fills
-   * the cache, then {@link Gpt2Decoder} feeds one token per row and step.
+   * the cache, then {@link DecoderStep} feeds one token per row and step.
    */
   @Override
   public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
@@ -68,7 +68,7 @@ final class Gpt2Model implements DecoderModel {
       return out;
     }
     float[] perPosition = run(inputs(packed, new float[packed.batch() * packed.length()]),
-        Gpt2Graph.TARGET_LOG_PROBS).get(Gpt2Graph.TARGET_LOG_PROBS);
+        DecoderGraph.TARGET_LOG_PROBS).get(DecoderGraph.TARGET_LOG_PROBS);
     for (int n = 0; n < packed.tokenCount(); n++) {
       out[packed.rowOf()[n]] += perPosition[packed.predictingPosition()[n]];
     }
@@ -93,7 +93,7 @@ final class Gpt2Model implements DecoderModel {
     }
     Inputs inputs = new Inputs(batch, length, ids, positions, causalMask(length), 1,
         new int[batch * length], new float[batch * length]);
-    return run(inputs, Gpt2Graph.LOGITS).get(Gpt2Graph.LOGITS);
+    return run(inputs, DecoderGraph.LOGITS).get(DecoderGraph.LOGITS);
   }
 
   /** The graph inputs of a packed batch: right padding under the causal mask. */
@@ -106,7 +106,7 @@ final class Gpt2Model implements DecoderModel {
   static float[] causalMask(int length) {
     float[] mask = new float[length * length];
     for (int q = 0; q < length; q++) {
-      Arrays.fill(mask, q * length + q + 1, (q + 1) * length, Gpt2Graph.MASKED);
+      Arrays.fill(mask, q * length + q + 1, (q + 1) * length, DecoderGraph.MASKED);
     }
     return mask;
   }
@@ -122,12 +122,12 @@ final class Gpt2Model implements DecoderModel {
     Map<String, INDArray> arrays() {
       Map<String, INDArray> arrays = new LinkedHashMap<>();
       long[] rows = {batch, length};
-      arrays.put(Gpt2Graph.TOKENS, Nd4j.create(tokens, rows, DataType.INT32));
-      arrays.put(Gpt2Graph.POSITIONS, Nd4j.create(positions, rows, DataType.INT32));
-      arrays.put(Gpt2Graph.MASK,
+      arrays.put(DecoderGraph.TOKENS, Nd4j.create(tokens, rows, DataType.INT32));
+      arrays.put(DecoderGraph.POSITIONS, Nd4j.create(positions, rows, DataType.INT32));
+      arrays.put(DecoderGraph.MASK,
           Nd4j.create(mask, new long[] {maskRows, 1, length, length}, DataType.FLOAT));
-      arrays.put(Gpt2Graph.TARGETS, Nd4j.createFromArray(targets));
-      arrays.put(Gpt2Graph.WEIGHTS, Nd4j.createFromArray(weights));
+      arrays.put(DecoderGraph.TARGETS, Nd4j.createFromArray(targets));
+      arrays.put(DecoderGraph.WEIGHTS, Nd4j.createFromArray(weights));
       return arrays;
     }
   }
@@ -184,12 +184,12 @@ final class Gpt2Model implements DecoderModel {
 
   /**
    * ND4J's side of one sampling call for the shared {@link SamplingLoop}: the graph runs the
-   * left-padded prompts once and fills the {@link KvCache}, then {@link Gpt2Decoder} feeds one
+   * left-padded prompts once and fills the {@link KvCache}, then {@link DecoderStep} feeds one
    * token per row and step against a key mask {@code [B, 1, 1, slots]}.
    */
   private final class Session implements DecodingSession {
     private final double temperature;
-    private final Gpt2Decoder decoder = new Gpt2Decoder(parameters);
+    private final DecoderStep decoder = new DecoderStep(parameters);
     private KvCache cache;
     private INDArray keyMask;
     private int rows;
@@ -205,26 +205,26 @@ final class Gpt2Model implements DecoderModel {
       int p = batch.promptSlots();
       cache = new KvCache(config, rows, slots);
       float[] mask = new float[rows * slots];
-      Arrays.fill(mask, Gpt2Graph.MASKED);
+      Arrays.fill(mask, DecoderGraph.MASKED);
       for (int i = 0; i < rows; i++) {
         Arrays.fill(mask, i * slots + batch.pads()[i], i * slots + p, 0f);
       }
       keyMask = Nd4j.create(mask, new long[] {rows, 1, 1, slots}, DataType.FLOAT);
       Inputs inputs = new Inputs(rows, p, batch.tokens(), batch.positions(),
-          batch.mask(Gpt2Graph.MASKED), rows, new int[rows * p], new float[rows * p]);
+          batch.mask(DecoderGraph.MASKED), rows, new int[rows * p], new float[rows * p]);
       String[] outputs = new String[1 + 2 * config.layers()];
-      outputs[0] = Gpt2Graph.LOGITS;
+      outputs[0] = DecoderGraph.LOGITS;
       for (int layer = 0; layer < config.layers(); layer++) {
-        outputs[1 + 2 * layer] = Gpt2Graph.KEYS + layer;
-        outputs[2 + 2 * layer] = Gpt2Graph.VALUES + layer;
+        outputs[1 + 2 * layer] = DecoderGraph.KEYS + layer;
+        outputs[2 + 2 * layer] = DecoderGraph.VALUES + layer;
       }
       float[][] logits = new float[1][];
       forward(inputs, outputs, results -> {
         for (int layer = 0; layer < config.layers(); layer++) {
-          cache.write(layer, 0, results.get(Gpt2Graph.KEYS + layer),
-              results.get(Gpt2Graph.VALUES + layer));
+          cache.write(layer, 0, results.get(DecoderGraph.KEYS + layer),
+              results.get(DecoderGraph.VALUES + layer));
         }
-        logits[0] = NdArrays.values(results.get(Gpt2Graph.LOGITS));
+        logits[0] = NdArrays.values(results.get(DecoderGraph.LOGITS));
       });
       return Softmax.rows(logits[0], rows, config.vocabularySize(), p, p - 1, temperature);
     }
