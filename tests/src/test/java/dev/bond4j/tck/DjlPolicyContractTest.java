@@ -8,7 +8,7 @@ import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
 
 /** The conformance suite against the DJL backend. */
-class DjlPolicyContractTest extends Gpt2PolicyContract {
+class DjlPolicyContractTest extends DecoderPolicyContract {
   @Override
   String backendName() {
     return "djl";

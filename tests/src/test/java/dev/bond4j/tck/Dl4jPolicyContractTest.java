@@ -8,7 +8,7 @@ import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
 
 /** The conformance suite against the dl4j (ND4J SameDiff) backend. */
-class Dl4jPolicyContractTest extends Gpt2PolicyContract {
+class Dl4jPolicyContractTest extends DecoderPolicyContract {
   @Override
   String backendName() {
     return "dl4j";

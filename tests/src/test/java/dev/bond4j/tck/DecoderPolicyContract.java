@@ -27,7 +27,7 @@ import java.util.ServiceLoader;
  * left-padded. The backend is loaded by name through the {@link Backend} service; a subclass
  * says how to write the initial checkpoint and read parameters back.
  */
-abstract class Gpt2PolicyContract extends PolicyContract {
+abstract class DecoderPolicyContract extends PolicyContract {
   static final DecoderConfig CONFIG = DecoderConfig.gpt2(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
   private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
   private static final float SCALE = 25f;
@@ -69,7 +69,7 @@ abstract class Gpt2PolicyContract extends PolicyContract {
 
       @Override
       public double[] parameters(Policy policy) {
-        float[] values = Gpt2PolicyContract.this.parameters(policy);
+        float[] values = DecoderPolicyContract.this.parameters(policy);
         double[] out = new double[values.length];
         for (int i = 0; i < values.length; i++) {
           out[i] = values[i];
