@@ -83,6 +83,10 @@ final class SeedExperiments {
     return testbed;
   }
 
+  long seed() {
+    return seed;
+  }
+
   ReferenceCurves curves() {
     return curves;
   }
@@ -99,8 +103,14 @@ final class SeedExperiments {
 
   /** Trains with {@code factory} from the reference, evaluating exactly every few steps. */
   Curve run(String label, int bestOfN, Function<TabularPolicy, Trainer> factory) {
+    return run(label, bestOfN, testbed.optimizer(), factory);
+  }
+
+  /** As {@link #run(String, int, Function)}, the policy optimised with {@code optimizer}. */
+  Curve run(String label, int bestOfN, OptimizerSettings optimizer,
+      Function<TabularPolicy, Trainer> factory) {
     return runs.computeIfAbsent(label + "@" + bestOfN, key -> {
-      TabularPolicy policy = testbed.freshPolicy();
+      TabularPolicy policy = TabularPolicy.copyOf(testbed.reference(), optimizer);
       Trainer trainer = factory.apply(policy);
       ExactEvaluator evaluator = testbed.evaluator(bestOfN);
       CurveBuilder curve = new CurveBuilder(label);
@@ -291,7 +301,7 @@ final class SeedExperiments {
       double best = Double.POSITIVE_INFINITY;
       long bestAt = start;
       ExactMetrics now = evaluator.evaluate(policy);
-      while (trainer.steps() - start < C3_STAGE_STEPS) {
+      while (trainer.steps() - start < Math.min(C3_STAGE_STEPS, settings.maxSteps())) {
         trainer.train(C3_EVAL_EVERY);
         now = evaluator.evaluate(policy);
         curve.add(trainer.steps(), now);

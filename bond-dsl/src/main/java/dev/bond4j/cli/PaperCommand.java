@@ -13,23 +13,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bond paper}: reproduces the paper's claims C1-C7 on the exact testbed and writes
- * {@code claims.json}, one PNG per mirrored figure and {@code report.md}.
+ * {@code bond paper}: reproduces the paper's claims C1-C7 on the exact testbed over several seeds
+ * and writes {@code claims.json}, one PNG per mirrored figure and {@code report.md}.
  */
 @Command(name = "paper", mixinStandardHelpOptions = true,
-    description = "Check the BOND paper's claims C1-C7 on the exact testbed and write"
-        + " claims.json, plots and report.md.")
+    description = "Check the BOND paper's claims C1-C7 on the exact testbed over several seeds"
+        + " and write claims.json, plots and report.md.")
 public final class PaperCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, defaultValue = "bond-runs/paper",
       description = "Directory to write into (default: ${DEFAULT-VALUE}).")
   private Path out;
 
   @Option(names = "--steps", defaultValue = "800",
-      description = "Training steps of every run (default: ${DEFAULT-VALUE}).")
+      description = "Training steps of every fixed-length run (default: ${DEFAULT-VALUE}).")
   private int steps;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Run seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-steps", defaultValue = "12000",
+      description = "Cap of the runs that go on until they level off, C2 and C3"
+          + " (default: ${DEFAULT-VALUE}).")
+  private int maxSteps;
+
+  @Option(names = "--seed", defaultValue = "1",
+      description = "First seed (default: ${DEFAULT-VALUE}).")
   private long seed;
+
+  @Option(names = "--seeds", defaultValue = "5",
+      description = "Number of seeds every claim runs over, >= 2 (default: ${DEFAULT-VALUE}).")
+  private int seeds;
+
+  @Option(names = "--ablation",
+      description = "Also run J-BOND's learning-rate x batch-size ablation (9 more runs per seed).")
+  private boolean ablation;
 
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
@@ -38,8 +52,8 @@ public final class PaperCommand implements Callable<Integer> {
   public Integer call() {
     PaperSettings defaults = PaperSettings.defaults();
     PaperSettings settings = new PaperSettings(steps, defaults.evalEvery(),
-        defaults.learningRate(), defaults.batchSize(), seed);
-    ClaimsReport report = new PaperClaims(settings).runAll();
+        defaults.learningRate(), defaults.batchSize(), seed, seeds, maxSteps);
+    ClaimsReport report = new PaperClaims(settings, ablation).runAll();
     Path claims = new ClaimsReportWriter().write(report, out);
     PrintWriter console = spec.commandLine().getOut();
     for (ClaimResult claim : report.claims()) {
