@@ -5,14 +5,17 @@ import dev.bond4j.value.OptimizerSettings;
 
 /**
  * J-BOND's optimiser settings on one seed's testbed: for each learning rate and batch size of a
- * grid, the run's mean shortfall below the exact Best-of-N curve (smaller is better), with its
- * final reward and KL.
+ * grid, the run's mean shortfall below the exact Best-of-N curve (smaller is better) over its
+ * whole path and over the KL range every setting covers, with its final reward and KL.
  */
 final class OptimiserAblation {
   /** Adam learning rates tried. */
   static final double[] LEARNING_RATES = {0.003, 0.01, 0.03};
   /** Prompts per step tried. */
   static final int[] BATCH_SIZES = {32, 64, 128};
+
+  /** The KL range every setting covers, over which the settings are compared fairly. */
+  static final double COMMON_KL = 0.5;
 
   private OptimiserAblation() {}
 
@@ -26,6 +29,8 @@ final class OptimiserAblation {
             p -> Algorithms.jBond(p, t.reference(), t.reward(), t.prompts(), 0.5, 0.02, 0,
                 e.training().toBuilder().batchSize(batch).build()));
         m.report(label + "/shortfall_below_best_of_n", e.curves().shortfallBelowBestOfN(c));
+        m.report(label + "/shortfall_below_best_of_n_at_kl<=" + COMMON_KL,
+            e.curves().shortfallBelowBestOfN(c, COMMON_KL));
         m.report(label + "/final_reward", Curve.last(c.reward()));
         m.report(label + "/final_kl_ref", Curve.last(c.klFromReference()));
       }

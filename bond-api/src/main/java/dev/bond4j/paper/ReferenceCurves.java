@@ -114,20 +114,28 @@ public final class ReferenceCurves {
    * none is covered. Negative means above the curve.
    */
   public double shortfallBelowBestOfN(Curve run) {
-    return shortfall(run, bestOfN);
+    return shortfall(run, bestOfN, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * As {@link #shortfallBelowBestOfN(Curve)}, over the evaluations with KL at most {@code maxKl}
+   * only, so that runs reaching different KL compare over the same range.
+   */
+  public double shortfallBelowBestOfN(Curve run, double maxKl) {
+    return shortfall(run, bestOfN, maxKl);
   }
 
   /** As {@link #shortfallBelowBestOfN}, against the KL-regularised frontier (never negative). */
   public double shortfallBelowFrontier(Curve run) {
-    return shortfall(run, frontier);
+    return shortfall(run, frontier, Double.POSITIVE_INFINITY);
   }
 
-  private static double shortfall(Curve run, ExactMetrics[] curve) {
+  private static double shortfall(Curve run, ExactMetrics[] curve, double maxKl) {
     double sum = 0;
     int count = 0;
     for (int i = 1; i < run.size(); i++) {
       double reference = interpolate(curve, run.klFromReference()[i]);
-      if (!Double.isNaN(reference)) {
+      if (!Double.isNaN(reference) && run.klFromReference()[i] <= maxKl) {
         sum += reference - run.reward()[i];
         count++;
       }

@@ -391,17 +391,11 @@ final class SeedExperiments {
   Measurement c5() {
     Curve jbond = jBond(0.02, 0);
     Measurement m = Measurement.of("C5");
-    double jbondShortfall = curves.shortfallBelowBestOfN(jbond);
-    distances(m, jbond);
     List<Curve> all = new ArrayList<>();
-    all.add(jbond);
     for (double betaRl : new double[] {0.001, 0.01, 0.1, 1}) {
-      Curve baseline = reinforce(betaRl);
-      all.add(baseline);
-      distances(m, baseline);
-      m.test(baseline.label() + " shortfall - J-BOND shortfall (below Best-of-N)",
-          curves.shortfallBelowBestOfN(baseline) - jbondShortfall, INTERVAL_ABOVE_ZERO);
+      all.add(reinforce(betaRl));
     }
+    all = againstBestOfNCurve(m, jbond, all);
     m.test("J-BOND KL-vs-step R^2 - " + LINEAR_KL_R2,
         Curve.linearR2(jbond.steps(), jbond.klFromReference()) - LINEAR_KL_R2,
         INTERVAL_ABOVE_ZERO);
@@ -411,6 +405,24 @@ final class SeedExperiments {
         Plots.panel("KL from reference", "step", "KL(pi || pi_ref)", all,
             Curve::klFromReference))));
     return m;
+  }
+
+  /**
+   * Tests, per baseline, that its shortfall below the Best-of-N curve exceeds J-BOND's, and
+   * records every run's distances; returns J-BOND followed by the baselines.
+   */
+  private List<Curve> againstBestOfNCurve(Measurement m, Curve jbond, List<Curve> baselines) {
+    double jbondShortfall = curves.shortfallBelowBestOfN(jbond);
+    distances(m, jbond);
+    List<Curve> all = new ArrayList<>();
+    all.add(jbond);
+    for (Curve baseline : baselines) {
+      all.add(baseline);
+      distances(m, baseline);
+      m.test(baseline.label() + " shortfall - J-BOND shortfall (below Best-of-N)",
+          curves.shortfallBelowBestOfN(baseline) - jbondShortfall, INTERVAL_ABOVE_ZERO);
+    }
+    return all;
   }
 
   /** C6 (Fig. 10, 11): EMA versus periodic anchor, and the effects of η and γ. */
@@ -464,18 +476,12 @@ final class SeedExperiments {
   Measurement c7() {
     Curve jbond = jBond(0.02, 0);
     Measurement m = Measurement.of("C7");
-    double jbondShortfall = curves.shortfallBelowBestOfN(jbond);
-    distances(m, jbond);
     List<Curve> all = new ArrayList<>();
-    all.add(jbond);
     for (int n : new int[] {4, 8, 64, 128, 512}) {
-      Curve baseline = run("vBoN N=" + n, 2, p -> Algorithms.vBoN(p, testbed.reference(),
-          testbed.reward(), testbed.prompts(), n, new TwoSampleEstimate(), training()));
-      all.add(baseline);
-      distances(m, baseline);
-      m.test(baseline.label() + " shortfall - J-BOND shortfall (below Best-of-N)",
-          curves.shortfallBelowBestOfN(baseline) - jbondShortfall, INTERVAL_ABOVE_ZERO);
+      all.add(run("vBoN N=" + n, 2, p -> Algorithms.vBoN(p, testbed.reference(),
+          testbed.reward(), testbed.prompts(), n, new TwoSampleEstimate(), training())));
     }
+    all = againstBestOfNCurve(m, jbond, all);
     m.plots().add(new Figure("fig6", List.of(Plots.againstKl("J-BOND vs vBoN", all, curves))));
     return m;
   }

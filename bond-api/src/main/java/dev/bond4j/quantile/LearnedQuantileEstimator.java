@@ -58,24 +58,13 @@ public final class LearnedQuantileEstimator implements QuantileEstimator {
 
   @Override
   public double[] estimate(Prompt prompt, List<Rollout> targets, double[] referenceRewards) {
-    double[] rewards = new double[targets.size()];
-    for (int i = 0; i < rewards.length; i++) {
-      rewards[i] = targets.get(i).reward();
-    }
-    return estimate(prompt, rewards, referenceRewards);
+    return estimate(prompt, AnchorRewards.of(targets), referenceRewards);
   }
 
   /** Learns from {@code referenceRewards}, then estimates the quantile of bare target rewards. */
   public synchronized double[] estimate(Prompt prompt, double[] targetRewards,
       double[] referenceRewards) {
-    Problems problems = Problems.of("learned quantile estimate")
-        .check(referenceRewards.length == samplesPerCall, "referenceRewards.length",
-            referenceRewards.length, "the configured sample count " + samplesPerCall);
-    for (int i = 0; i < referenceRewards.length; i++) {
-      problems.check(!Double.isNaN(referenceRewards[i]), "referenceRewards[" + i + "]",
-          referenceRewards[i], "a number, not NaN");
-    }
-    problems.throwIfAny();
+    AnchorRewards.require("learned quantile estimate", referenceRewards, samplesPerCall);
     Window window = windows.computeIfAbsent(prompt, p -> new Window(memory));
     for (double r : referenceRewards) {
       window.add(r);
