@@ -80,7 +80,7 @@ public final class PaperClaims {
   }
 
   /** The per-seed measurements of one claim or study combined into its result. */
-  static ClaimResult combine(List<Measurement> measurements, long[] seeds, String statement,
+  public static ClaimResult combine(List<Measurement> measurements, long[] seeds, String statement,
       String criterion) {
     Measurement first = measurements.get(0);
     List<SeedStatistic> statistics = new ArrayList<>();

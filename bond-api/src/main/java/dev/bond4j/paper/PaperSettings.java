@@ -26,11 +26,11 @@ public record PaperSettings(int steps, int evalEvery, double learningRate, int b
   }
 
   /**
-   * The settings of the published report: 800 steps evaluated every 20, Adam at 0.01, 32 prompts
+   * The settings of the published report: 800 steps evaluated every 20, Adam at 0.01, 128 prompts
    * per step, seeds 1 to 5, level-off runs capped at 12,000 steps.
    */
   public static PaperSettings defaults() {
-    return new PaperSettings(800, 20, 0.01, 32, 1, 5, 12_000);
+    return new PaperSettings(800, 20, 0.01, 128, 1, 5, 12_000);
   }
 
   /** The seeds, in order. */

