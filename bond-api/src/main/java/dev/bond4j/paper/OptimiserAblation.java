@@ -31,6 +31,7 @@ final class OptimiserAblation {
         m.report(label + "/shortfall_below_best_of_n", e.curves().shortfallBelowBestOfN(c));
         m.report(label + "/shortfall_below_best_of_n_at_kl<=" + COMMON_KL,
             e.curves().shortfallBelowBestOfN(c, COMMON_KL));
+        m.report(label + "/shortfall_below_frontier", e.curves().shortfallBelowFrontier(c));
         m.report(label + "/final_reward", Curve.last(c.reward()));
         m.report(label + "/final_kl_ref", Curve.last(c.klFromReference()));
       }

@@ -64,6 +64,7 @@ final class QuantileStudy {
       m.report(c.label() + "/final_kl_ref", Curve.last(c.klFromReference()));
       m.report(c.label() + "/shortfall_below_best_of_n",
           e.curves().shortfallBelowBestOfN(c));
+      m.report(c.label() + "/shortfall_below_frontier", e.curves().shortfallBelowFrontier(c));
     }
     m.plots().add(new Figure("fig8", List.of(
         Plots.panel("Backward KL", "step", "KL(pi || pi_BoN)", bond, Curve::klToBestOfN),

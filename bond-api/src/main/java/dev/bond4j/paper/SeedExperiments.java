@@ -192,6 +192,7 @@ final class SeedExperiments {
       m.report(curve.label() + "/log_quantile", Curve.tailMean(curve.logQuantile()));
       m.report(curve.label() + "/log_quantile_slope_per_1000_last_quarter",
           1000 * Curve.tailSlope(curve.steps(), curve.logQuantile()));
+      distances(m, curve);
     }
     List<Curve> list = List.copyOf(c.values());
     m.plots().add(new Figure("fig7", List.of(

@@ -70,12 +70,13 @@ public final class PaperCommand implements Callable<Integer> {
     PaperSettings settings = new PaperSettings(steps, defaults.evalEvery(),
         defaults.learningRate(), defaults.batchSize(), seed, seeds, maxSteps);
     PrintWriter console = spec.commandLine().getOut();
+    NeuralClaims neuralClaims = neural ? new NeuralClaims(BackendRegistry.discover()
+        .require(neuralBackend), out.resolve("neural"), neuralSteps, console) : null;
     ClaimsReport report = new PaperClaims(settings, ablation).runAll();
-    if (neural) {
+    if (neuralClaims != null) {
       long start = System.nanoTime();
       List<ClaimResult> claims = new ArrayList<>(report.claims());
-      claims.addAll(new NeuralClaims(BackendRegistry.discover().require(neuralBackend),
-          out.resolve("neural"), neuralSteps, console).run(settings.seedList()));
+      claims.addAll(neuralClaims.run(settings.seedList()));
       report = new ClaimsReport(settings, claims, report.studies(), report.plots(),
           report.seconds() + (System.nanoTime() - start) / 1e9);
     }

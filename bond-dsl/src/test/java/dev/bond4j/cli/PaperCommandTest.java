@@ -62,6 +62,13 @@ class PaperCommandTest {
     assertThat(run.status()).isEqualTo(BondCommand.INVALID_INPUT);
     assertThat(run.err()).contains("steps = 0").contains("an integer >= 1")
         .doesNotContain("\tat ");
+    Run seeds = bond("paper", "--out", dir.toString(), "--seeds", "1");
+    assertThat(seeds.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(seeds.err()).contains("seeds = 1").contains(">= 2");
+    Run neural = bond("paper", "--out", dir.toString(), "--neural", "--neural-backend", "fake",
+        "--neural-steps", "2");
+    assertThat(neural.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(neural.err()).contains("neural steps = 2");
     Run verbose = bond("paper", "--out", dir.toString(), "--steps", "0", "--verbose");
     assertThat(verbose.err()).contains("\tat ");
   }
