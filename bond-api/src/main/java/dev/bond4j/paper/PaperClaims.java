@@ -107,7 +107,8 @@ public final class PaperClaims {
         + " low, while beta = 0 leaves the backward and beta = 1 the forward KL higher;"
         + " beta = 0.5 raises the log-quantile about as much as beta = 1, more than beta = 0.",
         "BOND with N = " + SeedExperiments.C2_N + " and exact quantiles, each run until its"
-        + " log-quantile levels off (as in C3); means over the last quarter of the run: the 95% CI over seeds of each difference (signed in the claim's"
+        + " log-quantile levels off (as in C3); means over the last quarter of the run: the 95%"
+        + " CI over seeds of each difference (signed in the claim's"
         + " direction) lies above 0; 'about as much' allows 10% of |lq(1) - lq(0)|."});
     t.put("C3", new String[] {"Iterative BOND (n = 2 or 4) keeps raising reward and log-quantile"
         + " while BOND with a fixed N in {4, 8, 16} saturates; at equal KL from pi_ref it reaches"

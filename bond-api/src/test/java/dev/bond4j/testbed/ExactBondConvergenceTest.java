@@ -33,8 +33,8 @@ class ExactBondConvergenceTest {
   }
 
   /**
-   * A planted error the test must see: the practical reward {@code log p≤} drops {@code log C/(N−1)}
-   * and so moves the backward term's fixed point away from Best-of-N.
+   * A planted error the test must see: the practical reward {@code log p≤} drops
+   * {@code log C/(N−1)} and so moves the backward term's fixed point away from Best-of-N.
    */
   @ParameterizedTest(name = "N = {0}")
   @CsvSource({"4", "8"})

@@ -58,7 +58,8 @@ public final class PaperCommand implements Callable<Integer> {
   private String neuralBackend;
 
   @Option(names = "--neural-steps", defaultValue = "200",
-      description = "Training steps of every run of the neural section (default: ${DEFAULT-VALUE}).")
+      description = "Training steps of every run of the neural section"
+          + " (default: ${DEFAULT-VALUE}).")
   private int neuralSteps;
 
   @CommandLine.Spec

@@ -1,6 +1,7 @@
 package dev.bond4j.demo;
 
 import dev.bond4j.algorithm.BestOfNSampler;
+import dev.bond4j.algorithm.BondTrainer;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.RewardModel;
@@ -50,7 +51,8 @@ final class BestOfNEstimates {
     this.n = n;
     this.samplesPerPrompt = samplesPerPrompt;
     this.sampling = SamplingSettings.training(maxNewTokens);
-    List<Completion> base = reference.sample(repeat(prompts, referenceSamples), sampling, seed);
+    List<Completion> base = reference.sample(BondTrainer.repeat(prompts, referenceSamples),
+        sampling, seed);
     double[] rewards = reward.score(base);
     sortedReference = new double[prompts.size()][];
     for (int p = 0; p < prompts.size(); p++) {
@@ -59,7 +61,8 @@ final class BestOfNEstimates {
       Arrays.sort(sortedReference[p]);
     }
     BestOfNSampler sampler = new BestOfNSampler(reference, reward, n, TieRule.UNIFORM, sampling);
-    List<Rollout> best = sampler.sample(repeat(prompts, samplesPerPrompt), seed + 1);
+    List<Rollout> best = sampler.sample(BondTrainer.repeat(prompts, samplesPerPrompt),
+        seed + 1);
     bestOfN = new ArrayList<>();
     double[] bestRewards = new double[best.size()];
     for (int i = 0; i < best.size(); i++) {
@@ -67,16 +70,6 @@ final class BestOfNEstimates {
       bestRewards[i] = best.get(i).reward();
     }
     bestOfNLog = logBestOfN(bestOfN, bestRewards, reference.logProbs(bestOfN));
-  }
-
-  static List<Prompt> repeat(List<Prompt> prompts, int times) {
-    List<Prompt> out = new ArrayList<>(prompts.size() * times);
-    for (Prompt p : prompts) {
-      for (int k = 0; k < times; k++) {
-        out.add(p);
-      }
-    }
-    return out;
   }
 
   /** {@code log π_BoN} of completions grouped by prompt, {@code samplesPerPrompt} each. */
@@ -105,7 +98,8 @@ final class BestOfNEstimates {
 
   /** {reward, KL(π || π_ref), KL(π || π_BoN), KL(π_BoN || π), mean log p̂≤} of {@code policy}. */
   double[] evaluate(Policy policy, long seed) {
-    List<Completion> samples = policy.sample(repeat(prompts, samplesPerPrompt), sampling, seed);
+    List<Completion> samples = policy.sample(BondTrainer.repeat(prompts, samplesPerPrompt),
+        sampling, seed);
     double[] rewards = reward.score(samples);
     double[] logPi = policy.logProbs(samples);
     double[] logRef = reference.logProbs(samples);

@@ -96,7 +96,8 @@ public final class ClaimsReportWriter {
       }
       markdown.append("\n\n").append(claim.statement()).append("\n\n*Criterion:* ")
           .append(claim.criterion()).append("\n\nPlots: ").append(String.join(", ", plots))
-          .append("\n\n| statistic | requirement | mean | 95% CI | per seed |\n|---|---|---|---|---|\n");
+          .append("\n\n| statistic | requirement | mean | 95% CI | per seed |\n")
+          .append("|---|---|---|---|---|\n");
       for (SeedStatistic s : claim.statistics()) {
         markdown.append(String.format("| %s | %s%s | %.4g | [%.4g, %.4g] | %s |%n", s.name(),
             s.requirement().description(), s.holds() ? "" : " **fails**", s.mean(), s.low(),
