@@ -204,7 +204,8 @@ public final class BondTrainer extends AbstractTrainer {
     return best;
   }
 
-  static List<Prompt> repeat(List<Prompt> prompts, int times) {
+  /** Each prompt of {@code prompts} {@code times} times in a row, in order. */
+  public static List<Prompt> repeat(List<Prompt> prompts, int times) {
     List<Prompt> out = new ArrayList<>(prompts.size() * times);
     for (Prompt prompt : prompts) {
       for (int k = 0; k < times; k++) {

@@ -34,6 +34,50 @@ public record Curve(String label, double[] steps, double[] reward, double[] klFr
     return sum / count;
   }
 
+  /** The largest value of {@code series}. */
+  public static double max(double[] series) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (double v : series) {
+      m = Math.max(m, v);
+    }
+    return m;
+  }
+
+  /** The least-squares slope of {@code y} against {@code x} over the last quarter (>= 2 points). */
+  public static double tailSlope(double[] x, double[] y) {
+    int count = Math.max(2, x.length / 4);
+    int from = Math.max(0, x.length - count);
+    double[] fit = line(java.util.Arrays.copyOfRange(x, from, x.length),
+        java.util.Arrays.copyOfRange(y, from, y.length));
+    return fit[0];
+  }
+
+  /** R² of the least-squares line through (x, y). */
+  public static double linearR2(double[] x, double[] y) {
+    return line(x, y)[1];
+  }
+
+  /** {slope, R²} of the least-squares line through (x, y). */
+  private static double[] line(double[] x, double[] y) {
+    double mx = 0;
+    double my = 0;
+    for (int i = 0; i < x.length; i++) {
+      mx += x[i] / x.length;
+      my += y[i] / y.length;
+    }
+    double sxy = 0;
+    double sxx = 0;
+    double syy = 0;
+    for (int i = 0; i < x.length; i++) {
+      sxy += (x[i] - mx) * (y[i] - my);
+      sxx += (x[i] - mx) * (x[i] - mx);
+      syy += (y[i] - my) * (y[i] - my);
+    }
+    double slope = sxx == 0 ? 0 : sxy / sxx;
+    double r2 = syy == 0 ? 1.0 : sxy * sxy / (sxx * syy);
+    return new double[] {slope, r2};
+  }
+
   /**
    * The reward this run reaches at {@code kl}: the upper envelope of its (KL, reward) polyline,
    * linearly interpolated; NaN outside the KL range the run covers.

@@ -44,23 +44,12 @@ public final class MonteCarloQuantileEstimator implements QuantileEstimator {
 
   @Override
   public double[] estimate(Prompt prompt, List<Rollout> targets, double[] referenceRewards) {
-    double[] rewards = new double[targets.size()];
-    for (int i = 0; i < rewards.length; i++) {
-      rewards[i] = targets.get(i).reward();
-    }
-    return estimate(rewards, referenceRewards);
+    return estimate(AnchorRewards.of(targets), referenceRewards);
   }
 
   /** The estimate for bare target rewards. */
   public double[] estimate(double[] targetRewards, double[] referenceRewards) {
-    Problems problems = Problems.of("Monte-Carlo quantile estimate")
-        .check(referenceRewards.length == samples, "referenceRewards.length",
-            referenceRewards.length, "the configured sample count " + samples);
-    for (int i = 0; i < referenceRewards.length; i++) {
-      problems.check(!Double.isNaN(referenceRewards[i]), "referenceRewards[" + i + "]",
-          referenceRewards[i], "a number, not NaN");
-    }
-    problems.throwIfAny();
+    AnchorRewards.require("Monte-Carlo quantile estimate", referenceRewards, samples);
     double[] sorted = referenceRewards.clone();
     Arrays.sort(sorted);
     double[] estimates = new double[targetRewards.length];

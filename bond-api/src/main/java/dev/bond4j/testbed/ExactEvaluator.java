@@ -1,6 +1,7 @@
 package dev.bond4j.testbed;
 
 import dev.bond4j.Problems;
+import dev.bond4j.math.BondReward;
 import dev.bond4j.math.DiscreteBestOfN;
 import dev.bond4j.math.KullbackLeibler;
 import dev.bond4j.math.TieRule;
@@ -15,6 +16,11 @@ public final class ExactEvaluator {
   private final int n;
   private final TieRule rule;
   private final double[][] bestOfN;
+  /**
+   * {@code log π_BoN}, from the law where it is positive and from {@code log π_ref + (N−1) log p≤ +
+   * log C} where {@code π_BoN} underflows to 0, so {@code KL(π || π_BoN)} stays finite.
+   */
+  private final double[][] logBestOfN;
   private final double[][] quantiles;
   /** {@code P_ref[r(y') < r(y)] + ½ P_ref[r(y') = r(y)]} per sequence. */
   private final double[][] winAgainstReference;
@@ -33,6 +39,7 @@ public final class ExactEvaluator {
     this.rule = rule;
     int contexts = reference.contexts();
     this.bestOfN = new double[contexts][];
+    this.logBestOfN = new double[contexts][];
     this.quantiles = new double[contexts][];
     this.referenceProbs = new double[contexts][];
     this.winAgainstReference = new double[contexts][];
@@ -41,6 +48,8 @@ public final class ExactEvaluator {
       DiscreteBestOfN law = DiscreteBestOfN.of(referenceProbs[c], reward.rewards(c));
       bestOfN[c] = law.law(n, rule);
       quantiles[c] = law.quantile(rule);
+      logBestOfN[c] = logLaw(bestOfN[c], referenceProbs[c], quantiles[c],
+          law.correctionFactors(n), n);
       double[] below = law.quantileBelow(TieRule.UNIFORM);
       double[] atMost = law.quantile(TieRule.UNIFORM);
       winAgainstReference[c] = new double[below.length];
@@ -48,6 +57,27 @@ public final class ExactEvaluator {
         winAgainstReference[c][i] = 0.5 * (below[i] + atMost[i]);
       }
     }
+  }
+
+  private static double[] logLaw(double[] law, double[] base, double[] quantile,
+      double[] correction, int n) {
+    double[] out = new double[law.length];
+    for (int i = 0; i < law.length; i++) {
+      out[i] = law[i] > 0 ? Math.log(law[i])
+          : BondReward.logBestOfN(Math.log(base[i]), quantile[i], correction[i], n);
+    }
+    return out;
+  }
+
+  /** {@code KL(p || q)} with {@code q} given by its logarithm. */
+  private static double divergenceToLog(double[] p, double[] logQ) {
+    double kl = 0;
+    for (int i = 0; i < p.length; i++) {
+      if (p[i] > 0) {
+        kl += p[i] * (Math.log(p[i]) - logQ[i]);
+      }
+    }
+    return Math.max(0, kl);
   }
 
   /** The N of the Best-of-N this evaluator compares against. */
@@ -81,7 +111,7 @@ public final class ExactEvaluator {
         }
       }
       klRef += KullbackLeibler.divergence(p, q);
-      klTo += KullbackLeibler.divergence(p, bestOfN[c]);
+      klTo += divergenceToLog(p, logBestOfN[c]);
       klFrom += KullbackLeibler.divergence(bestOfN[c], p);
     }
     double meanLogQuantile = logQuantile / contexts;

@@ -138,7 +138,7 @@ public final class Demo {
   }
 
   /** Loads the cached reference, or trains it on the corpus and caches it. */
-  private Path reference(Path directory) {
+  Path reference(Path directory) {
     if (Files.isRegularFile(directory.resolve("model.safetensors"))) {
       console.println("Using the cached reference policy in " + directory);
       return directory;

@@ -31,23 +31,29 @@ class PaperCommandTest {
 
   @Test
   void writesClaimsJsonPlotsAndReport(@TempDir Path dir) throws Exception {
-    Run run = bond("paper", "--out", dir.toString(), "--steps", "40");
+    Run run = bond("paper", "--out", dir.toString(), "--steps", "40", "--max-steps", "100",
+        "--seeds", "2");
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out()).contains("C1").contains("C7").contains("claims.json");
-    JsonNode claims = new ObjectMapper().readTree(dir.resolve("claims.json").toFile());
+    JsonNode root = new ObjectMapper().readTree(dir.resolve("claims.json").toFile());
+    assertThat(root.get("seeds").toString()).isEqualTo("[1,2]");
+    JsonNode claims = root.get("claims");
     assertThat(claims.size()).isEqualTo(7);
+    assertThat(root.get("studies").get(0).get("id").asText()).isEqualTo("S4 learned quantile");
     for (JsonNode claim : claims) {
       assertThat(claim.get("id").asText()).matches("C[1-7]");
       assertThat(claim.get("holds").isBoolean()).isTrue();
-      assertThat(claim.get("figures").size()).isPositive();
+      JsonNode statistic = claim.get("statistics").get(0);
+      assertThat(statistic.get("values").size()).isEqualTo(2);
+      assertThat(statistic.get("ci95").size()).isEqualTo(2);
       for (JsonNode plot : claim.get("plots")) {
         BufferedImage image = ImageIO.read(dir.resolve(plot.asText()).toFile());
         assertThat(image.getWidth()).isGreaterThanOrEqualTo(640);
         assertThat(image.getHeight()).isEqualTo(480);
       }
     }
-    assertThat(Files.list(dir).filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(7);
-    assertThat(Files.readString(dir.resolve("report.md"))).contains("| C4:");
+    assertThat(Files.list(dir).filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(9);
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("## C4").contains("95% CI");
   }
 
   @Test
@@ -56,6 +62,13 @@ class PaperCommandTest {
     assertThat(run.status()).isEqualTo(BondCommand.INVALID_INPUT);
     assertThat(run.err()).contains("steps = 0").contains("an integer >= 1")
         .doesNotContain("\tat ");
+    Run seeds = bond("paper", "--out", dir.toString(), "--seeds", "1");
+    assertThat(seeds.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(seeds.err()).contains("seeds = 1").contains(">= 2");
+    Run neural = bond("paper", "--out", dir.toString(), "--neural", "--neural-backend", "fake",
+        "--neural-steps", "2");
+    assertThat(neural.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(neural.err()).contains("neural steps = 2");
     Run verbose = bond("paper", "--out", dir.toString(), "--steps", "0", "--verbose");
     assertThat(verbose.err()).contains("\tat ");
   }
@@ -63,6 +76,7 @@ class PaperCommandTest {
   @Test
   void everySubcommandHasHelp() {
     assertThat(bond("--help").out()).contains("paper");
-    assertThat(bond("paper", "--help").out()).contains("--out").contains("--steps");
+    assertThat(bond("paper", "--help").out()).contains("--out").contains("--steps")
+        .contains("--seeds").contains("--ablation");
   }
 }
