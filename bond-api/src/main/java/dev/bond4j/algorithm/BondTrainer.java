@@ -65,6 +65,25 @@ public final class BondTrainer extends AbstractTrainer {
   }
 
   @Override
+  void describe(RunIdentity identity) {
+    identity.put("trainer", "bond").put("n", config.n())
+        .put("beta", config.divergence().beta()).put("gamma", config.gamma())
+        .put("estimate", config.estimate().getClass().getSimpleName() + "("
+            + config.estimate().anchorSamples() + " anchor samples)")
+        .put("anchor", anchorDescription(config.anchor()));
+  }
+
+  private static String anchorDescription(dev.bond4j.anchor.Anchor anchor) {
+    if (anchor instanceof dev.bond4j.anchor.EmaAnchor ema) {
+      return "ema(eta=" + ema.eta() + ")";
+    }
+    if (anchor instanceof dev.bond4j.anchor.PeriodicAnchor periodic) {
+      return "periodic(every=" + periodic.every() + ")";
+    }
+    return "fixed";
+  }
+
+  @Override
   long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
     int batch = prompts.size();
     int n = config.n();

@@ -43,6 +43,12 @@ public final class ReinforceTrainer extends AbstractTrainer {
   }
 
   @Override
+  void describe(RunIdentity identity) {
+    identity.put("trainer", "reinforce").put("samplesPerPrompt", config.samplesPerPrompt())
+        .put("klCoefficient", config.klCoefficient());
+  }
+
+  @Override
   long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
     int k = config.samplesPerPrompt();
     int total = prompts.size() * k;

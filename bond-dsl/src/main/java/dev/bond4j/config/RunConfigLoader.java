@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.Problems;
+import dev.bond4j.algorithm.CheckpointStore;
 import dev.bond4j.dsl.Algorithm;
 import dev.bond4j.dsl.AlgorithmSettings;
 import dev.bond4j.dsl.ImmutableAlgorithmSettings;
@@ -35,7 +36,7 @@ public final class RunConfigLoader {
   private static final Set<String> TOP_LEVEL = Set.of("backend", "device", "threads", "policy",
       "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm", "beta", "eta", "gamma",
       "anchorEvery", "n", "quantileSamples", "klCoefficient", "samplesPerPrompt", "batchSize",
-      "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery", "rewardModel",
+      "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery", "keepCheckpoints", "rewardModel",
       "rewardOutput", "rewardLabel", "rewardMaxLength");
   private static final Set<String> OPTIMIZER = Set.of("learningRate", "beta1", "beta2", "epsilon",
       "weightDecay", "warmupSteps", "maxGradNorm", "microBatchSize");
@@ -128,6 +129,12 @@ public final class RunConfigLoader {
       problems.add(new InvalidArgumentException.Problem("checkpointEvery", checkpointEvery[0],
           "a number of steps >= 0 (0: only at the end)"));
     }
+    int[] keepCheckpoints = {CheckpointStore.DEFAULT_KEEP};
+    fields.ifInt("keepCheckpoints", value -> keepCheckpoints[0] = value);
+    if (keepCheckpoints[0] < 1) {
+      problems.add(new InvalidArgumentException.Problem("keepCheckpoints", keepCheckpoints[0],
+          "a number of checkpoints >= 1"));
+    }
     BackendOptions builtOptions = build(options::build, "", problems);
     if (rewardModel != null && builtOptions != null) {
       rewardSpec.model(base.resolve(rewardModel).normalize()).options(builtOptions);
@@ -144,7 +151,7 @@ public final class RunConfigLoader {
     return new RunConfig(backend, builtOptions, base.resolve(policy).normalize(), tokenizer,
         base.resolve(prompts).normalize(), reward, java.util.Optional.ofNullable(builtReward),
         builtOptimizer, builtAlgorithm,
-        base.resolve(out).normalize(), checkpointEvery[0]);
+        base.resolve(out).normalize(), checkpointEvery[0], keepCheckpoints[0]);
   }
 
   private static TieRule tieRule(String name) {
