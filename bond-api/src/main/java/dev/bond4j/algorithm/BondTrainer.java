@@ -105,6 +105,7 @@ public final class BondTrainer extends AbstractTrainer {
     double[] rewards = config.reward().score(all);
     Problems.require(rewards.length == all.size(), "reward.score(...).length", rewards.length,
         "one reward per sequence, " + all.size());
+    NonFiniteGuard.requireFinite(step, "reward", rewards);
     timer.lap(Metrics.TIME_SCORE);
 
     double[] logPi = new double[batch];
@@ -114,6 +115,9 @@ public final class BondTrainer extends AbstractTrainer {
     double[] logAnchor = anchor.logProbs(policySamples);
     double[] logRef = config.reference() == anchor ? logAnchor
         : config.reference().logProbs(policySamples);
+    NonFiniteGuard.requireFinite(step, "policy log-probability", logPi);
+    NonFiniteGuard.requireFinite(step, "anchor log-probability", logAnchor);
+    NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
     List<Rollout> policyRollouts = new ArrayList<>(batch);
     List<List<Rollout>> anchorGroups = new ArrayList<>(batch);
     double[] policyRewards = new double[batch];

@@ -59,12 +59,17 @@ public final class ReinforceTrainer extends AbstractTrainer {
     double[] rewards = config.reward().score(samples);
     Problems.require(rewards.length == total, "reward.score(...).length", rewards.length,
         "one reward per sequence, " + total);
+    NonFiniteGuard.requireFinite(step, "reward", rewards);
     timer.lap(Metrics.TIME_SCORE);
     double[] logRef = config.reference().logProbs(samples);
     double[] logPi = new double[total];
-    double[] returns = new double[total];
     for (int i = 0; i < total; i++) {
       logPi[i] = samples.get(i).logProb();
+    }
+    NonFiniteGuard.requireFinite(step, "policy log-probability", logPi);
+    NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
+    double[] returns = new double[total];
+    for (int i = 0; i < total; i++) {
       returns[i] = rewards[i] - config.klCoefficient() * (logPi[i] - logRef[i]);
     }
     double[] weights = new double[total];
