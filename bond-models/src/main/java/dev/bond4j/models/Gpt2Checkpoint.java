@@ -5,16 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Arrays;
 
 /**
  * A GPT-2 checkpoint folder, the format every engine backend writes: HuggingFace's {@code
  * config.json} and {@code model.safetensors} (loadable by {@code
  * GPT2LMHeadModel.from_pretrained}), and, for a policy in training, {@code optimizer.safetensors}
  * with AdamW's moments ({@code exp_avg.NAME}, {@code exp_avg_sq.NAME}) and the step. Each file is
- * replaced atomically, the model file last; both safetensors files carry the step and a save id in
- * their metadata, so a folder whose files come from two different saves is refused on reading
- * instead of resuming from a mix. Values are in {@link Gpt2Layout}'s canonical order.
+ * replaced atomically, the model file last; both safetensors files carry the step and a save id
+ * (derived from the saved values, so the files of one state are the same byte for byte) in their
+ * metadata, so a folder whose files come from two different saves is refused on reading instead
+ * of resuming from a mix. Values are in {@link Gpt2Layout}'s canonical order.
  *
  * @param config the model shape
  * @param weights all parameters in the canonical order
@@ -41,7 +42,7 @@ public record Gpt2Checkpoint(Gpt2Config config, float[] weights, float[] firstMo
     Gpt2Layout layout = new Gpt2Layout(config);
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("format", "pt");
-    metadata.put(SAVE_ID, UUID.randomUUID().toString());
+    metadata.put(SAVE_ID, saveId());
     metadata.put(STEP, String.valueOf(steps));
     config.write(directory);
     if (hasOptimizerState()) {
@@ -51,6 +52,16 @@ public record Gpt2Checkpoint(Gpt2Config config, float[] weights, float[] firstMo
       new SafeTensors(moments, metadata).write(directory.resolve(OPTIMIZER_FILE));
     }
     new SafeTensors(layout.tensorsOf(weights), metadata).write(directory.resolve(MODEL_FILE));
+  }
+
+  /**
+   * The save id: hashes of the step and of every value written, so that the same state always
+   * gives the same bytes (a resumed run's files equal an uninterrupted run's) while files of two
+   * different states still differ.
+   */
+  private String saveId() {
+    return String.format("%x-%08x-%08x-%08x", steps, Arrays.hashCode(weights),
+        Arrays.hashCode(firstMoment), Arrays.hashCode(secondMoment));
   }
 
   private static Map<String, SafeTensor> prefixed(String prefix, Gpt2Layout layout,
