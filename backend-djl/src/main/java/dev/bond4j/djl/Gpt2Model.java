@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.Problems;
 import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.models.TokenChooser;
@@ -58,7 +59,7 @@ final class Gpt2Model implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       return new Run(prompts, settings, seed).generate();
     } catch (ai.djl.engine.EngineException e) {
-      throw new BondException("The PyTorch engine failed while sampling: " + e.getMessage(), e);
+      throw new NativeEngineException("The PyTorch engine failed while sampling: " + e.getMessage(), e);
     }
   }
 
@@ -77,7 +78,7 @@ final class Gpt2Model implements AutoCloseable {
       }
       return out;
     } catch (ai.djl.engine.EngineException e) {
-      throw new BondException("The PyTorch engine failed while scoring: " + e.getMessage(), e);
+      throw new NativeEngineException("The PyTorch engine failed while scoring: " + e.getMessage(), e);
     }
   }
 

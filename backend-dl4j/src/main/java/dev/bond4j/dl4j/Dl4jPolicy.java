@@ -1,6 +1,7 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
@@ -131,7 +132,7 @@ public final class Dl4jPolicy extends Gpt2Policy implements TrainablePolicy {
       }
       return sum;
     } catch (RuntimeException e) {
-      throw new BondException("ND4J failed in an update: " + e.getMessage(), e);
+      throw new NativeEngineException("ND4J failed in an update: " + e.getMessage(), e);
     } finally {
       NdArrays.closeAll(placeholders);
       if (result != null) {

@@ -1,6 +1,7 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.Problems;
 import dev.bond4j.models.Gpt2Config;
 import dev.bond4j.models.TokenChooser;
@@ -164,7 +165,7 @@ final class Gpt2Model implements AutoCloseable {
     } catch (BondException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new BondException("ND4J failed in a forward pass: " + e.getMessage(), e);
+      throw new NativeEngineException("ND4J failed in a forward pass: " + e.getMessage(), e);
     } finally {
       NdArrays.closeAll(placeholders);
       if (results != null) {
@@ -253,7 +254,7 @@ final class Gpt2Model implements AutoCloseable {
       } catch (BondException e) {
         throw e;
       } catch (RuntimeException e) {
-        throw new BondException("ND4J failed while sampling: " + e.getMessage(), e);
+        throw new NativeEngineException("ND4J failed while sampling: " + e.getMessage(), e);
       }
       List<Completion> out = new ArrayList<>(batch);
       for (int i = 0; i < batch; i++) {

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ final class OnnxSessions {
             + ": ONNX Runtime rejected it (expected a valid ONNX model file): " + e.getMessage(), e);
       }
     } catch (OrtException e) {
-      throw new BondException("Cannot configure an ONNX Runtime session for " + file + ": "
+      throw new NativeEngineException("Cannot configure an ONNX Runtime session for " + file + ": "
           + e.getMessage(), e);
     }
   }
