@@ -2,8 +2,10 @@ package dev.bond4j.algorithm;
 
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
+import dev.bond4j.MemoryBudget;
 import dev.bond4j.Problems;
 import dev.bond4j.anchor.Anchor;
+import dev.bond4j.model.Policy;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.random.Seeds;
 import java.nio.file.Files;
@@ -32,7 +34,17 @@ abstract class AbstractTrainer implements Trainer {
 
   private long steps;
 
-  AbstractTrainer(List<Prompt> prompts, TrainingSettings settings) {
+  /**
+   * Checks, before anything is allocated, that the completions fit the policy's context and that
+   * a step's sequences fit in memory.
+   *
+   * @param sequencesPerPrompt the sequences a step samples per prompt
+   */
+  AbstractTrainer(List<Prompt> prompts, TrainingSettings settings, Policy policy,
+      int sequencesPerPrompt) {
+    MemoryBudget.requireSequences(policy, prompts,
+        (double) settings.batchSize() * sequencesPerPrompt / Math.max(1, prompts.size()),
+        settings.maxNewTokens(), "maxNewTokens", "batchSize", settings.batchSize());
     this.settings = settings;
     this.seeds = new Seeds(settings.seed());
     this.order = new PromptOrder(prompts, settings.batchSize(), seeds);

@@ -45,8 +45,14 @@ public final class BondTrainer extends AbstractTrainer {
 
   /** A trainer for {@code config}; nothing runs until {@link #step()}. */
   public BondTrainer(BondConfig config) {
-    super(config.prompts(), config.settings());
+    super(config.prompts(), config.settings(), config.policy(), 1 + anchorCount(config));
     this.config = config;
+  }
+
+  /** Anchor samples per prompt: N for the Best-of-N target, or what the estimate needs. */
+  private static int anchorCount(BondConfig config) {
+    boolean forward = config.divergence().forwardWeight() > 0;
+    return Math.max(forward ? config.n() : 0, config.estimate().anchorSamples());
   }
 
   /** The configuration. */
@@ -89,7 +95,7 @@ public final class BondTrainer extends AbstractTrainer {
     int n = config.n();
     double beta = config.divergence().beta();
     boolean forward = config.divergence().forwardWeight() > 0;
-    int anchorCount = Math.max(forward ? n : 0, config.estimate().anchorSamples());
+    int anchorCount = anchorCount(config);
     Policy anchor = config.anchor().policy();
     SamplingSettings sampling = SamplingSettings.training(settings.maxNewTokens());
 

@@ -22,7 +22,7 @@ public final class ReinforceTrainer extends AbstractTrainer {
 
   /** A trainer for {@code config}. */
   public ReinforceTrainer(ReinforceConfig config) {
-    super(config.prompts(), config.settings());
+    super(config.prompts(), config.settings(), config.policy(), config.samplesPerPrompt());
     this.config = config;
   }
 
