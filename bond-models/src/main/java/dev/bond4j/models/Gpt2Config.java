@@ -8,6 +8,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.bond4j.BondException;
+import dev.bond4j.MemoryBudget;
 import dev.bond4j.Problems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,11 @@ public record Gpt2Config(int vocabularySize, int maxPositions, int embeddingSize
     problems.check(heads < 1 || embeddingSize % heads == 0, "n_embd", embeddingSize,
         "a multiple of n_head = " + heads);
     problems.throwIfAny();
+    long parameters = parameterCount(vocabularySize, maxPositions, embeddingSize, layers,
+        innerSize);
+    Problems.require(parameters <= MemoryBudget.MAX_ARRAY_LENGTH, "parameters", parameters,
+        "at most " + MemoryBudget.MAX_ARRAY_LENGTH + ", the most a Java array holds (vocab_size,"
+            + " n_positions, n_embd, n_inner or n_layer is too large)");
   }
 
   /**
@@ -82,10 +88,14 @@ public record Gpt2Config(int vocabularySize, int maxPositions, int embeddingSize
 
   /** Number of parameters (the head is tied, so it adds none). */
   public long parameterCount() {
-    long d = embeddingSize;
+    return parameterCount(vocabularySize, maxPositions, embeddingSize, layers, innerSize);
+  }
+
+  private static long parameterCount(long vocabularySize, long maxPositions, long d, long layers,
+      long innerSize) {
     long perLayer = 4 * d + (d * 3 * d + 3 * d) + (d * d + d) + (d * innerSize + innerSize)
-        + ((long) innerSize * d + d);
-    return (long) vocabularySize * d + (long) maxPositions * d + layers * perLayer + 2 * d;
+        + (innerSize * d + d);
+    return vocabularySize * d + maxPositions * d + layers * perLayer + 2 * d;
   }
 
   /** Reads {@code config.json} from a model folder. */
@@ -109,7 +119,12 @@ public record Gpt2Config(int vocabularySize, int maxPositions, int embeddingSize
           e);
     }
     try {
-      return fromJson(json, file.toString());
+      Gpt2Config config = fromJson(json, file.toString());
+      long parameters = config.parameterCount();
+      MemoryBudget.require("parameters", parameters, "the model in " + directory
+          + " (its weights read into Java, then copied to the engine)", 4.0 * parameters,
+          8.0 * parameters);
+      return config;
     } catch (IllegalStateException | UnsupportedOperationException | ClassCastException e) {
       throw new BondException("The model config " + file + " has a field of the wrong JSON type: "
           + e.getMessage(), e);

@@ -81,4 +81,22 @@ class Gpt2ConfigTest {
   private void write(String json) throws IOException {
     Files.writeString(directory.resolve("config.json"), json);
   }
+
+  @Test
+  void refusesShapesBeyondAJavaArrayOrTheMemory() throws IOException {
+    write("{\"vocab_size\": 50, \"n_positions\": 1e9, \"n_embd\": 16, \"n_layer\": 1,"
+        + " \"n_head\": 2}");
+    assertThatThrownBy(() -> Gpt2Config.read(directory))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("parameters = 16000004112")
+        .hasMessageContaining("the most a Java array holds");
+    long heap = Runtime.getRuntime().maxMemory();
+    org.junit.jupiter.api.Assumptions.assumeTrue(heap < 8L << 30, "a heap below 8 GiB");
+    int positions = (int) Math.min(Integer.MAX_VALUE / 16 - 1000, heap / 4 / 16 + 1000);
+    write("{\"vocab_size\": 50, \"n_positions\": " + positions + ", \"n_embd\": 16,"
+        + " \"n_layer\": 1, \"n_head\": 2}");
+    assertThatThrownBy(() -> Gpt2Config.read(directory))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("of Java heap, the JVM allows");
+  }
 }
