@@ -21,9 +21,21 @@ final class OnnxSessions {
 
   private OnnxSessions() {}
 
+  /** The process-wide environment, made once; its temporary folder is deleted at exit. */
+  private static final class Environment {
+    static final OrtEnvironment INSTANCE = create();
+
+    private static OrtEnvironment create() {
+      OrtEnvironment environment = OrtEnvironment.getEnvironment(
+          OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "bond4j");
+      OrtTemporaryFolder.deleteAtExit();
+      return environment;
+    }
+  }
+
   /** The process-wide environment, logging warnings and errors only. */
   static OrtEnvironment environment() {
-    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "bond4j");
+    return Environment.INSTANCE;
   }
 
   /**
