@@ -141,6 +141,12 @@ public final class CheckpointStore {
    */
   public Optional<Found> newestIntact() {
     List<String> damaged = new ArrayList<>();
+    String pointed = pointer();
+    if (pointed != null && !Files.isDirectory(directory.resolve(pointed))) {
+      damaged.add(pointed + " (named by " + LATEST + " but missing)");
+      LOG.warn("The checkpoint {} named by {} is missing; falling back to an older one.",
+          directory.resolve(pointed), LATEST);
+    }
     for (Path folder : stepFolders()) {
       String reason = damage(folder);
       if (reason == null) {
@@ -156,6 +162,17 @@ public final class CheckpointStore {
       setAside(folder);
     }
     return Optional.empty();
+  }
+
+  /** The folder name {@code latest} holds, or null when there is no readable pointer. */
+  private String pointer() {
+    try {
+      Path file = directory.resolve(LATEST);
+      String name = Files.isRegularFile(file) ? Files.readString(file).strip() : null;
+      return name != null && STEP.matcher(name).matches() ? name : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private boolean isIntactCopy(Path folder, RunIdentity identity) throws IOException {

@@ -121,6 +121,19 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void aPointerToAMissingFolderIsNamedInTheFallback(@TempDir Path dir) throws IOException {
+    Trainer first = trainer(policy());
+    first.train(2);
+    first.checkpoint(dir);
+    first.train(2);
+    first.checkpoint(dir);
+    deleteTree(dir.resolve("step-4"));
+    CheckpointStore.Found found = trainer(policy()).resume(dir);
+    assertThat(found.step()).isEqualTo(2);
+    assertThat(found.damaged()).containsExactly("step-4 (named by latest but missing)");
+  }
+
+  @Test
   void aFlippedBitIsDetectedAndSkipped(@TempDir Path dir) throws IOException {
     Trainer first = trainer(policy());
     first.train(2);

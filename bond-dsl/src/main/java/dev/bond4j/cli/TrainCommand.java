@@ -64,14 +64,11 @@ public final class TrainCommand implements Callable<Integer> {
     int steps = run.algorithm().steps();
     if (resume && !store.isEmpty()) {
       CheckpointStore.Found found = trainer.resume(store);
-      for (String damaged : found.damaged()) {
-        spec.commandLine().getErr().printf("bond: warning: skipped the damaged checkpoint %s%n",
-            damaged);
-      }
       Problems.require(found.step() <= steps, "steps", steps, "at least the step of the"
           + " checkpoint resumed from, " + found.step() + " (a resume may raise steps, not lower"
           + " them)");
-      out.printf("Resumed after step %d.%n", trainer.steps());
+      out.printf("Resumed after step %d%s.%n", trainer.steps(), found.damaged().isEmpty() ? ""
+          : " (skipped, as damaged: " + String.join(", ", found.damaged()) + ")");
     } else {
       Problems.require(store.isEmpty(), "out", run.out().toString(), "a folder without"
           + " checkpoints, or --resume to continue the run checkpointed there");

@@ -175,4 +175,21 @@ class TrainCommandTest {
     assertThat(none.status()).isEqualTo(BondCommand.INVALID_INPUT);
     assertThat(none.err()).contains("keepCheckpoints = 0 (expected a number of checkpoints >= 1)");
   }
+
+  @Test
+  void aLatestNamingADeletedFolderFallsBackToTheNewestIntactCheckpoint() throws Exception {
+    assertThat(train(CHECKPOINTED + "steps: 4\n").status()).isZero();
+    Path newest = dir.resolve("result/checkpoints/step-4");
+    try (var walk = Files.walk(newest)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Run resumed = train(CHECKPOINTED + "steps: 6\n", "--resume");
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("Resumed after step 2 (skipped, as damaged: step-4 (named"
+        + " by latest but missing)).");
+    assertThat(Files.readAllLines(dir.resolve("result/metrics.jsonl"))).hasSize(6);
+    assertThat(Files.readString(dir.resolve("result/checkpoints/latest"))).isEqualTo("step-6");
+  }
 }
