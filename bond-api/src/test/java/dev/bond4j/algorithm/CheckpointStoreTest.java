@@ -51,6 +51,15 @@ class CheckpointStoreTest {
     return policy.parameters();
   }
 
+  /** Checkpoints a run into {@code dir} after steps 2 and 4; returns the newest folder. */
+  private Path checkpointsAfterSteps2And4(Path dir) {
+    Trainer first = trainer(policy());
+    first.train(2);
+    first.checkpoint(dir);
+    first.train(2);
+    return first.checkpoint(dir);
+  }
+
   private static TrainingListener crashAt(long step, CheckpointPhase phase) {
     return new TrainingListener() {
       @Override
@@ -102,11 +111,7 @@ class CheckpointStoreTest {
   @Test
   void aPointerToADeletedFolderFallsBackToTheNewestIntactOne(@TempDir Path dir)
       throws IOException {
-    Trainer first = trainer(policy());
-    first.train(2);
-    first.checkpoint(dir);
-    first.train(2);
-    first.checkpoint(dir);
+    checkpointsAfterSteps2And4(dir);
     deleteTree(dir.resolve("step-4"));
     Files.createDirectories(dir.resolve("step-4"));
 
@@ -122,11 +127,7 @@ class CheckpointStoreTest {
 
   @Test
   void aPointerToAMissingFolderIsNamedInTheFallback(@TempDir Path dir) throws IOException {
-    Trainer first = trainer(policy());
-    first.train(2);
-    first.checkpoint(dir);
-    first.train(2);
-    first.checkpoint(dir);
+    checkpointsAfterSteps2And4(dir);
     deleteTree(dir.resolve("step-4"));
     CheckpointStore.Found found = trainer(policy()).resume(dir);
     assertThat(found.step()).isEqualTo(2);
@@ -135,11 +136,7 @@ class CheckpointStoreTest {
 
   @Test
   void aFlippedBitIsDetectedAndSkipped(@TempDir Path dir) throws IOException {
-    Trainer first = trainer(policy());
-    first.train(2);
-    first.checkpoint(dir);
-    first.train(2);
-    Path newest = first.checkpoint(dir);
+    Path newest = checkpointsAfterSteps2And4(dir);
     Path tensors;
     try (Stream<Path> walk = Files.walk(newest.resolve("policy"))) {
       tensors = walk.filter(Files::isRegularFile).findFirst().orElseThrow();
