@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderModel;
 import dev.bond4j.models.PackedSequences;
@@ -52,7 +53,7 @@ final class DjlModel implements DecoderModel {
       return loop.sample(prompts, settings, new SplittableRandom(seed),
           temperature -> new DjlDecodingSession(parameters, forward, temperature));
     } catch (EngineException e) {
-      throw new BondException("The PyTorch engine failed while sampling: " + e.getMessage(), e);
+      throw new NativeEngineException("The PyTorch engine failed while sampling: " + e.getMessage(), e);
     }
   }
 
@@ -67,7 +68,7 @@ final class DjlModel implements DecoderModel {
     try (NDScope scope = new NDScope()) {
       return packed.sumByRow(tokenLogProbs(packed).toFloatArray());
     } catch (EngineException e) {
-      throw new BondException("The PyTorch engine failed while scoring: " + e.getMessage(), e);
+      throw new NativeEngineException("The PyTorch engine failed while scoring: " + e.getMessage(), e);
     }
   }
 

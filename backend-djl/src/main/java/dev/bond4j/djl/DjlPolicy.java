@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.models.OptimizerState;
 import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
@@ -101,10 +102,11 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
       }
       return sum;
     } catch (EngineException e) {
-      throw new BondException("The PyTorch engine failed in an update: " + e.getMessage(), e);
+      throw new NativeEngineException("The PyTorch engine failed in an update: "
+          + e.getMessage(), e);
     } catch (IllegalStateException e) {
-      throw new BondException("Another DJL update is running in this process (DJL allows one "
-          + "gradient recording at a time): " + e.getMessage(), e);
+      throw new NativeEngineException("Another DJL update is running in this process (DJL allows"
+          + " one gradient recording at a time): " + e.getMessage(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 
 /**
  * Starts DJL's PyTorch engine the way bond4j needs it: offline (no call-home, no download of
@@ -25,7 +26,7 @@ final class DjlRuntime {
     try {
       return Engine.getEngine(ENGINE);
     } catch (RuntimeException | UnsatisfiedLinkError e) {
-      throw new BondException("Cannot start DJL's PyTorch engine: " + e, e);
+      throw new NativeEngineException("Cannot start DJL's PyTorch engine: " + e, e);
     }
   }
 

@@ -167,7 +167,10 @@ class DjlPolicyTest {
     Path first = directory.resolve("first");
     policy.save(first);
     Path second = directory.resolve("second");
-    policy.save(second);
+    try (DjlPolicy other = DjlPolicy.create(CONFIG, 99, OptimizerSettings.defaults(),
+        DjlOptions.cpu())) {
+      other.save(second);
+    }
     Files.copy(first.resolve("optimizer.safetensors"), second.resolve("optimizer.safetensors"),
         StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> policy.load(second)).isInstanceOf(BondException.class)

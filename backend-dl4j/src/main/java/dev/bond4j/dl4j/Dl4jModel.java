@@ -1,6 +1,7 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderModel;
 import dev.bond4j.models.DecodingSession;
@@ -53,7 +54,7 @@ final class Dl4jModel implements DecoderModel {
     } catch (BondException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new BondException("ND4J failed while sampling: " + e.getMessage(), e);
+      throw new NativeEngineException("ND4J failed while sampling: " + e.getMessage(), e);
     }
   }
 
@@ -155,7 +156,7 @@ final class Dl4jModel implements DecoderModel {
     } catch (BondException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new BondException("ND4J failed in a forward pass: " + e.getMessage(), e);
+      throw new NativeEngineException("ND4J failed in a forward pass: " + e.getMessage(), e);
     } finally {
       NdArrays.closeAll(placeholders);
       if (results != null) {

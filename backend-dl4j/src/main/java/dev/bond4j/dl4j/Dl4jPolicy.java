@@ -1,6 +1,7 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.models.OptimizerState;
 import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
@@ -113,7 +114,7 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
       }
       return sum;
     } catch (RuntimeException e) {
-      throw new BondException("ND4J failed in an update: " + e.getMessage(), e);
+      throw new NativeEngineException("ND4J failed in an update: " + e.getMessage(), e);
     } finally {
       NdArrays.closeAll(placeholders);
       if (result != null) {

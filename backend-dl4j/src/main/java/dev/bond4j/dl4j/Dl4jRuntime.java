@@ -1,6 +1,7 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.spi.BackendOptions;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.Nd4jBlas;
@@ -30,7 +31,7 @@ final class Dl4jRuntime {
         blas.setMaxThreads(options.threads());
       }
     } catch (RuntimeException | UnsatisfiedLinkError | ExceptionInInitializerError e) {
-      throw new BondException("Cannot start ND4J's native backend: " + e, e);
+      throw new NativeEngineException("Cannot start ND4J's native backend: " + e, e);
     }
     if (options.device().equals("cpu")) {
       return;

@@ -162,7 +162,10 @@ class Dl4jPolicyTest {
     Path first = directory.resolve("first");
     policy.save(first);
     Path second = directory.resolve("second");
-    policy.save(second);
+    try (Dl4jPolicy other = Dl4jPolicy.create(CONFIG, 99, OptimizerSettings.defaults(),
+        BackendOptions.defaults())) {
+      other.save(second);
+    }
     Files.copy(first.resolve("optimizer.safetensors"), second.resolve("optimizer.safetensors"),
         StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> policy.load(second)).isInstanceOf(BondException.class)

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.Policy;
 import dev.bond4j.models.DecoderConfig;
@@ -385,8 +386,8 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
         this.result = session.run(inputs);
       } catch (OrtException | RuntimeException e) {
         close();
-        throw new BondException("ONNX Runtime failed to run the decoder " + file + " on a batch of "
-            + batch.size + ": " + e.getMessage(), e);
+        throw new NativeEngineException("ONNX Runtime failed to run the decoder " + file
+            + " on a batch of " + batch.size + ": " + e.getMessage(), e);
       }
     }
 
@@ -487,7 +488,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
       try {
         session.close();
       } catch (OrtException e) {
-        throw new BondException("Cannot close the ONNX Runtime session of " + file, e);
+        throw new NativeEngineException("Cannot close the ONNX Runtime session of " + file, e);
       }
     }
   }

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.model.Tokenizer;
@@ -232,7 +233,7 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
         return read((OnnxTensor) result.get(outputName).orElseThrow(), part.size(), rows);
       }
     } catch (OrtException e) {
-      throw new BondException("ONNX Runtime failed to run the reward model " + file
+      throw new NativeEngineException("ONNX Runtime failed to run the reward model " + file
           + " on a batch of " + part.size() + ": " + e.getMessage(), e);
     } finally {
       owned.forEach(OnnxTensor::close);
@@ -276,7 +277,7 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
       try {
         session.close();
       } catch (OrtException e) {
-        throw new BondException("Cannot close the ONNX Runtime session of " + file, e);
+        throw new NativeEngineException("Cannot close the ONNX Runtime session of " + file, e);
       }
     }
   }

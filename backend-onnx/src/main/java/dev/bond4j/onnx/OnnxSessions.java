@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import dev.bond4j.BondException;
+import dev.bond4j.NativeEngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -20,9 +21,21 @@ final class OnnxSessions {
 
   private OnnxSessions() {}
 
+  /** The process-wide environment, made once; its temporary folder is deleted at exit. */
+  private static final class Environment {
+    static final OrtEnvironment INSTANCE = create();
+
+    private static OrtEnvironment create() {
+      OrtEnvironment environment = OrtEnvironment.getEnvironment(
+          OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "bond4j");
+      OrtTemporaryFolder.deleteAtExit();
+      return environment;
+    }
+  }
+
   /** The process-wide environment, logging warnings and errors only. */
   static OrtEnvironment environment() {
-    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "bond4j");
+    return Environment.INSTANCE;
   }
 
   /**
@@ -59,7 +72,7 @@ final class OnnxSessions {
             + ": ONNX Runtime rejected it (expected a valid ONNX model file): " + e.getMessage(), e);
       }
     } catch (OrtException e) {
-      throw new BondException("Cannot configure an ONNX Runtime session for " + file + ": "
+      throw new NativeEngineException("Cannot configure an ONNX Runtime session for " + file + ": "
           + e.getMessage(), e);
     }
   }

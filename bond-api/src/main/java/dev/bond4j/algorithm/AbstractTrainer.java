@@ -1,17 +1,15 @@
 package dev.bond4j.algorithm;
 
 import dev.bond4j.BondException;
+import dev.bond4j.InvalidArgumentException;
+import dev.bond4j.MemoryBudget;
 import dev.bond4j.Problems;
 import dev.bond4j.anchor.Anchor;
+import dev.bond4j.model.Policy;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.random.Seeds;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.Properties;
-import java.util.stream.Stream;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.StepReport;
 import dev.bond4j.value.WeightedSequence;
@@ -30,15 +28,27 @@ abstract class AbstractTrainer implements Trainer {
   final Seeds seeds;
   private final PromptOrder order;
   private final List<TrainingListener> listeners = new ArrayList<>();
-  private static final String LATEST = "latest";
   private static final String STATE = "trainer.properties";
+  private final String promptsDigest;
+  private RunIdentity identity;
 
   private long steps;
 
-  AbstractTrainer(List<Prompt> prompts, TrainingSettings settings) {
+  /**
+   * Checks, before anything is allocated, that the completions fit the policy's context and that
+   * a step's sequences fit in memory.
+   *
+   * @param sequencesPerPrompt the sequences a step samples per prompt
+   */
+  AbstractTrainer(List<Prompt> prompts, TrainingSettings settings, Policy policy,
+      int sequencesPerPrompt) {
+    MemoryBudget.requireSequences(policy, prompts,
+        (double) settings.batchSize() * sequencesPerPrompt / Math.max(1, prompts.size()),
+        settings.maxNewTokens(), "maxNewTokens", "batchSize", settings.batchSize());
     this.settings = settings;
     this.seeds = new Seeds(settings.seed());
     this.order = new PromptOrder(prompts, settings.batchSize(), seeds);
+    this.promptsDigest = RunIdentity.promptsDigest(prompts);
     listeners.add(new NonFiniteGuard());
     listeners.add(new NoSignalWarning());
   }
@@ -78,68 +88,58 @@ abstract class AbstractTrainer implements Trainer {
   abstract Anchor anchor();
 
   @Override
-  public final Path checkpoint(Path directory) {
-    String name = "step-" + steps;
-    Path target = directory.resolve(name);
-    Path temporary = directory.resolve(name + ".tmp");
-    try {
-      deleteTree(temporary);
-      Files.createDirectories(temporary);
-      policy().save(temporary.resolve("policy"));
-      Files.createDirectories(temporary.resolve("anchor"));
-      anchor().save(temporary.resolve("anchor"));
-      Properties state = new Properties();
-      state.setProperty("steps", String.valueOf(steps));
-      state.setProperty("seed", String.valueOf(settings.seed()));
-      try (var out = Files.newBufferedWriter(temporary.resolve(STATE))) {
-        state.store(out, "bond4j trainer state");
-      }
-      deleteTree(target);
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-      Path pointer = directory.resolve(LATEST + ".tmp");
-      Files.writeString(pointer, name);
-      Files.move(pointer, directory.resolve(LATEST), StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-      return target;
-    } catch (IOException e) {
-      throw new BondException("Cannot write the checkpoint " + target + ": " + e.getMessage(), e);
+  public final RunIdentity identity() {
+    if (identity == null) {
+      identity = new RunIdentity().put("batchSize", settings.batchSize())
+          .put("maxNewTokens", settings.maxNewTokens()).put("seed", settings.seed())
+          .put("tieRule", settings.tieRule()).put("prompts", promptsDigest)
+          .put("policy.vocabularySize", policy().vocabularySize())
+          .put("policy.eosToken", policy().eosToken())
+          .put("policy.maxSequenceLength", policy().maxSequenceLength());
+      describe(identity);
     }
+    return identity;
+  }
+
+  /** Adds the trainer's own knobs (algorithm, N, β, anchor, ...) to the run's identity. */
+  abstract void describe(RunIdentity identity);
+
+  @Override
+  public final Path checkpoint(CheckpointStore store) {
+    long step = steps;
+    return store.write(step, identity(), folder -> {
+      policy().save(folder.resolve("policy"));
+      Files.createDirectories(folder.resolve("anchor"));
+      anchor().save(folder.resolve("anchor"));
+      Files.writeString(folder.resolve(STATE), "steps=" + step + "\n");
+    }, phase -> listeners.forEach(l -> l.onCheckpoint(step, phase)));
   }
 
   @Override
-  public final void resume(Path directory) {
-    Path pointer = directory.resolve(LATEST);
-    Problems.require(Files.isRegularFile(pointer), "checkpoint", directory.toString(),
-        "a folder written by Trainer.checkpoint (with a 'latest' file)");
+  public final CheckpointStore.Found resume(CheckpointStore store) {
+    CheckpointStore.Found found = store.newestIntact().orElseThrow(() ->
+        new InvalidArgumentException("No intact checkpoint under " + store.directory()
+            + " to resume from (expected step-N folders written by Trainer.checkpoint that match"
+            + " their manifest.sha256)"));
+    List<InvalidArgumentException.Problem> differences =
+        identity().differencesFrom(found.identity());
+    if (!differences.isEmpty()) {
+      Problems problems = Problems.of("resume from " + found.folder()
+          + ", a checkpoint of another run");
+      differences.forEach(p -> problems.check(false, p.field(), p.value(), p.expected()));
+      problems.throwIfAny();
+    }
     try {
-      Path source = directory.resolve(Files.readString(pointer).strip());
-      Properties state = new Properties();
-      try (var in = Files.newBufferedReader(source.resolve(STATE))) {
-        state.load(in);
-      }
-      long seed = Long.parseLong(state.getProperty("seed"));
-      Problems.require(seed == settings.seed(), "seed", settings.seed(),
-          "the checkpoint's seed " + seed + ", or the resumed run would not continue the same one");
-      policy().load(source.resolve("policy"));
-      anchor().restore(source.resolve("anchor"));
-      steps = Long.parseLong(state.getProperty("steps"));
-    } catch (IOException | RuntimeException e) {
+      policy().load(found.folder().resolve("policy"));
+      anchor().restore(found.folder().resolve("anchor"));
+    } catch (RuntimeException e) {
       if (e instanceof BondException bond) {
         throw bond;
       }
-      throw new BondException("Cannot resume from " + directory + ": " + e.getMessage(), e);
+      throw new BondException("Cannot resume from " + found.folder() + ": " + e, e);
     }
-  }
-
-  private static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    steps = found.step();
+    return found;
   }
 
   /**

@@ -45,8 +45,14 @@ public final class BondTrainer extends AbstractTrainer {
 
   /** A trainer for {@code config}; nothing runs until {@link #step()}. */
   public BondTrainer(BondConfig config) {
-    super(config.prompts(), config.settings());
+    super(config.prompts(), config.settings(), config.policy(), 1 + anchorCount(config));
     this.config = config;
+  }
+
+  /** Anchor samples per prompt: N for the Best-of-N target, or what the estimate needs. */
+  private static int anchorCount(BondConfig config) {
+    boolean forward = config.divergence().forwardWeight() > 0;
+    return Math.max(forward ? config.n() : 0, config.estimate().anchorSamples());
   }
 
   /** The configuration. */
@@ -65,12 +71,31 @@ public final class BondTrainer extends AbstractTrainer {
   }
 
   @Override
+  void describe(RunIdentity identity) {
+    identity.put("trainer", "bond").put("n", config.n())
+        .put("beta", config.divergence().beta()).put("gamma", config.gamma())
+        .put("estimate", config.estimate().getClass().getSimpleName() + "("
+            + config.estimate().anchorSamples() + " anchor samples)")
+        .put("anchor", anchorDescription(config.anchor()));
+  }
+
+  private static String anchorDescription(dev.bond4j.anchor.Anchor anchor) {
+    if (anchor instanceof dev.bond4j.anchor.EmaAnchor ema) {
+      return "ema(eta=" + ema.eta() + ")";
+    }
+    if (anchor instanceof dev.bond4j.anchor.PeriodicAnchor periodic) {
+      return "periodic(every=" + periodic.every() + ")";
+    }
+    return "fixed";
+  }
+
+  @Override
   long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
     int batch = prompts.size();
     int n = config.n();
     double beta = config.divergence().beta();
     boolean forward = config.divergence().forwardWeight() > 0;
-    int anchorCount = Math.max(forward ? n : 0, config.estimate().anchorSamples());
+    int anchorCount = anchorCount(config);
     Policy anchor = config.anchor().policy();
     SamplingSettings sampling = SamplingSettings.training(settings.maxNewTokens());
 
@@ -86,6 +111,7 @@ public final class BondTrainer extends AbstractTrainer {
     double[] rewards = config.reward().score(all);
     Problems.require(rewards.length == all.size(), "reward.score(...).length", rewards.length,
         "one reward per sequence, " + all.size());
+    NonFiniteGuard.requireFinite(step, "reward", rewards);
     timer.lap(Metrics.TIME_SCORE);
 
     double[] logPi = new double[batch];
@@ -95,6 +121,9 @@ public final class BondTrainer extends AbstractTrainer {
     double[] logAnchor = anchor.logProbs(policySamples);
     double[] logRef = config.reference() == anchor ? logAnchor
         : config.reference().logProbs(policySamples);
+    NonFiniteGuard.requireFinite(step, "policy log-probability", logPi);
+    NonFiniteGuard.requireFinite(step, "anchor log-probability", logAnchor);
+    NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
     List<Rollout> policyRollouts = new ArrayList<>(batch);
     List<List<Rollout>> anchorGroups = new ArrayList<>(batch);
     double[] policyRewards = new double[batch];

@@ -5,18 +5,28 @@ import dev.bond4j.value.StepReport;
 import java.util.Map;
 
 /**
- * Stops a run at the first NaN or infinite weight or loss, with an exception that names the step,
- * the term and the position, before the bad value reaches the policy's parameters. Every trainer
- * installs one.
+ * Stops a run at the first NaN or infinite reward, log-probability, weight or loss, with an
+ * exception that names the step, the quantity and the position, before the bad value reaches the
+ * policy's parameters. Every trainer installs one, and checks rewards and log-probabilities with
+ * {@link #requireFinite} as soon as it has them.
  */
 public final class NonFiniteGuard implements TrainingListener {
   @Override
   public void onWeights(long step, String term, double[] weights) {
-    for (int i = 0; i < weights.length; i++) {
-      if (!Double.isFinite(weights[i])) {
-        throw new NumericalException("Step " + step + ": the " + term + " weight of sequence " + i
-            + " is " + weights[i] + "; training stopped before the update. Check the rewards and"
-            + " log-probabilities of this batch.");
+    requireFinite(step, term + " weight", weights);
+  }
+
+  /**
+   * Throws a {@link NumericalException} at the first value that is NaN or infinite.
+   *
+   * @param what the quantity, as the message names it ("reward", "anchor log-probability")
+   */
+  public static void requireFinite(long step, String what, double[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new NumericalException("Step " + step + ": the " + what + " of sequence " + i
+            + " is " + values[i] + "; training stopped before the update. Check the reward"
+            + " model, the learning rate and the policy's weights.");
       }
     }
   }

@@ -10,21 +10,26 @@ import java.nio.file.Path;
  */
 public final class PeriodicCheckpoint implements TrainingListener {
   private final Trainer trainer;
-  private final Path directory;
+  private final CheckpointStore store;
   private final int every;
+
+  /** Checkpoints {@code trainer} into {@code store} every {@code every} steps. */
+  public PeriodicCheckpoint(Trainer trainer, CheckpointStore store, int every) {
+    Problems.require(every >= 1, "every", every, "a number of steps >= 1");
+    this.trainer = trainer;
+    this.store = store;
+    this.every = every;
+  }
 
   /** Checkpoints {@code trainer} under {@code directory} every {@code every} steps. */
   public PeriodicCheckpoint(Trainer trainer, Path directory, int every) {
-    Problems.require(every >= 1, "every", every, "a number of steps >= 1");
-    this.trainer = trainer;
-    this.directory = directory;
-    this.every = every;
+    this(trainer, new CheckpointStore(directory), every);
   }
 
   @Override
   public void onStep(StepReport report) {
     if (report.step() % every == 0) {
-      trainer.checkpoint(directory);
+      trainer.checkpoint(store);
     }
   }
 }

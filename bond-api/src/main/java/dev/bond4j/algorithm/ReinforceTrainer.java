@@ -22,7 +22,7 @@ public final class ReinforceTrainer extends AbstractTrainer {
 
   /** A trainer for {@code config}. */
   public ReinforceTrainer(ReinforceConfig config) {
-    super(config.prompts(), config.settings());
+    super(config.prompts(), config.settings(), config.policy(), config.samplesPerPrompt());
     this.config = config;
   }
 
@@ -43,6 +43,12 @@ public final class ReinforceTrainer extends AbstractTrainer {
   }
 
   @Override
+  void describe(RunIdentity identity) {
+    identity.put("trainer", "reinforce").put("samplesPerPrompt", config.samplesPerPrompt())
+        .put("klCoefficient", config.klCoefficient());
+  }
+
+  @Override
   long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
     int k = config.samplesPerPrompt();
     int total = prompts.size() * k;
@@ -53,12 +59,17 @@ public final class ReinforceTrainer extends AbstractTrainer {
     double[] rewards = config.reward().score(samples);
     Problems.require(rewards.length == total, "reward.score(...).length", rewards.length,
         "one reward per sequence, " + total);
+    NonFiniteGuard.requireFinite(step, "reward", rewards);
     timer.lap(Metrics.TIME_SCORE);
     double[] logRef = config.reference().logProbs(samples);
     double[] logPi = new double[total];
-    double[] returns = new double[total];
     for (int i = 0; i < total; i++) {
       logPi[i] = samples.get(i).logProb();
+    }
+    NonFiniteGuard.requireFinite(step, "policy log-probability", logPi);
+    NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
+    double[] returns = new double[total];
+    for (int i = 0; i < total; i++) {
       returns[i] = rewards[i] - config.klCoefficient() * (logPi[i] - logRef[i]);
     }
     double[] weights = new double[total];

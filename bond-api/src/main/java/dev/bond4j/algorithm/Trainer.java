@@ -19,15 +19,39 @@ public interface Trainer {
 
   /**
    * Writes everything needed to resume exactly after the current step (policy with optimizer
-   * state, anchor, step) to {@code directory/step-N}, atomically, and marks it as the latest.
-   * Random streams derive from the seed and the step, so they need no saving.
+   * state, anchor, step, the run's {@link #identity()}) to {@code store}'s {@code step-N} folder,
+   * crash-safely, and marks it as the latest. Random streams derive from the seed and the step, so
+   * they need no saving.
    *
    * @return the checkpoint's folder
    */
-  Path checkpoint(Path directory);
+  Path checkpoint(CheckpointStore store);
 
-  /** Restores the latest checkpoint under {@code directory}; the next step continues the run. */
-  void resume(Path directory);
+  /** {@link #checkpoint(CheckpointStore)} into {@code directory}, keeping the default number. */
+  default Path checkpoint(Path directory) {
+    return checkpoint(new CheckpointStore(directory));
+  }
+
+  /**
+   * Restores the newest intact checkpoint of {@code store}; the next step continues the run.
+   *
+   * @return the checkpoint resumed from, with the damaged newer ones it skipped
+   * @throws dev.bond4j.InvalidArgumentException when there is no intact checkpoint, or the
+   *     checkpoint's run identity differs from this run's (every difference is named)
+   */
+  CheckpointStore.Found resume(CheckpointStore store);
+
+  /** {@link #resume(CheckpointStore)} from {@code directory}. */
+  default CheckpointStore.Found resume(Path directory) {
+    return resume(new CheckpointStore(directory));
+  }
+
+  /**
+   * The identity of this run, which checkpoints record and a resume compares. Callers may add
+   * entries the trainer cannot know (the reward's spec, the model's file) before the first
+   * checkpoint or resume.
+   */
+  RunIdentity identity();
 
   /** Registers a listener called at every step. */
   void addListener(TrainingListener listener);

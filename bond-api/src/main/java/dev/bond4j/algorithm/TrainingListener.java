@@ -4,7 +4,8 @@ import dev.bond4j.value.StepReport;
 
 /**
  * Observes a training run: the weights of each loss term before the update (so that a guard can
- * stop at the first non-finite one) and each finished step's report.
+ * stop at the first non-finite one), each finished step's report and the phases of checkpoint
+ * writes.
  */
 public interface TrainingListener {
   /**
@@ -16,4 +17,7 @@ public interface TrainingListener {
 
   /** Called after each step with its report. */
   default void onStep(StepReport report) {}
+
+  /** Called as the checkpoint of step {@code step} passes each phase of its write. */
+  default void onCheckpoint(long step, CheckpointPhase phase) {}
 }

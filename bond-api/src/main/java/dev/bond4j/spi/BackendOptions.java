@@ -14,7 +14,10 @@ public abstract class BackendOptions {
     return "cpu";
   }
 
-  /** Threads the engine may use; one is steadiest on a busy 2-core machine. */
+  /**
+   * Threads the engine may use, at most {@link #maxThreads()}; one is steadiest on a busy 2-core
+   * machine.
+   */
   @Value.Default
   public int threads() {
     return 1;
@@ -30,6 +33,11 @@ public abstract class BackendOptions {
     return ImmutableBackendOptions.builder();
   }
 
+  /** The most threads an engine may be given: four per processor the JVM sees. */
+  public static int maxThreads() {
+    return 4 * Runtime.getRuntime().availableProcessors();
+  }
+
   /** The CUDA device index, or -1 for the CPU. */
   public int cudaIndex() {
     return device().equals("cpu") ? -1 : Integer.parseInt(device().substring("cuda:".length()));
@@ -40,6 +48,8 @@ public abstract class BackendOptions {
     Problems.of("BackendOptions")
         .check(device().equals("cpu") || device().matches("cuda:\\d+"), "device", device(),
             "\"cpu\" or \"cuda:N\"")
-        .atLeast("threads", threads(), 1).throwIfAny();
+        .check(threads() >= 1 && threads() <= maxThreads(), "threads", threads(),
+            "an integer in [1, " + maxThreads() + "] (four per processor)")
+        .throwIfAny();
   }
 }

@@ -22,7 +22,7 @@ public abstract class Rollout {
 
   @Value.Check
   protected void check() {
-    Problems.of("Rollout").check(!Double.isNaN(reward()), "reward", reward(), "a number, not NaN")
+    Problems.of("Rollout").finite("reward", reward())
         .throwIfAny();
   }
 }

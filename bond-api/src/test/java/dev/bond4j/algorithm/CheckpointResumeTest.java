@@ -70,8 +70,8 @@ class CheckpointResumeTest {
     assertThat(other.steps()).isEqualTo(4);
     Trainer reseeded = Algorithms.jBond(TabularPolicy.random(space, 2, 1.0, 5, optimizer),
         reference, reward, prompts, 0.5, 0.1, 0, settings.toBuilder().seed(12).build());
-    assertThatThrownBy(() -> reseeded.resume(dir)).hasMessageContaining("seed = 12");
+    assertThatThrownBy(() -> reseeded.resume(dir)).hasMessageContaining("seed = \"12\" (expected the checkpoint's 11)");
     assertThatThrownBy(() -> reseeded.resume(dir.resolve("absent")))
-        .hasMessageContaining("a folder written by Trainer.checkpoint");
+        .hasMessageContaining("No intact checkpoint");
   }
 }

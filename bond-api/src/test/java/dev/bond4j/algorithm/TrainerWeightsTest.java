@@ -162,7 +162,7 @@ class TrainerWeightsTest {
   }
 
   @Test
-  void guardStopsAtTheFirstNonFiniteWeightBeforeTheUpdate() {
+  void guardStopsAtTheFirstNonFiniteLogProbabilityBeforeTheUpdate() {
     ScriptedPolicy policy = new ScriptedPolicy(Map.of(Y1, -1.0, Y2, -2.0, Y3, -0.7, Y4, -3.0))
         .thenSample(Y1, Y2);
     ScriptedPolicy anchor = new ScriptedPolicy(Map.of(Y1, Double.NEGATIVE_INFINITY, Y2, -1.0, Y3,
@@ -171,7 +171,7 @@ class TrainerWeightsTest {
         .reward(REWARD).prompts(PROMPTS).anchor(Anchor.fixed(anchor))
         .estimate(new TwoSampleEstimate()).n(2).settings(batchOfTwo()).build());
     assertThatThrownBy(trainer::step).isInstanceOf(NumericalException.class)
-        .hasMessageContaining("Step 1").hasMessageContaining("backward weight of sequence 0");
+        .hasMessageContaining("Step 1").hasMessageContaining("anchor log-probability of sequence 0");
     assertThat(policy.updates).isEmpty();
   }
 

@@ -1,5 +1,6 @@
 package dev.bond4j.backend;
 
+import java.util.List;
 import dev.bond4j.spi.RewardProvider;
 
 /** Finds {@link RewardProvider}s ({@code onnx}, ...) on the class path by name. */
@@ -14,6 +15,11 @@ public final class RewardRegistry {
   /** The providers visible to this class's class loader. */
   public static RewardRegistry discover() {
     return new RewardRegistry();
+  }
+
+  /** The names of the providers found, sorted. */
+  public List<String> names() {
+    return providers.names();
   }
 
   /** The provider called {@code name}; the error lists the available ones. */

@@ -1,6 +1,7 @@
 package dev.bond4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bond4j.Problems;
 import dev.bond4j.algorithm.Algorithms;
 import dev.bond4j.algorithm.Metrics;
 import dev.bond4j.algorithm.Trainer;
@@ -51,6 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Problems.of("bench").atLeast("--steps", steps, 1).atLeast("--warmup", warmup, 0)
+        .atLeast("--batch", batch, 1).atLeast("--prompt-length", promptLength, 1)
+        .atLeast("--new-tokens", newTokens, 1).throwIfAny();
     ModelShape shape = ModelShape.builder().vocabularySize(vocab).eosToken(vocab - 1)
         .contextLength(promptLength + newTokens).dModel(dModel).layers(layers).heads(heads)
         .build();

@@ -1,5 +1,7 @@
 package dev.bond4j.cli;
 
+import dev.bond4j.MemoryBudget;
+import dev.bond4j.Problems;
 import dev.bond4j.config.PromptFiles;
 import dev.bond4j.demo.LexiconReward;
 import dev.bond4j.model.Policy;
@@ -57,6 +59,7 @@ public final class SampleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Problems.require(samples >= 1, "--samples", samples, "a number of completions >= 1");
     SamplingSettings settings = SamplingSettings.builder().temperature(temperature).topK(topK)
         .topP(topP).maxNewTokens(maxNewTokens).build();
     Tokenizer tokenizer = options.tokenizer();
@@ -68,8 +71,10 @@ public final class SampleCommand implements Callable<Integer> {
     if (promptFile != null) {
       all.addAll(PromptFiles.read(promptFile, tokenizer));
     }
-    dev.bond4j.Problems.require(!all.isEmpty(), "prompts", 0, "--prompt TEXT or --prompts FILE");
+    Problems.require(!all.isEmpty(), "prompts", 0, "--prompt TEXT or --prompts FILE");
     Policy loaded = options.load(policy);
+    MemoryBudget.requireSequences(loaded, all, samples, maxNewTokens, "--max-new-tokens",
+        "--samples", samples);
     List<Prompt> repeated = new ArrayList<>();
     for (Prompt p : all) {
       for (int k = 0; k < samples; k++) {

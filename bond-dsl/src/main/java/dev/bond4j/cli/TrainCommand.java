@@ -1,5 +1,7 @@
 package dev.bond4j.cli;
 
+import dev.bond4j.Problems;
+import dev.bond4j.algorithm.CheckpointStore;
 import dev.bond4j.algorithm.PeriodicCheckpoint;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.backend.BackendRegistry;
@@ -17,6 +19,7 @@ import dev.bond4j.sink.CsvSink;
 import dev.bond4j.sink.JsonlSink;
 import dev.bond4j.sink.ProgressBar;
 import dev.bond4j.spi.Backend;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,8 +36,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, required = true, description = "The run configuration.")
   private Path config;
 
-  @Option(names = "--resume", description = "Continue from the latest checkpoint under"
-      + " OUT/checkpoints, if there is one.")
+  @Option(names = "--resume", description = "Continue from the newest intact checkpoint under"
+      + " OUT/checkpoints, if there is one; the run's settings must match the checkpoint's.")
   private boolean resume;
 
   @CommandLine.Spec
@@ -46,35 +49,45 @@ public final class TrainCommand implements Callable<Integer> {
     Backend backend = BackendRegistry.discover().require(run.backend());
     Tokenizer tokenizer = Tokenizers.open(run.tokenizer());
     TrainablePolicy policy = backend.load(run.policy(), run.options(), run.optimizer());
-    Tokenizers.checkFits(tokenizer, policy.vocabularySize());
+    Tokenizers.checkFits(run.tokenizer(), tokenizer, policy.vocabularySize());
     RewardModel reward = run.rewardSpec().isEmpty() ? new LexiconReward(tokenizer)
         : RewardRegistry.discover().require(run.reward()).open(run.rewardSpec().get(), tokenizer);
     BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(), reward,
         PromptFiles.read(run.prompts(), tokenizer));
     Trainer trainer = bond.trainer();
-    Path checkpoints = run.out().resolve("checkpoints");
-    if (resume && java.nio.file.Files.isRegularFile(checkpoints.resolve("latest"))) {
-      trainer.resume(checkpoints);
-      spec.commandLine().getOut().printf("Resumed after step %d.%n", trainer.steps());
+    trainer.identity().put("reward", run.reward())
+        .put("reward.spec", run.rewardSpec().map(Object::toString).orElse("(none)"))
+        .putFileDigest("model.config", run.policy().resolve("config.json"));
+    CheckpointStore store = new CheckpointStore(run.out().resolve("checkpoints"),
+        run.keepCheckpoints());
+    PrintWriter out = spec.commandLine().getOut();
+    int steps = run.algorithm().steps();
+    if (resume && !store.isEmpty()) {
+      CheckpointStore.Found found = trainer.resume(store);
+      Problems.require(found.step() <= steps, "steps", steps, "at least the step of the"
+          + " checkpoint resumed from, " + found.step() + " (a resume may raise steps, not lower"
+          + " them)");
+      out.printf("Resumed after step %d%s.%n", trainer.steps(), found.damaged().isEmpty() ? ""
+          : " (skipped, as damaged: " + String.join(", ", found.damaged()) + ")");
+    } else {
+      Problems.require(store.isEmpty(), "out", run.out().toString(), "a folder without"
+          + " checkpoints, or --resume to continue the run checkpointed there");
     }
-    if (run.checkpointEvery() > 0) {
-      trainer.addListener(new PeriodicCheckpoint(trainer, checkpoints, run.checkpointEvery()));
-    }
-    boolean resumed = trainer.steps() > 0;
-    try (JsonlSink jsonl = new JsonlSink(run.out().resolve("metrics.jsonl"), resumed);
-        CsvSink csv = new CsvSink(run.out().resolve("metrics.csv"), resumed)) {
+    try (JsonlSink jsonl = new JsonlSink(run.out().resolve("metrics.jsonl"), trainer.steps());
+        CsvSink csv = new CsvSink(run.out().resolve("metrics.csv"), trainer.steps())) {
+      // The metrics of a step are written before its checkpoint, so a resume never lacks a row.
       trainer.addListener(jsonl);
       trainer.addListener(csv);
-      trainer.addListener(new ProgressBar(spec.commandLine().getOut(),
-          run.algorithm().algorithm().configName(), run.algorithm().steps(),
+      if (run.checkpointEvery() > 0) {
+        trainer.addListener(new PeriodicCheckpoint(trainer, store, run.checkpointEvery()));
+      }
+      trainer.addListener(new ProgressBar(out, run.algorithm().algorithm().configName(), steps,
           System.console() != null));
-      trainer.train((int) Math.max(0, run.algorithm().steps() - trainer.steps()));
+      trainer.train((int) (steps - trainer.steps()));
     }
-    trainer.checkpoint(checkpoints);
+    trainer.checkpoint(store);
     policy.save(run.out().resolve("policy"));
-    spec.commandLine().getOut().printf(
-        "Wrote %s (metrics.jsonl, metrics.csv, policy/, checkpoints/).%n",
-        run.out());
+    out.printf("Wrote %s (metrics.jsonl, metrics.csv, policy/, checkpoints/).%n", run.out());
     return 0;
   }
 }

@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param algorithm the algorithm and its knobs
  * @param out the directory metrics and checkpoints go to
  * @param checkpointEvery steps between checkpoints under {@code out/checkpoints}; 0: at the end
+ * @param keepCheckpoints how many of the newest checkpoints to keep
  */
 public record RunConfig(String backend, BackendOptions options, Path policy, String tokenizer,
     Path prompts, String reward, Optional<RewardSpec> rewardSpec, OptimizerSettings optimizer, AlgorithmSettings algorithm,
-    Path out, int checkpointEvery) {}
+    Path out, int checkpointEvery, int keepCheckpoints) {}

@@ -1,11 +1,19 @@
 package dev.bond4j.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.bond4j.BondException;
+import dev.bond4j.backend.RewardRegistry;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.Problems;
+import dev.bond4j.algorithm.CheckpointStore;
 import dev.bond4j.dsl.Algorithm;
 import dev.bond4j.dsl.AlgorithmSettings;
 import dev.bond4j.dsl.ImmutableAlgorithmSettings;
@@ -24,6 +32,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads a run configuration in YAML ({@code .yaml}, {@code .yml}) or JSON onto the same validated
@@ -35,8 +46,12 @@ public final class RunConfigLoader {
   private static final Set<String> TOP_LEVEL = Set.of("backend", "device", "threads", "policy",
       "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm", "beta", "eta", "gamma",
       "anchorEvery", "n", "quantileSamples", "klCoefficient", "samplesPerPrompt", "batchSize",
-      "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery", "rewardModel",
+      "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery", "keepCheckpoints", "rewardModel",
       "rewardOutput", "rewardLabel", "rewardMaxLength");
+  /** Where SnakeYAML's message places the problem: {@code in 'reader', line 3, column 1}. */
+  private static final Pattern YAML_MARK = Pattern.compile("in '[Rr]eader', line (\\d+)");
+  /** The deepest nesting of mappings and lists a configuration file may have. */
+  private static final int MAX_DEPTH = 64;
   private static final Set<String> OPTIMIZER = Set.of("learningRate", "beta1", "beta2", "epsilon",
       "weightDecay", "warmupSteps", "maxGradNorm", "microBatchSize");
 
@@ -45,19 +60,62 @@ public final class RunConfigLoader {
     Problems.require(Files.isRegularFile(file), "config", file.toString(), "an existing file");
     String name = file.getFileName().toString();
     ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml")
-        ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        ? new ObjectMapper(YAMLFactory.builder().loaderOptions(yamlLimits()).build())
+        : new ObjectMapper(JsonFactory.builder().streamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build());
+    mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     JsonNode root;
     try {
       root = mapper.readTree(file.toFile());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BondException("Cannot parse " + file + ": " + e.getOriginalMessage() + " at line "
-          + e.getLocation().getLineNr(), e);
+    } catch (JsonProcessingException e) {
+      throw new BondException("Cannot parse " + file + ": " + oneLine(e), e);
     } catch (IOException e) {
       throw new BondException("Cannot read " + file + ": " + e.getMessage(), e);
     }
     Problems.require(root != null && root.isObject(), "config", file.toString(),
         "a mapping of keys to values");
     return parse(root, file.toAbsolutePath().getParent(), file.toString());
+  }
+
+  private static LoaderOptions yamlLimits() {
+    LoaderOptions options = new LoaderOptions();
+    options.setNestingDepthLimit(MAX_DEPTH);
+    options.setAllowDuplicateKeys(false);
+    return options;
+  }
+
+  /**
+   * A parser's message as one line: SnakeYAML's several lines (context, problem, the offending
+   * source with a caret) become the context and problem, then the line number.
+   */
+  private static String oneLine(JsonProcessingException e) {
+    String original = e.getOriginalMessage() == null ? e.getClass().getSimpleName()
+        : e.getOriginalMessage();
+    if (original.startsWith("Trailing token")) {
+      original = "trailing content after the end of the configuration";
+    }
+    StringBuilder text = new StringBuilder();
+    String[] lines = original.split("\\R");
+    for (String line : lines) {
+      String part = line.strip();
+      if (part.startsWith("in 'reader'") || part.startsWith("in 'Reader'")) {
+        break;
+      }
+      if (!part.isEmpty()) {
+        text.append(text.length() == 0 ? "" : "; ").append(part);
+      }
+    }
+    Matcher mark = YAML_MARK.matcher(original);
+    String lineNumber = null;
+    while (mark.find()) {
+      lineNumber = mark.group(1);
+    }
+    JsonLocation location = e.getLocation();
+    if (lineNumber == null && location != null && location.getLineNr() >= 1) {
+      lineNumber = String.valueOf(location.getLineNr());
+    }
+    return text + (lineNumber == null ? "" : " at line " + lineNumber);
   }
 
   private RunConfig parse(JsonNode root, Path base, String source) {
@@ -91,7 +149,12 @@ public final class RunConfigLoader {
     String reward = fields.text("reward", "lexicon");
     ImmutableRewardSpec.Builder rewardSpec = RewardSpec.builder();
     String rewardModel = fields.text("rewardModel", null);
-    if (!reward.equals("lexicon") && rewardModel == null) {
+    List<String> providers = RewardRegistry.discover().names();
+    if (!reward.equals("lexicon") && !providers.contains(reward)) {
+      problems.add(new InvalidArgumentException.Problem("reward", reward, "lexicon or a reward"
+          + " provider on the class path (" + (providers.isEmpty() ? "none is"
+          : "found: " + String.join(", ", providers)) + ")"));
+    } else if (!reward.equals("lexicon") && rewardModel == null) {
       problems.add(new InvalidArgumentException.Problem("rewardModel", null,
           "the reward model's file, required when reward is " + reward));
     }
@@ -130,6 +193,12 @@ public final class RunConfigLoader {
       problems.add(new InvalidArgumentException.Problem("checkpointEvery", checkpointEvery[0],
           "a number of steps >= 0 (0: only at the end)"));
     }
+    int[] keepCheckpoints = {CheckpointStore.DEFAULT_KEEP};
+    fields.ifInt("keepCheckpoints", value -> keepCheckpoints[0] = value);
+    if (keepCheckpoints[0] < 1) {
+      problems.add(new InvalidArgumentException.Problem("keepCheckpoints", keepCheckpoints[0],
+          "a number of checkpoints >= 1"));
+    }
     BackendOptions builtOptions = build(options::build, "", problems);
     if (rewardModel != null && builtOptions != null) {
       rewardSpec.model(base.resolve(rewardModel).normalize()).options(builtOptions);
@@ -146,7 +215,7 @@ public final class RunConfigLoader {
     return new RunConfig(backend, builtOptions, base.resolve(policy).normalize(), tokenizer,
         base.resolve(prompts).normalize(), reward, java.util.Optional.ofNullable(builtReward),
         builtOptimizer, builtAlgorithm,
-        base.resolve(out).normalize(), checkpointEvery[0]);
+        base.resolve(out).normalize(), checkpointEvery[0], keepCheckpoints[0]);
   }
 
   private static TieRule tieRule(String name) {
@@ -225,7 +294,7 @@ public final class RunConfigLoader {
         if (value.isNumber()) {
           setter.accept(value.asDouble());
         } else {
-          problems.add(new InvalidArgumentException.Problem(prefix + key, value.asText(),
+          problems.add(new InvalidArgumentException.Problem(prefix + key, shown(value),
               "a number"));
         }
       }
@@ -237,7 +306,7 @@ public final class RunConfigLoader {
         if (value.isIntegralNumber() && value.canConvertToInt()) {
           setter.accept(value.asInt());
         } else {
-          problems.add(new InvalidArgumentException.Problem(prefix + key, value.asText(),
+          problems.add(new InvalidArgumentException.Problem(prefix + key, shown(value),
               "a whole number"));
         }
       }
@@ -249,10 +318,15 @@ public final class RunConfigLoader {
         if (value.isIntegralNumber() && value.canConvertToLong()) {
           setter.accept(value.asLong());
         } else {
-          problems.add(new InvalidArgumentException.Problem(prefix + key, value.asText(),
+          problems.add(new InvalidArgumentException.Problem(prefix + key, shown(value),
               "a whole number"));
         }
       }
+    }
+
+    /** A scalar as its text, a list or mapping as compact JSON. */
+    private static String shown(JsonNode value) {
+      return value.isValueNode() ? value.asText() : value.toString();
     }
 
     private void guard(String key, String value, Runnable action) {

@@ -43,9 +43,22 @@ public record BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy
 
   /**
    * A trainer for this run. The anchor, when the algorithm has a moving one, starts at the
-   * policy's parameters now.
+   * policy's parameters now. Every setting but {@code steps} joins the run's identity, so that a
+   * resume with other settings is refused.
    */
   public Trainer trainer() {
+    Trainer trainer = newTrainer();
+    AlgorithmSettings s = settings;
+    trainer.identity().put("settings.algorithm", s.algorithm().configName())
+        .put("settings.beta", s.beta()).put("settings.eta", s.eta())
+        .put("settings.gamma", s.gamma()).put("settings.anchorEvery", s.anchorEvery())
+        .put("settings.n", s.n()).put("settings.quantileSamples", s.quantileSamples())
+        .put("settings.klCoefficient", s.klCoefficient())
+        .put("settings.samplesPerPrompt", s.samplesPerPrompt());
+    return trainer;
+  }
+
+  private Trainer newTrainer() {
     AlgorithmSettings s = settings;
     TrainingSettings training = TrainingSettings.builder().batchSize(s.batchSize())
         .maxNewTokens(s.maxNewTokens()).seed(s.seed()).tieRule(s.tieRule()).build();

@@ -20,27 +20,29 @@ public final class CsvSink implements TrainingListener, Closeable {
 
   /** Creates or truncates {@code file}. */
   public CsvSink(Path file) {
-    this(file, false);
+    this(file, 0);
   }
 
   /**
-   * Writes to {@code file}; when {@code append} (a resumed run) and the file has a header, rows
-   * continue under that header.
+   * Writes to {@code file}, keeping its header and its rows of steps up to {@code resumedStep} (a
+   * run resumed after that step) and dropping the rest; rows continue under the kept header.
    */
-  public CsvSink(Path file, boolean append) {
+  public CsvSink(Path file, long resumedStep) {
     this.file = file;
-    if (append) {
-      try {
-        if (java.nio.file.Files.size(file) > 0) {
-          String header = java.nio.file.Files.readAllLines(file).get(0);
-          columns = new ArrayList<>(List.of(header.split(",")).subList(1,
-              header.split(",").length));
-        }
-      } catch (java.io.IOException e) {
-        columns = null;
+    String[] header = {null};
+    this.writer = SinkFiles.openAfter(file, line -> {
+      if (resumedStep >= 1 && header[0] == null && line.startsWith("step,")) {
+        header[0] = line;
+        return true;
       }
+      long step = SinkFiles.stepOf(line, "");
+      return header[0] != null && step >= 1 && step <= resumedStep
+          && line.split(",", -1).length == header[0].split(",", -1).length;
+    });
+    if (header[0] != null) {
+      String[] names = header[0].split(",");
+      columns = new ArrayList<>(List.of(names).subList(1, names.length));
     }
-    this.writer = SinkFiles.open(file, append);
   }
 
   @Override

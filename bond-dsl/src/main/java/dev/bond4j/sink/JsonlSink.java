@@ -22,13 +22,19 @@ public final class JsonlSink implements TrainingListener, Closeable {
 
   /** Creates or truncates {@code file}. */
   public JsonlSink(Path file) {
-    this(file, false);
+    this(file, 0);
   }
 
-  /** Writes to {@code file}, appending to it when {@code append} (a resumed run). */
-  public JsonlSink(Path file, boolean append) {
+  /**
+   * Writes to {@code file}, keeping its complete rows of steps up to {@code resumedStep} (a run
+   * resumed after that step) and dropping the rest, so no step is written twice.
+   */
+  public JsonlSink(Path file, long resumedStep) {
     this.file = file;
-    this.writer = SinkFiles.open(file, append);
+    this.writer = SinkFiles.openAfter(file, line -> {
+      long step = SinkFiles.stepOf(line, "{\"step\":");
+      return step >= 1 && step <= resumedStep && line.endsWith("}");
+    });
   }
 
   @Override

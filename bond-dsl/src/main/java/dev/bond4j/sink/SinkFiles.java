@@ -4,21 +4,49 @@ import dev.bond4j.BondException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.Predicate;
 
 /** Opening and writing the files metric sinks append to, with errors that name the file. */
 final class SinkFiles {
   private SinkFiles() {}
 
-  /** Creates {@code file} and its folder, truncating it unless {@code append}. */
-  static BufferedWriter open(Path file, boolean append) {
+  /**
+   * Opens {@code file} (and its folder) for appending, after cutting it back to the lines that
+   * {@code kept} accepts: a resumed run drops the rows of the steps it replays, and a line cut
+   * short by a crash. With {@code kept} accepting nothing, the file starts empty.
+   */
+  static BufferedWriter openAfter(Path file, Predicate<String> kept) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      return append ? Files.newBufferedWriter(file, java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND) : Files.newBufferedWriter(file);
+      List<String> lines = Files.exists(file)
+          ? Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(kept).toList()
+          : List.of();
+      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.write(temporary, lines, StandardCharsets.UTF_8);
+      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new BondException("Cannot open the metrics file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The step a metrics line starts with ({@code 12,...} or {@code {"step":12,...}}), or -1. */
+  static long stepOf(String line, String prefix) {
+    if (!line.startsWith(prefix)) {
+      return -1;
+    }
+    int end = prefix.length();
+    while (end < line.length() && Character.isDigit(line.charAt(end))) {
+      end++;
+    }
+    boolean complete = end > prefix.length() && end < line.length() && end - prefix.length() < 19;
+    return complete ? Long.parseLong(line.substring(prefix.length(), end)) : -1;
   }
 
   /** Writes one line and flushes it, so that a crash loses nothing already reported. */

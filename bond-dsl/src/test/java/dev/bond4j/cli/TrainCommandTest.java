@@ -61,16 +61,14 @@ class TrainCommandTest {
   }
 
   @Test
-  void aProvidedRewardNeedsItsModelAndAProvider() throws Exception {
+  void aProvidedRewardNeedsAProviderOnTheClassPath() throws Exception {
     Run missing = train(VALID + "reward: onnx\n");
-    assertThat(missing.err()).contains("rewardModel = null")
-        .contains("required when reward is onnx");
+    assertThat(missing.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(missing.err()).contains("reward = \"onnx\" (expected lexicon or a reward provider"
+        + " on the class path (none is))");
     Files.writeString(dir.resolve("reward.onnx"), "not a model");
     Run absent = train(VALID + "reward: onnx\nrewardModel: reward.onnx\nrewardLabel: -3\n");
     assertThat(absent.err()).contains("reward.label = -3");
-    Run unknown = train(VALID + "reward: onnx\nrewardModel: reward.onnx\n");
-    assertThat(unknown.status()).isEqualTo(BondCommand.INVALID_INPUT);
-    assertThat(unknown.err()).contains("reward = \"onnx\"").contains("on the class path");
   }
 
   @Test
@@ -117,5 +115,81 @@ class TrainCommandTest {
     List<String> csv = Files.readAllLines(dir.resolve("result/metrics.csv"));
     assertThat(csv).hasSize(8);
     assertThat(csv.get(7)).startsWith("7,");
+  }
+
+  private static final String CHECKPOINTED = "backend: fake\npolicy: model\nprompts: prompts.txt\n"
+      + "batchSize: 2\nmaxNewTokens: 3\ncheckpointEvery: 2\nout: result\n";
+
+  @Test
+  void aResumeOfAnotherRunListsEveryDifferenceAndExits2() throws Exception {
+    assertThat(train(CHECKPOINTED + "algorithm: jbond\nsteps: 4\n").status()).isZero();
+    Run other = train(CHECKPOINTED + "algorithm: reinforce\nbeta: 0.25\nseed: 9\nsteps: 6\n",
+        "--resume");
+    assertThat(other.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(other.err().strip().lines()).hasSize(1);
+    assertThat(other.err()).contains("settings.algorithm = \"reinforce\" (expected the"
+        + " checkpoint's jbond)").contains("settings.beta = \"0.25\"").contains("seed = \"9\"")
+        .contains("trainer = \"reinforce\"");
+    Run fewer = train(CHECKPOINTED + "algorithm: jbond\nsteps: 3\n", "--resume");
+    assertThat(fewer.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(fewer.err()).contains("steps = 3 (expected at least the step of the checkpoint"
+        + " resumed from, 4");
+    Run fresh = train(CHECKPOINTED + "algorithm: jbond\nsteps: 4\n");
+    assertThat(fresh.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(fresh.err()).contains("or --resume");
+  }
+
+  @Test
+  void aResumeCutsTheMetricsBackToTheCheckpointsStep() throws Exception {
+    assertThat(train(CHECKPOINTED + "steps: 4\n").status()).isZero();
+    Path jsonl = dir.resolve("result/metrics.jsonl");
+    Path csv = dir.resolve("result/metrics.csv");
+    // A run killed after step 6 but before its checkpoint: rows 5 and 6, and a row cut short.
+    List<String> rows = Files.readAllLines(jsonl);
+    Files.write(jsonl, List.of(rows.get(3).replace("\"step\":4", "\"step\":5"),
+        rows.get(3).replace("\"step\":4", "\"step\":6"), "{\"step\":7,\"rew"),
+        java.nio.file.StandardOpenOption.APPEND);
+    List<String> csvRows = Files.readAllLines(csv);
+    Files.write(csv, List.of("5" + csvRows.get(4).substring(1), "6,0.5"),
+        java.nio.file.StandardOpenOption.APPEND);
+
+    Run resumed = train(CHECKPOINTED + "steps: 7\n", "--resume");
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(Files.readAllLines(jsonl)).extracting(l -> l.substring(0, l.indexOf(',')))
+        .containsExactly("{\"step\":1", "{\"step\":2", "{\"step\":3", "{\"step\":4",
+            "{\"step\":5", "{\"step\":6", "{\"step\":7");
+    assertThat(Files.readAllLines(csv)).extracting(l -> l.substring(0, l.indexOf(',')))
+        .containsExactly("step", "1", "2", "3", "4", "5", "6", "7");
+  }
+
+  @Test
+  void keepCheckpointsPrunesOldFolders() throws Exception {
+    Run run = train("backend: fake\npolicy: model\nprompts: prompts.txt\nbatchSize: 2\n"
+        + "maxNewTokens: 3\ncheckpointEvery: 1\nkeepCheckpoints: 2\nsteps: 6\nout: result\n");
+    assertThat(run.status()).as(run.err()).isZero();
+    try (var list = Files.list(dir.resolve("result/checkpoints"))) {
+      assertThat(list.map(p -> p.getFileName().toString()).sorted())
+          .containsExactly("latest", "step-5", "step-6");
+    }
+    Run none = train(VALID + "keepCheckpoints: 0\n");
+    assertThat(none.status()).isEqualTo(BondCommand.INVALID_INPUT);
+    assertThat(none.err()).contains("keepCheckpoints = 0 (expected a number of checkpoints >= 1)");
+  }
+
+  @Test
+  void aLatestNamingADeletedFolderFallsBackToTheNewestIntactCheckpoint() throws Exception {
+    assertThat(train(CHECKPOINTED + "steps: 4\n").status()).isZero();
+    Path newest = dir.resolve("result/checkpoints/step-4");
+    try (var walk = Files.walk(newest)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Run resumed = train(CHECKPOINTED + "steps: 6\n", "--resume");
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("Resumed after step 2 (skipped, as damaged: step-4 (named"
+        + " by latest but missing)).");
+    assertThat(Files.readAllLines(dir.resolve("result/metrics.jsonl"))).hasSize(6);
+    assertThat(Files.readString(dir.resolve("result/checkpoints/latest"))).isEqualTo("step-6");
   }
 }

@@ -41,7 +41,7 @@ class BondDslTest {
   void everyAlgorithmHasAnEntryPoint() {
     var prompts = List.of(TabularPolicy.prompt(0));
     assertThat(Bond.reinforce().policy(policy).reward(reward).prompts(prompts).klCoefficient(0.1)
-        .build().trainer()).isInstanceOf(ReinforceTrainer.class);
+        .maxNewTokens(3).build().trainer()).isInstanceOf(ReinforceTrainer.class);
     for (RunBuilder builder : List.of(Bond.bond(4), Bond.iterativeBond(2, 10), Bond.vbon(8),
         Bond.bestOfNSft(4))) {
       BondRun run = builder.policy(policy).reward(reward).prompts(prompts).maxNewTokens(3)

@@ -5,19 +5,21 @@ import dev.bond4j.Problems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A model checkpoint folder, the format every engine backend writes: HuggingFace's {@code
  * config.json} and {@code model.safetensors} in float32 with the family's tensor names (loadable by
  * {@code AutoModelForCausalLM.from_pretrained}), and, for a policy in training, {@code optimizer.safetensors}
  * with AdamW's moments ({@code exp_avg.NAME}, {@code exp_avg_sq.NAME}) and the step. Each file is
- * replaced atomically, the model file last; both safetensors files carry the step and a save id in
- * their metadata, so a folder whose files come from two different saves is refused on reading
- * instead of resuming from a mix. Values are in {@link DecoderLayout}'s canonical order. Reading
- * also takes HuggingFace's sharded weights ({@link WeightFiles}) in F32, BF16 or F16.
+ * replaced atomically, the model file last; both safetensors files carry the step and a save id
+ * (derived from the saved values, so the files of one state are the same byte for byte) in their
+ * metadata, so a folder whose files come from two different saves is refused on reading instead
+ * of resuming from a mix. Values are in {@link DecoderLayout}'s canonical order. Reading also
+ * takes HuggingFace's sharded weights ({@link WeightFiles}) in F32, BF16 or F16.
  *
  * @param config the model shape
  * @param weights all parameters in the canonical order
@@ -74,7 +76,7 @@ public record DecoderCheckpoint(DecoderConfig config, float[] weights, float[] f
     DecoderLayout layout = new DecoderLayout(config);
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("format", "pt");
-    metadata.put(SAVE_ID, UUID.randomUUID().toString());
+    metadata.put(SAVE_ID, saveId());
     metadata.put(STEP, String.valueOf(steps));
     config.withDtype("float32").write(directory);
     if (hasOptimizerState()) {
@@ -94,6 +96,16 @@ public record DecoderCheckpoint(DecoderConfig config, float[] weights, float[] f
     } catch (IOException e) {
       throw new BondException("Cannot remove the stale shard index in " + directory + ": " + e, e);
     }
+  }
+
+  /**
+   * The save id: hashes of the step and of every value written, so that the same state always
+   * gives the same bytes (a resumed run's files equal an uninterrupted run's) while files of two
+   * different states still differ.
+   */
+  private String saveId() {
+    return String.format(Locale.ROOT, "%x-%08x-%08x-%08x", steps, Arrays.hashCode(weights),
+        Arrays.hashCode(firstMoment), Arrays.hashCode(secondMoment));
   }
 
   private static Map<String, SafeTensor> prefixed(String prefix, DecoderLayout layout,

@@ -1,5 +1,6 @@
 package dev.bond4j.models;
 
+import dev.bond4j.MemoryBudget;
 import dev.bond4j.Problems;
 import dev.bond4j.spi.ModelShape;
 import java.nio.file.Path;
@@ -156,7 +157,12 @@ public record DecoderConfig(String modelType, int vocabularySize, int maxPositio
 
   /** Reads {@code config.json} from a model folder. */
   public static DecoderConfig read(Path directory) {
-    return DecoderConfigJson.read(directory);
+    DecoderConfig config = DecoderConfigJson.read(directory);
+    long parameters = config.parameterCount();
+    MemoryBudget.require("parameters", parameters, "the model in " + directory
+        + " (float32 weights in the engine; a resumed policy also reads weights and moments into"
+        + " Java)", 0, 4.0 * parameters);
+    return config;
   }
 
   /** Writes {@code config.json} into a model folder, atomically. */

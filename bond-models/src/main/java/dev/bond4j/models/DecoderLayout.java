@@ -1,6 +1,8 @@
 package dev.bond4j.models;
 
 import dev.bond4j.BondException;
+import dev.bond4j.MemoryBudget;
+import dev.bond4j.Problems;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -76,6 +78,10 @@ public final class DecoderLayout {
     for (int i = 0; i < tensors.size(); i++) {
       offsets[i + 1] = offsets[i] + SafeTensor.elementCount(tensors.get(i).shape());
     }
+    Problems.require(offsets[tensors.size()] <= MemoryBudget.MAX_ARRAY_LENGTH, "parameters",
+        offsets[tensors.size()], "at most " + MemoryBudget.MAX_ARRAY_LENGTH + ", the most a Java"
+            + " array holds (vocab_size, max_position_embeddings, hidden_size, intermediate_size"
+            + " or the number of layers is too large)");
   }
 
   private void buildGpt2() {

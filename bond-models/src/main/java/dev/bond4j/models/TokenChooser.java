@@ -1,5 +1,6 @@
 package dev.bond4j.models;
 
+import dev.bond4j.NumericalException;
 import dev.bond4j.value.SamplingSettings;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -12,7 +13,9 @@ import java.util.SplittableRandom;
  * Truncation keeps ties at the cut in token-id order, like the exact testbed, so it is
  * deterministic. Drawing happens in Java with the caller's seeded generator, so a seed gives the
  * same tokens whatever the engine's thread count. Taking probabilities rather than logits spares
- * one {@code exp} per token id and row, which dominated sampling time in Java.
+ * one {@code exp} per token id and row, which dominated sampling time in Java. A row that is not
+ * a distribution (NaN, infinite, or all zero: the weights or logits went non-finite) raises a
+ * {@link NumericalException}.
  */
 public final class TokenChooser {
   private final SamplingSettings settings;
@@ -36,16 +39,21 @@ public final class TokenChooser {
    * @param random the generator; exactly one {@code nextDouble} is drawn
    */
   public Choice choose(float[] probabilities, int offset, SplittableRandom random) {
-    double u = random.nextDouble();
-    return order == null ? drawAll(probabilities, offset, u)
-        : drawTruncated(probabilities, offset, u);
-  }
-
-  private Choice drawAll(float[] p, int offset, double u) {
     double total = 0;
     for (int i = 0; i < vocabularySize; i++) {
-      total += p[offset + i];
+      total += probabilities[offset + i];
     }
+    if (!(total > 0) || Double.isInfinite(total)) {
+      throw new NumericalException("The next-token probabilities sum to " + total + " instead of"
+          + " a positive finite number: the model's weights or logits are not finite (a"
+          + " learning rate too high?), so no token can be drawn.");
+    }
+    double u = random.nextDouble();
+    return order == null ? drawAll(probabilities, offset, u, total)
+        : drawTruncated(probabilities, offset, u, total);
+  }
+
+  private Choice drawAll(float[] p, int offset, double u, double total) {
     double threshold = u * total;
     double cumulative = 0;
     int chosen = -1;
@@ -61,11 +69,9 @@ public final class TokenChooser {
     return new Choice(chosen, logOf(p[offset + chosen], total));
   }
 
-  private Choice drawTruncated(float[] p, int offset, double u) {
-    double total = 0;
+  private Choice drawTruncated(float[] p, int offset, double u, double total) {
     for (int i = 0; i < vocabularySize; i++) {
       order[i] = i;
-      total += p[offset + i];
     }
     Arrays.sort(order, (a, b) -> {
       int byProbability = Float.compare(p[offset + b], p[offset + a]);

@@ -168,6 +168,16 @@ class DecoderConfigTest {
     assertThat(config.parameterCount()).isEqualTo(sum).isEqualTo(layout.offset(layout.size()));
   }
 
+  @Test
+  void refusesShapesBeyondAJavaArrayOrTheMachine() throws IOException {
+    write("{\"vocab_size\": 50, \"n_positions\": 1e9, \"n_embd\": 16, \"n_layer\": 1,"
+        + " \"n_head\": 2}");
+    assertThatThrownBy(() -> DecoderConfig.read(directory))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("parameters = 16000004112")
+        .hasMessageContaining("the most a Java array holds");
+  }
+
   private void write(String json) throws IOException {
     Files.writeString(directory.resolve("config.json"), json);
   }

@@ -1,6 +1,5 @@
 package dev.bond4j.tck;
 
-import dev.bond4j.BondException;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderConfig;
@@ -53,7 +52,8 @@ abstract class DecoderPolicyContract extends PolicyContract {
     return new PolicyBackend() {
       @Override
       public TrainablePolicy create(long seed, OptimizerSettings settings) {
-        return engine.load(sharpenedCheckpoint(seed), BackendOptions.defaults(), settings);
+        return ModelFolders.loaded(backendName(), directory -> sharpen(seed, directory),
+            directory -> engine.load(directory, BackendOptions.defaults(), settings));
       }
 
       @Override
@@ -84,28 +84,22 @@ abstract class DecoderPolicyContract extends PolicyContract {
     };
   }
 
-  /** A HuggingFace folder holding GPT-2's initialisation with every weight matrix scaled up. */
-  private Path sharpenedCheckpoint(long seed) {
-    try {
-      Path directory = Files.createTempDirectory("bond4j-tck-" + backendName());
-      saveInitial(seed, directory);
-      Path modelFile = directory.resolve("model.safetensors");
-      SafeTensors model = SafeTensors.read(modelFile);
-      Map<String, SafeTensor> scaled = new LinkedHashMap<>();
-      model.tensors().forEach((name, tensor) -> {
-        float[] values = tensor.toFloats();
-        if (tensor.shape().length == 2) {
-          for (int i = 0; i < values.length; i++) {
-            values[i] *= SCALE;
-          }
+  /** Writes GPT-2's initialisation with every weight matrix scaled up, as a HuggingFace folder. */
+  private void sharpen(long seed, Path directory) throws IOException {
+    saveInitial(seed, directory);
+    Path modelFile = directory.resolve("model.safetensors");
+    SafeTensors model = SafeTensors.read(modelFile);
+    Map<String, SafeTensor> scaled = new LinkedHashMap<>();
+    model.tensors().forEach((name, tensor) -> {
+      float[] values = tensor.toFloats();
+      if (tensor.shape().length == 2) {
+        for (int i = 0; i < values.length; i++) {
+          values[i] *= SCALE;
         }
-        scaled.put(name, SafeTensor.ofFloats(tensor.shape(), values));
-      });
-      Files.deleteIfExists(directory.resolve("optimizer.safetensors"));
-      new SafeTensors(scaled, Map.of()).write(modelFile);
-      return directory;
-    } catch (IOException e) {
-      throw new BondException("Cannot prepare the test checkpoint: " + e, e);
-    }
+      }
+      scaled.put(name, SafeTensor.ofFloats(tensor.shape(), values));
+    });
+    Files.deleteIfExists(directory.resolve("optimizer.safetensors"));
+    new SafeTensors(scaled, Map.of()).write(modelFile);
   }
 }

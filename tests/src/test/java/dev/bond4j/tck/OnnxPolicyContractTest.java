@@ -1,6 +1,5 @@
 package dev.bond4j.tck;
 
-import dev.bond4j.BondException;
 import dev.bond4j.model.Policy;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
@@ -10,8 +9,6 @@ import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -32,7 +29,8 @@ class OnnxPolicyContractTest extends SamplingContract {
     return new SamplingBackend() {
       @Override
       public Policy sampler(long seed) {
-        return OnnxPolicy.load(export(seed), OnnxOptions.cpu());
+        return ModelFolders.loaded("onnx", directory -> export(seed, directory),
+            directory -> OnnxPolicy.load(directory, OnnxOptions.cpu()));
       }
 
       @Override
@@ -53,8 +51,8 @@ class OnnxPolicyContractTest extends SamplingContract {
     };
   }
 
-  /** A folder holding the ONNX export of GPT-2's initialisation with weight matrices scaled up. */
-  private static Path export(long seed) {
+  /** Writes the ONNX export of GPT-2's initialisation with weight matrices scaled up. */
+  private static void export(long seed, Path directory) {
     DecoderLayout layout = new DecoderLayout(CONFIG);
     float[] values = layout.initialValues(seed);
     for (int i = 0; i < layout.size(); i++) {
@@ -64,12 +62,6 @@ class OnnxPolicyContractTest extends SamplingContract {
         }
       }
     }
-    try {
-      Path directory = Files.createTempDirectory("bond4j-tck-onnx");
-      DecoderOnnxExport.export(CONFIG, values, directory, DecoderOnnxExport.Weights.BAKED);
-      return directory;
-    } catch (IOException e) {
-      throw new BondException("Cannot prepare the test model: " + e, e);
-    }
+    DecoderOnnxExport.export(CONFIG, values, directory, DecoderOnnxExport.Weights.BAKED);
   }
 }
