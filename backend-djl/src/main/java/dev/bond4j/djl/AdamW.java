@@ -7,7 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.bond4j.NumericalException;
+import dev.bond4j.models.AdamStep;
+import dev.bond4j.models.OptimizerState;
 import dev.bond4j.value.OptimizerSettings;
 
 /**
@@ -16,7 +17,7 @@ import dev.bond4j.value.OptimizerSettings;
  * weight decay {@code θ ← θ − lr · (m̂ / (sqrt(v̂) + ε) + λ θ)}. Its moments are flat buffers too,
  * so a step is one fused engine update over the whole model.
  */
-final class AdamW {
+final class AdamW implements OptimizerState {
   private final OptimizerSettings settings;
   private final DjlParameters parameters;
   final NDArray firstMoment;
@@ -31,12 +32,37 @@ final class AdamW {
     this.secondMoment = manager.zeros(parameters.flat.getShape());
   }
 
-  OptimizerSettings settings() {
+  @Override
+  public OptimizerSettings settings() {
     return settings;
   }
 
+  @Override
+  public long steps() {
+    return steps;
+  }
+
+  @Override
+  public float[] firstMoment() {
+    return firstMoment.toFloatArray();
+  }
+
+  @Override
+  public float[] secondMoment() {
+    return secondMoment.toFloatArray();
+  }
+
+  @Override
+  public void restore(float[] first, float[] second, long steps) {
+    int size = Math.toIntExact(firstMoment.size());
+    DjlParameters.overwrite(firstMoment, first == null ? new float[size] : first);
+    DjlParameters.overwrite(secondMoment, second == null ? new float[size] : second);
+    this.steps = steps;
+  }
+
   /** Zeroes the accumulated gradients of every parameter. */
-  void zeroGradients() {
+  @Override
+  public void zeroGradients() {
     for (NDArray view : parameters.views) {
       JniUtils.zeroGrad((PtNDArray) view);
     }
@@ -48,23 +74,20 @@ final class AdamW {
    * @return the global gradient norm before clipping
    * @throws NumericalException when the gradient is not finite; the parameters are then untouched
    */
-  double step() {
+  @Override
+  public double step() {
     try (NDScope scope = new NDScope()) {
       NDList parts = new NDList(parameters.views.length);
       for (NDArray view : parameters.views) {
         parts.add(view.getGradient().reshape(-1));
       }
       NDArray gradient = NDArrays.concat(parts);
-      double norm = gradient.norm().getFloat();
-      if (!Double.isFinite(norm)) {
-        throw new NumericalException("The gradient norm is " + norm + "; the step was skipped");
-      }
-      double clip = settings.maxGradNorm() > 0 && norm > settings.maxGradNorm()
-          ? settings.maxGradNorm() / norm : 1.0;
-      steps++;
-      double lr = settings.learningRateAt(steps);
-      double correction1 = 1 - Math.pow(settings.beta1(), steps);
-      double correction2 = 1 - Math.pow(settings.beta2(), steps);
+      AdamStep step = AdamStep.next(settings, steps, gradient.norm().getFloat());
+      steps = step.step();
+      double lr = step.learningRate();
+      double clip = step.clip();
+      double correction1 = step.correction1();
+      double correction2 = step.correction2();
       // The engine's fused update computes θ ← θ − λ·lr·θ; m ← β1 m + (1−β1) g; v ← β2 v + (1−β2)
       // g²; θ ← θ − c · m / (sqrt(v) + ε'). With c = lr·sqrt(c2)/c1 and ε' = ε·sqrt(c2) this is
       // exactly θ − lr·(m̂ / (sqrt(v̂) + ε) + λθ) with m̂ = m/c1, v̂ = v/c2; the clipping factor
@@ -74,7 +97,7 @@ final class AdamW {
           (float) (lr * Math.sqrt(correction2) / correction1), (float) settings.weightDecay(),
           (float) clip, -1f, (float) settings.beta1(), (float) settings.beta2(),
           (float) (settings.epsilon() * Math.sqrt(correction2)), settings.weightDecay() > 0);
-      return norm;
+      return step.norm();
     }
   }
 }

@@ -21,9 +21,7 @@ public final class DjlBackend implements Backend {
   @Override
   public TrainablePolicy create(ModelShape shape, BackendOptions options,
       OptimizerSettings optimizer, long seed) {
-    DecoderConfig config = DecoderConfig.gpt2(shape.vocabularySize(), shape.contextLength(),
-        shape.dModel(), shape.layers(), shape.heads(), 4 * shape.dModel(), 1e-5, "gelu_new",
-        shape.eosToken());
+    DecoderConfig config = DecoderConfig.of(shape);
     return DjlPolicy.create(config, seed, optimizer, options(options));
   }
 

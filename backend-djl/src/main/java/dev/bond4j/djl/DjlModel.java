@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
-import dev.bond4j.Problems;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderModel;
 import dev.bond4j.models.PackedSequences;
@@ -124,6 +123,11 @@ final class DjlModel implements DecoderModel {
   @Override
   public float[] parameterValues() {
     return parameters.values();
+  }
+
+  @Override
+  public void setParameterValues(float[] values) {
+    parameters.setValues(values);
   }
 
   @Override

@@ -6,22 +6,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.bond4j.BondException;
-import dev.bond4j.NumericalException;
-import dev.bond4j.Problems;
-import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.models.OptimizerState;
+import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.PackedSequences;
 import dev.bond4j.value.OptimizerSettings;
-import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A trainable GPT-2-family policy on DJL's PyTorch engine: KV-cache sampling, sequence
@@ -31,10 +26,9 @@ import java.util.Optional;
  * step. It holds native memory: {@link #close} it. Not thread-safe: use it from one thread at a
  * time.
  */
-public final class DjlPolicy extends DecoderPolicy<DjlModel> implements TrainablePolicy {
+public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
   private final AdamW optimizer;
   private final DjlOptions options;
-  private UpdateResult lastUpdate;
 
   private DjlPolicy(DjlModel model, OptimizerSettings settings, DjlOptions options) {
     super(model);
@@ -66,7 +60,7 @@ public final class DjlPolicy extends DecoderPolicy<DjlModel> implements Trainabl
     }
     DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
     DjlPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
-    Checkpoint.restoreOptimizer(checkpoint, policy.optimizer);
+    policy.restoreOptimizer(checkpoint);
     return policy;
   }
 
@@ -78,44 +72,18 @@ public final class DjlPolicy extends DecoderPolicy<DjlModel> implements Trainabl
   }
 
   @Override
-  public UpdateResult update(List<WeightedSequence> batch) {
-    Problems.require(!batch.isEmpty(), "batch", batch.size(), "at least one weighted sequence");
-    OptimizerSettings settings = optimizer.settings();
-    int micro = settings.microBatchSize() == 0 ? batch.size() : settings.microBatchSize();
-    List<PackedSequences> parts = new ArrayList<>();
-    long tokens = 0;
-    for (int from = 0; from < batch.size(); from += micro) {
-      PackedSequences packed = PackedSequences.of(
-          batch.subList(from, Math.min(batch.size(), from + micro)), model.config, 1);
-      parts.add(packed);
-      tokens += packed.tokenCount();
-    }
-    optimizer.zeroGradients();
-    double loss = 0;
-    int offset = 0;
-    try {
-      for (PackedSequences packed : parts) {
-        loss += accumulate(packed, batch.subList(offset, offset + packed.batch()));
-        offset += packed.batch();
-      }
-      if (!Double.isFinite(loss)) {
-        throw new NumericalException("The loss is " + loss + "; the step was skipped");
-      }
-      double norm = optimizer.step();
-      lastUpdate = UpdateResult.builder().loss(loss).gradientNorm(norm)
-          .learningRate(settings.learningRateAt(optimizer.steps)).sequences(batch.size())
-          .tokens(tokens).build();
-      return lastUpdate;
-    } catch (EngineException e) {
-      throw new BondException("The PyTorch engine failed in an update: " + e.getMessage(), e);
-    } catch (IllegalStateException e) {
-      throw new BondException("Another DJL update is running in this process (DJL allows one "
-          + "gradient recording at a time): " + e.getMessage(), e);
-    }
+  protected OptimizerState optimizer() {
+    return optimizer;
+  }
+
+  @Override
+  protected int minimumLength() {
+    return 1;
   }
 
   /** Forward and backward of one micro-batch; gradients add up in the parameters. */
-  private double accumulate(PackedSequences packed, List<WeightedSequence> sequences) {
+  @Override
+  protected double accumulate(PackedSequences packed, List<WeightedSequence> sequences) {
     float[] weights = new float[packed.tokenCount()];
     for (int n = 0; n < weights.length; n++) {
       weights[n] = (float) sequences.get(packed.rowOf()[n]).weight();
@@ -132,22 +100,12 @@ public final class DjlPolicy extends DecoderPolicy<DjlModel> implements Trainabl
         sum -= sequences.get(packed.rowOf()[n]).weight() * values[n];
       }
       return sum;
+    } catch (EngineException e) {
+      throw new BondException("The PyTorch engine failed in an update: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw new BondException("Another DJL update is running in this process (DJL allows one "
+          + "gradient recording at a time): " + e.getMessage(), e);
     }
-  }
-
-  /** What the most recent {@link #update} reported, for monitoring; empty before the first. */
-  public Optional<UpdateResult> lastUpdate() {
-    return Optional.ofNullable(lastUpdate);
-  }
-
-  @Override
-  public OptimizerSettings optimizerSettings() {
-    return optimizer.settings();
-  }
-
-  @Override
-  public long steps() {
-    return optimizer.steps;
   }
 
   @Override
@@ -165,21 +123,4 @@ public final class DjlPolicy extends DecoderPolicy<DjlModel> implements Trainabl
     return options;
   }
 
-  @Override
-  public void save(Path directory) {
-    Checkpoint.write(directory, model.parameters, optimizer);
-  }
-
-  @Override
-  public void load(Path directory) {
-    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
-    Problems.require(checkpoint.config().sameShape(model.config), "checkpoint config",
-        checkpoint.config(), "the policy's own config " + model.config);
-    if (!checkpoint.hasOptimizerState()) {
-      throw new BondException("The checkpoint " + directory + " has no "
-          + DecoderCheckpoint.OPTIMIZER_FILE + "; use DjlPolicy.load to start from pretrained weights");
-    }
-    model.parameters.setValues(checkpoint.weights());
-    Checkpoint.restoreOptimizer(checkpoint, optimizer);
-  }
 }

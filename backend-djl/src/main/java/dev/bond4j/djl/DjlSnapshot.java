@@ -7,7 +7,6 @@ import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderPolicy;
-import dev.bond4j.models.DecoderCheckpoint;
 import java.nio.file.Path;
 
 /**
@@ -24,21 +23,6 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
   public static DjlSnapshot load(Path directory, DjlOptions options) {
     return new DjlSnapshot(new DjlModel(DjlParameters.load(directory,
         DjlRuntime.prepare(options), false)));
-  }
-
-  /** Writes {@code config.json} and {@code model.safetensors} under {@code directory}. */
-  @Override
-  public void save(Path directory) {
-    Checkpoint.write(directory, model.parameters, null);
-  }
-
-  /** Replaces the parameters with those of the folder {@link #save} wrote; the shape must match. */
-  @Override
-  public void restore(Path directory) {
-    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, false);
-    Problems.require(checkpoint.config().sameShape(model.config), "config in " + directory,
-        checkpoint.config(), "the snapshot's config " + model.config);
-    model.parameters.setValues(checkpoint.weights());
   }
 
   @Override

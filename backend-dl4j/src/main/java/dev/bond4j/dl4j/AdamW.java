@@ -1,6 +1,8 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.NumericalException;
+import dev.bond4j.models.AdamStep;
+import dev.bond4j.models.OptimizerState;
 import dev.bond4j.value.OptimizerSettings;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -12,7 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * and two scratch arrays per tensor are allocated once, and a step works on them in place, so it
  * allocates no native memory.
  */
-final class AdamW implements AutoCloseable {
+final class AdamW implements OptimizerState, AutoCloseable {
   private final OptimizerSettings settings;
   private final Dl4jParameters parameters;
   final INDArray[] gradients;
@@ -32,12 +34,37 @@ final class AdamW implements AutoCloseable {
     this.update = parameters.zerosLike();
   }
 
-  OptimizerSettings settings() {
+  @Override
+  public OptimizerSettings settings() {
     return settings;
   }
 
+  @Override
+  public long steps() {
+    return steps;
+  }
+
+  @Override
+  public float[] firstMoment() {
+    return Dl4jParameters.valuesOf(firstMoment);
+  }
+
+  @Override
+  public float[] secondMoment() {
+    return Dl4jParameters.valuesOf(secondMoment);
+  }
+
+  @Override
+  public void restore(float[] first, float[] second, long steps) {
+    int size = Math.toIntExact(parameters.layout.parameterCount());
+    Dl4jParameters.overwrite(firstMoment, first == null ? new float[size] : first);
+    Dl4jParameters.overwrite(secondMoment, second == null ? new float[size] : second);
+    this.steps = steps;
+  }
+
   /** Zeroes the accumulated gradients. */
-  void zeroGradients() {
+  @Override
+  public void zeroGradients() {
     for (INDArray gradient : gradients) {
       gradient.assign(0);
     }
@@ -49,24 +76,21 @@ final class AdamW implements AutoCloseable {
    * @return the global gradient norm before clipping
    * @throws NumericalException when the gradient is not finite; the parameters are then untouched
    */
-  double step() {
+  @Override
+  public double step() {
     double squares = 0;
     for (INDArray gradient : gradients) {
       double norm = gradient.norm2Number().doubleValue();
       squares += norm * norm;
     }
-    double norm = Math.sqrt(squares);
-    if (!Double.isFinite(norm)) {
-      throw new NumericalException("The gradient norm is " + norm + "; the step was skipped");
-    }
-    double clip = settings.maxGradNorm() > 0 && norm > settings.maxGradNorm()
-        ? settings.maxGradNorm() / norm : 1.0;
-    steps++;
-    double lr = settings.learningRateAt(steps);
+    AdamStep step = AdamStep.next(settings, steps, Math.sqrt(squares));
+    steps = step.step();
+    double clip = step.clip();
+    double lr = step.learningRate();
     double beta1 = settings.beta1();
     double beta2 = settings.beta2();
-    double correction1 = 1 - Math.pow(beta1, steps);
-    double correction2 = 1 - Math.pow(beta2, steps);
+    double correction1 = step.correction1();
+    double correction2 = step.correction2();
     for (int i = 0; i < gradients.length; i++) {
       INDArray g = clip == 1.0 ? gradients[i] : gradients[i].muli(clip);
       INDArray s = scratch[i];
@@ -80,7 +104,7 @@ final class AdamW implements AutoCloseable {
       }
       parameters.tensors[i].subi(u.muli(lr));
     }
-    return norm;
+    return step.norm();
   }
 
   @Override

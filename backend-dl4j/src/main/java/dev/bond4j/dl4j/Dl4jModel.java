@@ -1,7 +1,6 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
-import dev.bond4j.Problems;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderModel;
 import dev.bond4j.models.DecodingSession;
@@ -14,7 +13,6 @@ import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
 import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,6 +172,11 @@ final class Dl4jModel implements DecoderModel {
   @Override
   public float[] parameterValues() {
     return parameters.values();
+  }
+
+  @Override
+  public void setParameterValues(float[] values) {
+    parameters.setValues(values);
   }
 
   @Override

@@ -1,23 +1,18 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
-import dev.bond4j.NumericalException;
-import dev.bond4j.Problems;
-import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.models.OptimizerState;
+import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.PackedSequences;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
-import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -29,10 +24,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * format as the DJL backend's. It holds native memory: {@link #close} it. Not thread-safe: use it
  * from one thread at a time.
  */
-public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements TrainablePolicy {
+public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
   private final AdamW optimizer;
   private final BackendOptions options;
-  private UpdateResult lastUpdate;
 
   private Dl4jPolicy(Dl4jModel model, OptimizerSettings settings, BackendOptions options) {
     super(model);
@@ -63,7 +57,7 @@ public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements Traina
     Dl4jRuntime.prepare(options);
     DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
     Dl4jPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
-    Checkpoint.restoreOptimizer(checkpoint, policy.optimizer);
+    policy.restoreOptimizer(checkpoint);
     return policy;
   }
 
@@ -74,33 +68,18 @@ public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements Traina
   }
 
   @Override
-  public UpdateResult update(List<WeightedSequence> batch) {
-    Problems.require(!batch.isEmpty(), "batch", batch.size(), "at least one weighted sequence");
-    OptimizerSettings settings = optimizer.settings();
-    int micro = settings.microBatchSize() == 0 ? batch.size() : settings.microBatchSize();
-    List<List<WeightedSequence>> parts = new ArrayList<>();
-    List<PackedSequences> packed = new ArrayList<>();
-    long tokens = 0;
-    for (int from = 0; from < batch.size(); from += micro) {
-      List<WeightedSequence> part = batch.subList(from, Math.min(batch.size(), from + micro));
-      parts.add(part);
-      packed.add(PackedSequences.of(part, model.config, 2));
-      tokens += packed.get(packed.size() - 1).tokenCount();
-    }
-    optimizer.zeroGradients();
-    double loss = 0;
-    for (int i = 0; i < parts.size(); i++) {
-      loss += accumulate(packed.get(i), parts.get(i));
-    }
-    if (!Double.isFinite(loss)) {
-      throw new NumericalException("The loss is " + loss + "; the step was skipped");
-    }
-    double norm = optimizer.step();
+  protected OptimizerState optimizer() {
+    return optimizer;
+  }
+
+  @Override
+  protected int minimumLength() {
+    return 2;
+  }
+
+  @Override
+  protected void afterStep() {
     NativeHeap.release();
-    lastUpdate = UpdateResult.builder().loss(loss).gradientNorm(norm)
-        .learningRate(settings.learningRateAt(optimizer.steps)).sequences(batch.size())
-        .tokens(tokens).build();
-    return lastUpdate;
   }
 
   /**
@@ -109,7 +88,8 @@ public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements Traina
    *
    * @return the micro-batch's loss, summed in double precision
    */
-  private double accumulate(PackedSequences packed, List<WeightedSequence> sequences) {
+  @Override
+  protected double accumulate(PackedSequences packed, List<WeightedSequence> sequences) {
     double[] weights = new double[sequences.size()];
     for (int i = 0; i < weights.length; i++) {
       weights[i] = sequences.get(i).weight();
@@ -143,21 +123,6 @@ public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements Traina
     }
   }
 
-  /** What the most recent {@link #update} reported, for monitoring; empty before the first. */
-  public Optional<UpdateResult> lastUpdate() {
-    return Optional.ofNullable(lastUpdate);
-  }
-
-  @Override
-  public OptimizerSettings optimizerSettings() {
-    return optimizer.settings();
-  }
-
-  @Override
-  public long steps() {
-    return optimizer.steps;
-  }
-
   @Override
   public Dl4jSnapshot snapshot() {
     return new Dl4jSnapshot(new Dl4jModel(model.parameters.copy()));
@@ -173,23 +138,6 @@ public final class Dl4jPolicy extends DecoderPolicy<Dl4jModel> implements Traina
     return options;
   }
 
-  @Override
-  public void save(Path directory) {
-    Checkpoint.write(directory, model.parameters, optimizer);
-  }
-
-  @Override
-  public void load(Path directory) {
-    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
-    Problems.require(checkpoint.config().sameShape(model.config), "checkpoint config",
-        checkpoint.config(), "the policy's own config " + model.config);
-    if (!checkpoint.hasOptimizerState()) {
-      throw new BondException("The checkpoint " + directory + " has no "
-          + DecoderCheckpoint.OPTIMIZER_FILE + "; use Dl4jPolicy.load to start from pretrained weights");
-    }
-    model.parameters.setValues(checkpoint.weights());
-    Checkpoint.restoreOptimizer(checkpoint, optimizer);
-  }
 
   @Override
   public void close() {

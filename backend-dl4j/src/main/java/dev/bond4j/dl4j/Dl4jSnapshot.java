@@ -35,24 +35,6 @@ public final class Dl4jSnapshot extends DecoderPolicy<Dl4jModel> implements Poli
         checkpoint.weights())));
   }
 
-  /** Writes {@code config.json} and {@code model.safetensors} under {@code directory}. */
-  public void save(Path directory) {
-    Checkpoint.write(directory, model.parameters, null);
-  }
-
-  /**
-   * Overwrites the parameters in place with those {@link #save} wrote, for example to restore an
-   * anchor on resume.
-   *
-   * @throws BondException when the folder is malformed or holds another config
-   */
-  public void restore(Path directory) {
-    DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, false);
-    Problems.require(checkpoint.config().sameShape(model.config), "config in " + directory,
-        checkpoint.config(), "the snapshot's config " + model.config);
-    model.parameters.setValues(checkpoint.weights());
-  }
-
   @Override
   public void moveToward(TrainablePolicy source, double eta) {
     Problems.require(eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]");

@@ -1,6 +1,7 @@
 package dev.bond4j.models;
 
 import dev.bond4j.BondException;
+import dev.bond4j.Problems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,36 @@ public record DecoderCheckpoint(DecoderConfig config, float[] weights, float[] f
   /** Whether the folder held optimizer state. */
   public boolean hasOptimizerState() {
     return firstMoment != null;
+  }
+
+  /**
+   * Reads a folder a trainable policy of shape {@code config} resumes from: it must hold optimizer
+   * state and have the same shape.
+   *
+   * @param loader what starts from pretrained weights instead, for the message
+   * @throws BondException when the shape differs or the optimizer state is missing
+   */
+  public static DecoderCheckpoint resumable(Path directory, DecoderConfig config, String loader) {
+    DecoderCheckpoint checkpoint = read(directory, true);
+    Problems.require(checkpoint.config().sameShape(config), "checkpoint config",
+        checkpoint.config(), "the policy's own config " + config);
+    if (!checkpoint.hasOptimizerState()) {
+      throw new BondException("The checkpoint " + directory + " has no " + OPTIMIZER_FILE
+          + "; use " + loader + " to start from pretrained weights");
+    }
+    return checkpoint;
+  }
+
+  /**
+   * The weights of a folder for a frozen model of shape {@code config}.
+   *
+   * @throws BondException when the shape differs
+   */
+  public static float[] weightsFor(Path directory, DecoderConfig config) {
+    DecoderCheckpoint checkpoint = read(directory, false);
+    Problems.require(checkpoint.config().sameShape(config), "config in " + directory,
+        checkpoint.config(), "the snapshot's config " + config);
+    return checkpoint.weights();
   }
 
   /** Writes the folder; without optimizer state ({@code firstMoment == null}) a frozen model. */

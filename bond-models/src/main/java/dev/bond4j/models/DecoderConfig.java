@@ -1,6 +1,7 @@
 package dev.bond4j.models;
 
 import dev.bond4j.Problems;
+import dev.bond4j.spi.ModelShape;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -133,6 +134,24 @@ public record DecoderConfig(String modelType, int vocabularySize, int maxPositio
     return new DecoderConfig("llama", vocabularySize, maxPositions, embeddingSize, layers, heads,
         kvHeads, heads < 1 ? 1 : embeddingSize / heads, innerSize, 1e-5, "silu", tied, false,
         false, false, RotaryEmbedding.plain(10000), 0, List.of(vocabularySize - 1), null);
+  }
+
+  /**
+   * The decoder a backend-neutral {@link ModelShape} describes: GPT-2 with the usual defaults
+   * ({@code gelu_new}, MLP width {@code 4 d}, epsilon 1e-5), or a Llama of its {@code kvHeads}
+   * (MLP width {@code 4 d}, tied head, RoPE base 10000).
+   */
+  public static DecoderConfig of(ModelShape shape) {
+    if (shape.modelType().equals("gpt2")) {
+      return gpt2(shape.vocabularySize(), shape.contextLength(), shape.dModel(), shape.layers(),
+          shape.heads(), 4 * shape.dModel(), 1e-5, "gelu_new", shape.eosToken());
+    }
+    int heads = shape.heads();
+    return new DecoderConfig(shape.modelType(), shape.vocabularySize(), shape.contextLength(),
+        shape.dModel(), shape.layers(), heads, shape.kvHeads() == 0 ? heads : shape.kvHeads(),
+        shape.dModel() / heads, 4 * shape.dModel(), 1e-5, "silu", true,
+        shape.modelType().equals("qwen2"), false, false, RotaryEmbedding.plain(10000), 0,
+        List.of(shape.eosToken()), null);
   }
 
   /** Reads {@code config.json} from a model folder. */

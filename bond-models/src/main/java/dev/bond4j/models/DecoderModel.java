@@ -18,6 +18,9 @@ public interface DecoderModel extends AutoCloseable {
   /** A copy of all parameters, in {@link DecoderLayout}'s order. */
   float[] parameterValues();
 
+  /** Overwrites all parameters in place, in {@link DecoderLayout}'s order. */
+  void setParameterValues(float[] values);
+
   /** Batched sampling with a key-value cache. */
   List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed);
 

@@ -6,6 +6,7 @@ import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
 import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -46,6 +47,17 @@ public abstract class DecoderPolicy<M extends DecoderModel> implements Policy, A
   public float[] logits(List<TokenSequence> sequences) {
     PackedSequences.checkEqualLengths(sequences, model.config());
     return model.logits(sequences);
+  }
+
+  /** Writes {@code config.json} and {@code model.safetensors}: a frozen model. */
+  public void save(Path directory) {
+    new DecoderCheckpoint(model.config(), model.parameterValues(), null, null, 0)
+        .write(directory);
+  }
+
+  /** Replaces the parameters with those of a folder {@link #save} wrote; the shape must match. */
+  public void restore(Path directory) {
+    model.setParameterValues(DecoderCheckpoint.weightsFor(directory, model.config()));
   }
 
   @Override
