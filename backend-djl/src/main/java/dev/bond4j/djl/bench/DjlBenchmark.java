@@ -13,8 +13,6 @@ import dev.bond4j.models.bench.GemmRate;
 import dev.bond4j.models.bench.JBondBackend;
 import dev.bond4j.models.bench.JBondBenchmark;
 import dev.bond4j.value.OptimizerSettings;
-import dev.bond4j.value.UpdateResult;
-import java.util.Optional;
 
 /**
  * Times J-BOND steps of the DJL backend on a randomly initialised GPT-2 and prints one JSON
@@ -51,11 +49,6 @@ public final class DjlBenchmark implements JBondBackend<DjlPolicy> {
   @Override
   public DjlPolicy create(DecoderConfig config, OptimizerSettings optimizer, int threads) {
     return DjlPolicy.create(config, 1, optimizer, new DjlOptions("cpu", threads));
-  }
-
-  @Override
-  public Optional<UpdateResult> lastUpdate(DjlPolicy policy) {
-    return policy.lastUpdate();
   }
 
   @Override

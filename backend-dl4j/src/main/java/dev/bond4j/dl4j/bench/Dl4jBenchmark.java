@@ -8,10 +8,8 @@ import dev.bond4j.models.bench.JBondBackend;
 import dev.bond4j.models.bench.JBondBenchmark;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
-import dev.bond4j.value.UpdateResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 import java.util.Properties;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,11 +51,6 @@ public final class Dl4jBenchmark implements JBondBackend<Dl4jPolicy> {
   public Dl4jPolicy create(DecoderConfig config, OptimizerSettings optimizer, int threads) {
     return Dl4jPolicy.create(config, 1, optimizer,
         BackendOptions.builder().threads(threads).build());
-  }
-
-  @Override
-  public Optional<UpdateResult> lastUpdate(Dl4jPolicy policy) {
-    return policy.lastUpdate();
   }
 
   @Override

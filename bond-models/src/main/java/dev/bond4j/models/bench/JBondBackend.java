@@ -1,26 +1,21 @@
 package dev.bond4j.models.bench;
 
-import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.value.OptimizerSettings;
-import dev.bond4j.value.UpdateResult;
-import java.util.Optional;
 
 /**
- * What {@link JBondBenchmark} needs from an engine: its name, a fresh policy, the policy's last
- * update and the engine's matrix-product rate.
+ * What {@link JBondBenchmark} needs from an engine: its name, a fresh policy and the engine's
+ * matrix-product rate.
  *
  * @param <P> the engine's trainable policy
  */
-public interface JBondBackend<P extends TrainablePolicy & AutoCloseable> {
+public interface JBondBackend<P extends TrainableDecoderPolicy<?>> {
   /** The engine and its version, for the JSON line's {@code engine} key. */
   String engine();
 
   /** A policy of {@code config} initialised with seed 1, on the CPU with {@code threads}. */
   P create(DecoderConfig config, OptimizerSettings optimizer, int threads);
-
-  /** What the policy's most recent update reported; empty before the first. */
-  Optional<UpdateResult> lastUpdate(P policy);
 
   /** The rate of a square float32 {@code n × n} matrix product on the engine, in GFLOP/s. */
   double gemmGflops(int n);

@@ -9,8 +9,8 @@ import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.RewardModel;
-import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.StepReport;
@@ -61,7 +61,7 @@ public final class JBondBenchmark {
    *
    * @throws IllegalArgumentException in one line for a bad option
    */
-  public static <P extends TrainablePolicy & AutoCloseable> String run(JBondBackend<P> backend,
+  public static <P extends TrainableDecoderPolicy<?>> String run(JBondBackend<P> backend,
       String[] argv) throws Exception {
     BenchmarkOptions args = BenchmarkOptions.parse(OPTIONS, argv);
     int batch = args.get("batch");
@@ -105,7 +105,7 @@ public final class JBondBenchmark {
               entry.getValue()[step] = report.require(entry.getKey());
             }
             samplingRate[step] = sampledTokens[0] / report.require(Metrics.TIME_SAMPLE);
-            UpdateResult update = backend.lastUpdate(policy).orElseThrow();
+            UpdateResult update = policy.lastUpdate().orElseThrow();
             updateFlops[step] = updateFlops(config, update, promptLength);
           }
         }
