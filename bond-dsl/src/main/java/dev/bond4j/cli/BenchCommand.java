@@ -9,17 +9,15 @@ import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.backend.BackendRegistry;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.models.bench.BenchmarkPrompts;
 import dev.bond4j.spi.ModelShape;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.StepReport;
-import dev.bond4j.value.TokenSequence;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,15 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
         .build();
     TrainablePolicy policy = BackendRegistry.discover().require(options.backend).create(shape,
         options.backendOptions(), OptimizerSettings.builder().learningRate(1e-4).build(), 1);
-    SplittableRandom random = new SplittableRandom(7);
-    List<Prompt> prompts = new ArrayList<>();
-    for (int i = 0; i < batch; i++) {
-      int[] tokens = new int[promptLength];
-      for (int t = 0; t < promptLength; t++) {
-        tokens[t] = random.nextInt(vocab - 1);
-      }
-      prompts.add(Prompt.of("p" + i, TokenSequence.of(tokens)));
-    }
+    List<Prompt> prompts = BenchmarkPrompts.random(batch, promptLength, vocab);
     RewardModel evenTokens = sequences -> sequences.stream().mapToDouble(s -> {
       int even = 0;
       for (int t = 0; t < s.completion().length(); t++) {

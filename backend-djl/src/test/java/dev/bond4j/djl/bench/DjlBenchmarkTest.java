@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class DjlBenchmarkTest {
   @Test
-  void printsTheFiguresOfATinyRun() {
+  void printsTheFiguresOfATinyRun() throws Exception {
     JsonObject json = JsonParser.parseString(DjlBenchmark.run(new String[] {"--d-model", "16",
         "--layers", "1", "--heads", "2", "--vocab", "12", "--batch", "4", "--prompt", "3",
         "--new-tokens", "5", "--steps", "3", "--warmup", "1", "--gemm", "64"}))

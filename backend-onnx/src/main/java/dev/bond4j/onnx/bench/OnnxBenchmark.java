@@ -1,7 +1,15 @@
 package dev.bond4j.onnx.bench;
 
+import static dev.bond4j.models.bench.BenchmarkOption.atLeast;
+import static dev.bond4j.models.bench.BenchmarkOption.positive;
+
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.models.bench.BenchmarkJson;
+import dev.bond4j.models.bench.BenchmarkMain;
+import dev.bond4j.models.bench.BenchmarkOption;
+import dev.bond4j.models.bench.BenchmarkOptions;
+import dev.bond4j.models.bench.Medians;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.OnnxRewardModel;
@@ -14,10 +22,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -36,38 +42,32 @@ import java.util.SplittableRandom;
  * </pre>
  */
 public final class OnnxBenchmark {
-  private final Map<String, Integer> args = new LinkedHashMap<>();
+  /** The options, their defaults and valid ranges. */
+  private static final List<BenchmarkOption> OPTIONS = List.of(
+      atLeast("vocab", 64, 2), positive("d-model", 32), positive("layers", 2),
+      positive("heads", 4), positive("positions", 128),
+      positive("batch", 32), positive("prompt", 16), positive("new-tokens", 64),
+      positive("reward-length", 80),
+      positive("threads", 1), positive("reps", 10), atLeast("warmup", 3, 0));
+
+  private final BenchmarkOptions args;
 
   private OnnxBenchmark(String[] argv) {
-    args.put("vocab", 64);
-    args.put("d-model", 32);
-    args.put("layers", 2);
-    args.put("heads", 4);
-    args.put("positions", 128);
-    args.put("batch", 32);
-    args.put("prompt", 16);
-    args.put("new-tokens", 64);
-    args.put("reward-length", 80);
-    args.put("threads", 1);
-    args.put("reps", 10);
-    args.put("warmup", 3);
-    for (int i = 0; i < argv.length; i += 2) {
-      String key = argv[i].replaceFirst("^--", "");
-      if (!args.containsKey(key) || i + 1 >= argv.length) {
-        throw new IllegalArgumentException("Unknown or incomplete option " + argv[i]
-            + "; options: " + args.keySet());
-      }
-      args.put(key, Integer.parseInt(argv[i + 1]));
-    }
+    args = BenchmarkOptions.parse(OPTIONS, argv);
   }
 
   private int arg(String key) {
     return args.get(key);
   }
 
-  /** Runs the benchmark and prints its JSON line. */
-  public static void main(String[] argv) throws IOException {
-    System.out.println(new OnnxBenchmark(argv).run());
+  /** Runs the benchmark and prints its JSON line; bad options exit with status 2. */
+  public static void main(String[] argv) throws Exception {
+    BenchmarkMain.run(OnnxBenchmark::run, argv);
+  }
+
+  /** Runs the benchmark with command-line options and returns its JSON object. */
+  public static String run(String[] argv) throws IOException {
+    return new OnnxBenchmark(argv).run();
   }
 
   private String run() throws IOException {
@@ -91,7 +91,7 @@ public final class OnnxBenchmark {
       scored.add(randomTokens(random, arg("reward-length"), config));
     }
     SamplingSettings settings = SamplingSettings.training(arg("new-tokens"));
-    Map<String, Object> out = new LinkedHashMap<>(args);
+    Map<String, Object> out = new LinkedHashMap<>(args.values());
     try (OnnxPolicy policy = OnnxPolicy.load(directory, options);
         OnnxRewardModel reward = OnnxRewardModel.builder(classifier)
             .vocabularySize(config.vocabularySize()).maxLength(config.maxPositions())
@@ -123,18 +123,18 @@ public final class OnnxBenchmark {
         positionsPerSecond[i] = positions[i] / sampleSeconds[i];
       }
       out.put("parameters", config.parameterCount());
-      out.put("sample_ms", median(sampleSeconds) * 1000);
-      out.put("sample_tokens", median(tokens));
-      out.put("sample_tokens_per_s", median(tokensPerSecond));
-      out.put("decode_positions_per_s", median(positionsPerSecond));
-      out.put("reward_ms", median(rewardMs));
+      out.put("sample_ms", Medians.of(sampleSeconds) * 1000);
+      out.put("sample_tokens", Medians.of(tokens));
+      out.put("sample_tokens_per_s", Medians.of(tokensPerSecond));
+      out.put("decode_positions_per_s", Medians.of(positionsPerSecond));
+      out.put("reward_ms", Medians.of(rewardMs));
     } finally {
       for (String file : new String[] {"model.onnx", "config.json", "classifier.onnx"}) {
         Files.deleteIfExists(directory.resolve(file));
       }
       Files.deleteIfExists(directory);
     }
-    return toJson(out);
+    return BenchmarkJson.write(out, "%.2f");
   }
 
   private static TokenSequence randomTokens(SplittableRandom random, int length,
@@ -144,24 +144,5 @@ public final class OnnxBenchmark {
       ids[t] = random.nextInt(config.eosToken());
     }
     return TokenSequence.of(ids);
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
-  private static String toJson(Map<String, Object> values) {
-    StringBuilder json = new StringBuilder("{");
-    values.forEach((key, value) -> {
-      if (json.length() > 1) {
-        json.append(", ");
-      }
-      json.append('"').append(key).append("\": ");
-      json.append(value instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : value);
-    });
-    return json.append('}').toString();
   }
 }
