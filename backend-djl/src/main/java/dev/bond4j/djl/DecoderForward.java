@@ -74,9 +74,12 @@ final class DecoderForward {
     Shape shape = tokens.getShape();
     long batch = shape.get(0);
     long length = shape.get(1);
-    NDArray[] rotation = rotation(positions.reshape(-1, length), length);
-    // Scores are [B, kvHeads, queriesPerKvHead, T, T]: the mask broadcasts over the middle two.
-    NDArray blockMask = mask.reshape(mask.getShape().get(0), 1, 1, length, length);
+    NDArray[] rotation = parameters.ropeCos == null ? null
+        : rotation(positions.reshape(-1, length), length);
+    // With grouped queries the scores are [B, kvHeads, group, T, T]: the mask broadcasts over the
+    // middle two. Without, they keep the plain [B, heads, T, T] layout.
+    NDArray blockMask = config.queriesPerKvHead() == 1 ? mask
+        : mask.reshape(mask.getShape().get(0), 1, 1, length, length);
     for (int layer = 0; layer < config.layers(); layer++) {
       NDArray[] qkv = queryKeyValue(x, layer, batch, length, rotation);
       NDArray keysTransposed = qkv[1].transpose(0, 1, 3, 2);
@@ -179,11 +182,17 @@ final class DecoderForward {
     long length = shape.get(1);
     long kv = config.kvHeads();
     long group = config.queriesPerKvHead();
-    NDArray grouped = scaleQueries(query).reshape(batch, kv, group * length, config.headSize());
-    NDArray scores = grouped.matMul(keysTransposed)
-        .reshape(batch, kv, group, length, -1).addi(mask);
-    NDArray attended = scores.softmax(-1).reshape(batch, kv, group * length, -1).matMul(values)
-        .reshape(batch, config.heads(), length, config.headSize());
+    NDArray attended;
+    if (group == 1) {
+      NDArray scores = scaleQueries(query).matMul(keysTransposed).addi(mask);
+      attended = scores.softmax(-1).matMul(values);
+    } else {
+      NDArray grouped = scaleQueries(query).reshape(batch, kv, group * length, config.headSize());
+      NDArray scores = grouped.matMul(keysTransposed)
+          .reshape(batch, kv, group, length, -1).addi(mask);
+      attended = scores.softmax(-1).reshape(batch, kv, group * length, -1).matMul(values)
+          .reshape(batch, config.heads(), length, config.headSize());
+    }
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, length, config.attentionSize());
     NDArray residual = linear(merged, parameters.layer(layer, Slot.O_W),
         parameters.layer(layer, Slot.O_B)).addi(x);

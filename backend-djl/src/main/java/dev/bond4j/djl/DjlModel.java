@@ -4,7 +4,6 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -107,13 +106,19 @@ final class DjlModel implements DecoderModel {
         DecoderForward.positions(manager, packed.length()),
         DecoderForward.causalMask(manager, packed.length()), null);
     NDArray rows = hidden.reshape(-1, config.embeddingSize());
-    NDArray selected = JniUtils.embedding(
-        (PtNDArray) manager.create(packed.predictingPosition()).toType(
-            DataType.INT64, false), (PtNDArray) rows, false);
+    NDArray selected = JniUtils.embedding((PtNDArray) manager.create(
+        longs(packed.predictingPosition())), (PtNDArray) rows, false);
     NDArray logProbs = forward.logits(selected).logSoftmax(-1);
-    NDArray targets = manager.create(packed.targets()).toType(
-        DataType.INT64, false).reshape(-1, 1);
+    NDArray targets = manager.create(longs(packed.targets()), new Shape(packed.tokenCount(), 1));
     return JniUtils.gather((PtNDArray) logProbs, (PtNDArray) targets, 1).reshape(-1);
+  }
+
+  private static long[] longs(int[] values) {
+    long[] out = new long[values.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
   }
 
   @Override
