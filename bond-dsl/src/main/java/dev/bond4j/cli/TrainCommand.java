@@ -6,6 +6,7 @@ import dev.bond4j.algorithm.PeriodicCheckpoint;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.backend.BackendRegistry;
 import dev.bond4j.backend.RewardRegistry;
+import dev.bond4j.model.RetokenizedReward;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.config.PromptFiles;
 import dev.bond4j.config.RunConfig;
@@ -50,13 +51,20 @@ public final class TrainCommand implements Callable<Integer> {
     Tokenizer tokenizer = Tokenizers.open(run.tokenizer());
     TrainablePolicy policy = backend.load(run.policy(), run.options(), run.optimizer());
     Tokenizers.checkFits(run.tokenizer(), tokenizer, policy.vocabularySize());
-    RewardModel reward = run.rewardSpec().isEmpty() ? new LexiconReward(tokenizer)
-        : RewardRegistry.discover().require(run.reward()).open(run.rewardSpec().get(), tokenizer);
+    Tokenizer rewardTokenizer = run.rewardTokenizer() == null ? tokenizer
+        : Tokenizers.open(run.rewardTokenizer());
+    RewardModel reward = run.rewardSpec().isEmpty() ? new LexiconReward(rewardTokenizer)
+        : RewardRegistry.discover().require(run.reward()).open(run.rewardSpec().get(),
+            rewardTokenizer);
+    if (rewardTokenizer != tokenizer) {
+      reward = new RetokenizedReward(reward, tokenizer, rewardTokenizer);
+    }
     BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(), reward,
         PromptFiles.read(run.prompts(), tokenizer));
     Trainer trainer = bond.trainer();
     trainer.identity().put("reward", run.reward())
         .put("reward.spec", run.rewardSpec().map(Object::toString).orElse("(none)"))
+        .put("reward.tokenizer", String.valueOf(run.rewardTokenizer()))
         .putFileDigest("model.config", run.policy().resolve("config.json"));
     CheckpointStore store = new CheckpointStore(run.out().resolve("checkpoints"),
         run.keepCheckpoints());

@@ -47,7 +47,7 @@ public final class RunConfigLoader {
       "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm", "beta", "eta", "gamma",
       "anchorEvery", "n", "quantileSamples", "klCoefficient", "samplesPerPrompt", "batchSize",
       "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery", "keepCheckpoints", "rewardModel",
-      "rewardOutput", "rewardLabel", "rewardMaxLength");
+      "rewardOutput", "rewardLabel", "rewardMaxLength", "rewardTokenizer");
   /** Where SnakeYAML's message places the problem: {@code in 'reader', line 3, column 1}. */
   private static final Pattern YAML_MARK = Pattern.compile("in '[Rr]eader', line (\\d+)");
   /** The deepest nesting of mappings and lists a configuration file may have. */
@@ -141,6 +141,14 @@ public final class RunConfigLoader {
     } else if (!tokenizer.equals("byte") && !tokenizer.equals("demo")) {
       tokenizer = base.resolve(tokenizer).normalize().toString();
     }
+    String rewardTokenizer = fields.text("rewardTokenizer", null);
+    if (rewardTokenizer != null && !Tokenizers.exists(rewardTokenizer, base)) {
+      problems.add(new InvalidArgumentException.Problem("rewardTokenizer", rewardTokenizer,
+          Tokenizers.VALID));
+    } else if (rewardTokenizer != null && !rewardTokenizer.equals("byte")
+        && !rewardTokenizer.equals("demo")) {
+      rewardTokenizer = base.resolve(rewardTokenizer).normalize().toString();
+    }
     String prompts = fields.text("prompts", null);
     if (prompts == null) {
       problems.add(new InvalidArgumentException.Problem("prompts", null,
@@ -214,7 +222,7 @@ public final class RunConfigLoader {
     }
     return new RunConfig(backend, builtOptions, base.resolve(policy).normalize(), tokenizer,
         base.resolve(prompts).normalize(), reward, java.util.Optional.ofNullable(builtReward),
-        builtOptimizer, builtAlgorithm,
+        rewardTokenizer, builtOptimizer, builtAlgorithm,
         base.resolve(out).normalize(), checkpointEvery[0], keepCheckpoints[0]);
   }
 

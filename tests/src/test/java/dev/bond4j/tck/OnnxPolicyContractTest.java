@@ -14,9 +14,9 @@ import java.util.List;
 
 /**
  * The sampling half of the conformance suite against ONNX Runtime: the same two-layer GPT-2 over
- * four token ids (EOS 3) as the DJL suite, its weights scaled up from GPT-2's initialisation,
- * written by bond4j's exporter with baked weights and sampled through the KV cache. Prompts of one
- * and two tokens make every batch left-padded.
+ * four token ids (EOS 3) as the DJL suite (or another shape, {@link #config()}), its weights
+ * scaled up from the initialisation, written by bond4j's exporter with baked weights and sampled
+ * through the KV cache. Prompts of one and two tokens make every batch left-padded.
  */
 class OnnxPolicyContractTest extends SamplingContract {
   private static final DecoderConfig CONFIG =
@@ -24,12 +24,17 @@ class OnnxPolicyContractTest extends SamplingContract {
   private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
   private static final float SCALE = 25f;
 
+  /** The model shape the suite runs. */
+  DecoderConfig config() {
+    return CONFIG;
+  }
+
   @Override
   protected SamplingBackend backend() {
     return new SamplingBackend() {
       @Override
       public Policy sampler(long seed) {
-        return ModelFolders.loaded("onnx", directory -> export(seed, directory),
+        return ModelFolders.loaded("onnx", directory -> export(config(), seed, directory),
             directory -> OnnxPolicy.load(directory, OnnxOptions.cpu()));
       }
 
@@ -51,9 +56,9 @@ class OnnxPolicyContractTest extends SamplingContract {
     };
   }
 
-  /** Writes the ONNX export of GPT-2's initialisation with weight matrices scaled up. */
-  private static void export(long seed, Path directory) {
-    DecoderLayout layout = new DecoderLayout(CONFIG);
+  /** Writes the ONNX export of the initialisation with weight matrices scaled up. */
+  private static void export(DecoderConfig config, long seed, Path directory) {
+    DecoderLayout layout = new DecoderLayout(config);
     float[] values = layout.initialValues(seed);
     for (int i = 0; i < layout.size(); i++) {
       if (layout.shape(i).length == 2) {
@@ -62,6 +67,6 @@ class OnnxPolicyContractTest extends SamplingContract {
         }
       }
     }
-    DecoderOnnxExport.export(CONFIG, values, directory, DecoderOnnxExport.Weights.BAKED);
+    DecoderOnnxExport.export(config, values, directory, DecoderOnnxExport.Weights.BAKED);
   }
 }

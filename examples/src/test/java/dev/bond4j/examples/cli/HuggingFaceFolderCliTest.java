@@ -15,7 +15,7 @@ import picocli.CommandLine;
 /**
  * The README's HuggingFace-folder path end to end through the {@code bond} command: {@code bond
  * init} writes a Qwen2-shaped model in sharded bf16 with a tokenizer, {@code bond train} runs
- * J-BOND on it with text prompts, and each kind of bad model folder is refused with one line and
+ * J-BOND on it with text prompts (the reward reading another tokenizer's ids), and each kind of bad model folder is refused with one line and
  * exit status 2.
  */
 class HuggingFaceFolderCliTest {
@@ -55,7 +55,8 @@ class HuggingFaceFolderCliTest {
     Files.writeString(dir.resolve("prompts.jsonl"),
         "{\"id\": \"a\", \"text\": \"w5 w17\"}\n{\"id\": \"b\", \"text\": \"w9 w2 w33\"}\n");
     Files.writeString(dir.resolve("run.yaml"), "backend: djl\npolicy: model\ntokenizer: model\n"
-        + "prompts: prompts.jsonl\nbatchSize: 2\nmaxNewTokens: 6\nsteps: 2\nout: out\n");
+        + "prompts: prompts.jsonl\nbatchSize: 2\nmaxNewTokens: 6\nsteps: 2\nout: out\n"
+        + "rewardTokenizer: byte\n");
     Run run = bond("train", "--config", dir.resolve("run.yaml").toString());
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(Files.readAllLines(dir.resolve("out/metrics.jsonl"))).hasSize(2);
