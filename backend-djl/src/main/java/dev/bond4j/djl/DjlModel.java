@@ -10,7 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
 import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderModel;
+import dev.bond4j.models.EngineModel;
 import dev.bond4j.models.PackedSequences;
 import dev.bond4j.models.SamplingLoop;
 import dev.bond4j.value.Completion;
@@ -27,13 +27,14 @@ import java.util.SplittableRandom;
  * over one set of {@link DjlParameters}. Every call runs in its own {@code NDScope}, so no native
  * memory outlives it. Not thread-safe: one call at a time.
  */
-final class DjlModel implements DecoderModel {
+final class DjlModel extends EngineModel {
   final DjlParameters parameters;
   final DecoderForward forward;
   final DecoderConfig config;
   private final SamplingLoop loop;
 
   DjlModel(DjlParameters parameters) {
+    super(parameters.config, parameters);
     this.parameters = parameters;
     this.forward = new DecoderForward(parameters);
     this.config = parameters.config;
@@ -121,23 +122,4 @@ final class DjlModel implements DecoderModel {
     return out;
   }
 
-  @Override
-  public DecoderConfig config() {
-    return config;
-  }
-
-  @Override
-  public float[] parameterValues() {
-    return parameters.values();
-  }
-
-  @Override
-  public void setParameterValues(float[] values) {
-    parameters.setValues(values);
-  }
-
-  @Override
-  public void close() {
-    parameters.close();
-  }
 }

@@ -12,6 +12,7 @@ import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.DecoderLayout.Global;
 import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.models.ParameterStore;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.WeightFiles;
 import dev.bond4j.models.WeightLoader;
@@ -26,7 +27,7 @@ import java.util.Map;
  * tensor and cost no extra copies in the backward pass. The order is {@link DecoderLayout}'s. For
  * rotary models it also holds the cosine and sine tables {@code [positions, headSize / 2]}.
  */
-final class DjlParameters implements AutoCloseable {
+final class DjlParameters implements ParameterStore {
   final DecoderConfig config;
   final NDManager manager;
   final NDArray flat;
@@ -158,12 +159,14 @@ final class DjlParameters implements AutoCloseable {
   }
 
   /** A copy of all parameter values, in the canonical order. */
-  float[] values() {
+  @Override
+  public float[] values() {
     return flat.toFloatArray();
   }
 
   /** Overwrites all parameter values in place, so that the views see them. */
-  void setValues(float[] values) {
+  @Override
+  public void setValues(float[] values) {
     overwrite(flat, values);
   }
 

@@ -10,7 +10,7 @@ import dev.bond4j.models.DecoderPolicy;
 import java.nio.file.Path;
 
 /**
- * A frozen GPT-2 policy on DJL: the reference {@code π_ref} or an anchor. It moves only through
+ * A frozen decoder policy on DJL: the reference {@code π_ref} or an anchor. It moves only through
  * {@link #moveToward}, an in-place blend of its flat parameter buffer toward a {@link DjlPolicy}'s.
  * It holds native memory: {@link #close} it.
  */
@@ -19,7 +19,7 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
     super(model);
   }
 
-  /** A frozen policy from a HuggingFace GPT-2 folder ({@code config.json}, {@code model.safetensors}). */
+  /** A frozen policy from a HuggingFace model folder (config.json and single or sharded weights). */
   public static DjlSnapshot load(Path directory, DjlOptions options) {
     return new DjlSnapshot(new DjlModel(DjlParameters.load(directory,
         DjlRuntime.prepare(options), false)));

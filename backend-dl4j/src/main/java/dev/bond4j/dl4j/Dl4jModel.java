@@ -3,7 +3,7 @@ package dev.bond4j.dl4j;
 import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
 import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderModel;
+import dev.bond4j.models.EngineModel;
 import dev.bond4j.models.DecodingSession;
 import dev.bond4j.models.PackedSequences;
 import dev.bond4j.models.PromptBatch;
@@ -30,13 +30,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * array a call creates (inputs and outputs of the graph) is closed before the call returns, so
  * native memory does not wait for Java's garbage collector. Not thread-safe: one call at a time.
  */
-final class Dl4jModel implements DecoderModel {
+final class Dl4jModel extends EngineModel {
   final Dl4jParameters parameters;
   final DecoderGraph graph;
   final DecoderConfig config;
   private final SamplingLoop loop;
 
   Dl4jModel(Dl4jParameters parameters) {
+    super(parameters.config, parameters);
     this.parameters = parameters;
     this.graph = DecoderGraph.of(parameters);
     this.config = parameters.config;
@@ -166,24 +167,9 @@ final class Dl4jModel implements DecoderModel {
   }
 
   @Override
-  public DecoderConfig config() {
-    return config;
-  }
-
-  @Override
-  public float[] parameterValues() {
-    return parameters.values();
-  }
-
-  @Override
-  public void setParameterValues(float[] values) {
-    parameters.setValues(values);
-  }
-
-  @Override
   public void close() {
     graph.close();
-    parameters.close();
+    super.close();
   }
 
   /**

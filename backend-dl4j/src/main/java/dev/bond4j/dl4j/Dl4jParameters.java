@@ -5,6 +5,7 @@ import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.DecoderLayout.Global;
 import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.models.ParameterStore;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (the optimizer step, EMA, loading) show in the graph at once. (One flat buffer with a view per
  * tensor, as on DJL, does not work: SameDiff copies a view when it becomes a variable.)
  */
-final class Dl4jParameters implements AutoCloseable {
+final class Dl4jParameters implements ParameterStore {
   final DecoderConfig config;
   final DecoderLayout layout;
   final INDArray[] tensors;
@@ -91,12 +92,14 @@ final class Dl4jParameters implements AutoCloseable {
   }
 
   /** A copy of all values, in the canonical order. */
-  float[] values() {
+  @Override
+  public float[] values() {
     return valuesOf(tensors);
   }
 
   /** Overwrites all values in place, so that the graph sees them. */
-  void setValues(float[] values) {
+  @Override
+  public void setValues(float[] values) {
     overwrite(tensors, values);
   }
 
