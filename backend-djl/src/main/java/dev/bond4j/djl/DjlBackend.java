@@ -9,7 +9,8 @@ import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
 
 /**
- * The DJL backend as a service named {@code djl}: GPT-2-family policies on DJL's PyTorch engine.
+ * The DJL backend as a service named {@code djl}: decoder policies (GPT-2 and the Llama family)
+ * on DJL's PyTorch engine.
  * Registered in {@code META-INF/services/dev.bond4j.spi.Backend}.
  */
 public final class DjlBackend implements Backend {

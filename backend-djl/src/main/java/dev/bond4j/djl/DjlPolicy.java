@@ -20,8 +20,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A trainable GPT-2-family policy on DJL's PyTorch engine: KV-cache sampling, sequence
- * log-probabilities, and one AdamW step per {@link #update} on {@code −Σ w_i log π(y_i|x_i)},
+ * A trainable decoder policy (GPT-2 or the Llama family) on DJL's PyTorch engine: KV-cache
+ * sampling, sequence log-probabilities, and one AdamW step per {@link #update} on {@code −Σ w_i log π(y_i|x_i)},
  * micro-batched by accumulating gradients. Checkpoints are HuggingFace folders ({@code
  * config.json}, {@code model.safetensors}) plus {@code optimizer.safetensors} with the moments and
  * step. It holds native memory: {@link #close} it. Not thread-safe: use it from one thread at a
