@@ -209,11 +209,6 @@ public record DecoderConfig(String modelType, int vocabularySize, int maxPositio
     return heads / kvHeads;
   }
 
-  /** Width of the fused query-key-value projection: {@code (heads + 2 kvHeads) · headSize}. */
-  public int qkvSize() {
-    return (heads + 2 * kvHeads) * headSize;
-  }
-
   /** Width of the attention output: {@code heads · headSize}. */
   public int attentionSize() {
     return heads * headSize;

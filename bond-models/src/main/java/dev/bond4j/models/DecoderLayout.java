@@ -200,11 +200,6 @@ public final class DecoderLayout {
     return tensors.stream().map(Tensor::name).toList();
   }
 
-  /** The HuggingFace tensor names, in file order. */
-  public List<String> huggingFaceNames() {
-    return tensors.stream().flatMap(t -> t.parts().stream()).map(Part::name).toList();
-  }
-
   /** Internal shape of tensor {@code i} (a copy). */
   public long[] shape(int i) {
     return tensors.get(i).shape().clone();

@@ -100,11 +100,6 @@ public final class WeightFiles implements TensorSource {
     }
   }
 
-  /** Whether {@code directory} holds weights in either layout. */
-  public static boolean present(Path directory) {
-    return Files.exists(directory.resolve(SINGLE)) || Files.exists(directory.resolve(INDEX));
-  }
-
   /**
    * Opens the weights of {@code directory}; the index wins when both layouts are present.
    *

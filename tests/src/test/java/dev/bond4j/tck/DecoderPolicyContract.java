@@ -28,7 +28,10 @@ import java.util.ServiceLoader;
  */
 abstract class DecoderPolicyContract extends PolicyContract {
   static final DecoderConfig CONFIG = DecoderConfig.gpt2(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
-  private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
+  /** Prompts of one and two tokens, so that every batch is left-padded. */
+  static final List<Prompt> PROMPTS = List.of(Prompt.of("short", TokenSequence.of(1)),
+      Prompt.of("long", TokenSequence.of(0, 2)));
+  static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
   private static final float SCALE = 25f;
 
   /** The model shape the suite runs; GPT-2 unless a subclass says otherwise. */
@@ -58,8 +61,7 @@ abstract class DecoderPolicyContract extends PolicyContract {
 
       @Override
       public List<Prompt> prompts() {
-        return List.of(Prompt.of("short", TokenSequence.of(1)),
-            Prompt.of("long", TokenSequence.of(0, 2)));
+        return PROMPTS;
       }
 
       @Override

@@ -8,7 +8,6 @@ import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.value.Prompt;
-import dev.bond4j.value.TokenSequence;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -21,7 +20,6 @@ import java.util.List;
 class OnnxPolicyContractTest extends SamplingContract {
   private static final DecoderConfig CONFIG =
       DecoderConfig.gpt2(4, 8, 16, 2, 2, 32, 1e-5, "gelu_new", 3);
-  private static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
   private static final float SCALE = 25f;
 
   /** The model shape the suite runs. */
@@ -40,13 +38,12 @@ class OnnxPolicyContractTest extends SamplingContract {
 
       @Override
       public List<Prompt> prompts() {
-        return List.of(Prompt.of("short", TokenSequence.of(1)),
-            Prompt.of("long", TokenSequence.of(0, 2)));
+        return DecoderPolicyContract.PROMPTS;
       }
 
       @Override
       public SequenceSpace space() {
-        return SPACE;
+        return DecoderPolicyContract.SPACE;
       }
 
       @Override
