@@ -31,6 +31,15 @@ public interface TrainablePolicy extends Policy {
   PolicySnapshot snapshot();
 
   /**
+   * The reference {@code π_ref} a run from this policy measures against: by default a frozen copy
+   * of the current parameters; a policy that trains an adapter over frozen base weights returns
+   * the base with the adapter off, without copying it.
+   */
+  default PolicySnapshot referenceSnapshot() {
+    return snapshot();
+  }
+
+  /**
    * Writes parameters, optimizer state and step count under {@code directory}, atomically: a
    * crash leaves either the previous files or the new ones.
    */

@@ -2,9 +2,13 @@ package dev.bond4j.spi;
 
 import dev.bond4j.Problems;
 import dev.bond4j.value.BondStyle;
+import java.util.Optional;
 import org.immutables.value.Value;
 
-/** Engine settings every backend understands: the device and the number of threads. */
+/**
+ * Engine settings every backend understands: the device, the number of threads and, for backends
+ * that train, an optional low-rank adapter to train instead of the whole model.
+ */
 @Value.Immutable
 @BondStyle
 public abstract class BackendOptions {
@@ -22,6 +26,12 @@ public abstract class BackendOptions {
   public int threads() {
     return 1;
   }
+
+  /**
+   * When present, a trainable policy loaded from a model folder trains a fresh LoRA adapter of
+   * these settings over the frozen weights instead of the weights themselves.
+   */
+  public abstract Optional<LoraSettings> lora();
 
   /** The defaults: CPU, one thread. */
   public static BackendOptions defaults() {

@@ -59,7 +59,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (rewardTokenizer != tokenizer) {
       reward = new RetokenizedReward(reward, tokenizer, rewardTokenizer);
     }
-    BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(), reward,
+    BondRun bond = new BondRun(run.algorithm(), policy, policy.referenceSnapshot(), reward,
         PromptFiles.read(run.prompts(), tokenizer));
     Trainer trainer = bond.trainer();
     trainer.identity().put("reward", run.reward())

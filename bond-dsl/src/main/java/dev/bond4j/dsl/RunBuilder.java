@@ -29,7 +29,11 @@ public final class RunBuilder {
     return this;
   }
 
-  /** The reference {@code π_ref}; by default a snapshot of the policy taken at {@link #build()}. */
+  /**
+   * The reference {@code π_ref}; by default the policy's {@link
+   * dev.bond4j.model.TrainablePolicy#referenceSnapshot()} taken at {@link #build()}: a snapshot, or
+   * the frozen base of a LoRA policy.
+   */
   public RunBuilder reference(Policy reference) {
     this.reference = reference;
     return this;
@@ -141,7 +145,7 @@ public final class RunBuilder {
       }
     }
     problems.throwIfAny();
-    return new BondRun(built, policy, reference == null ? policy.snapshot() : reference, reward,
-        prompts);
+    return new BondRun(built, policy, reference == null ? policy.referenceSnapshot() : reference,
+        reward, prompts);
   }
 }

@@ -15,7 +15,15 @@ public interface DecoderModel extends AutoCloseable {
   /** The model's shape. */
   DecoderConfig config();
 
-  /** A copy of all parameters, in {@link DecoderLayout}'s order. */
+  /** The LoRA adapter the model runs with, or null for a plain model. */
+  default LoraAdapter adapter() {
+    return null;
+  }
+
+  /**
+   * A copy of all parameters, in {@link DecoderLayout}'s order (with an adapter, the base with the
+   * adapter merged in).
+   */
   float[] parameterValues();
 
   /** Overwrites all parameters in place, in {@link DecoderLayout}'s order. */

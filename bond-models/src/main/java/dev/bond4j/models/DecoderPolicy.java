@@ -1,5 +1,7 @@
 package dev.bond4j.models;
 
+import dev.bond4j.BondException;
+import dev.bond4j.Problems;
 import dev.bond4j.model.Policy;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
@@ -35,6 +37,28 @@ public abstract class DecoderPolicy<M extends DecoderModel> implements Policy, A
     return model.parameterValues();
   }
 
+  /**
+   * A copy of the LoRA adapter's factors in {@link LoraLayout}'s order: what trains when the
+   * policy has an adapter.
+   *
+   * @throws dev.bond4j.BondException when the policy has no adapter
+   */
+  public float[] adapterParameters() {
+    return requireAdapter().values();
+  }
+
+  /** The LoRA adapter the policy runs with, or null. */
+  protected final LoraAdapter adapter() {
+    return model.adapter();
+  }
+
+  private LoraAdapter requireAdapter() {
+    if (model.adapter() == null) {
+      throw new BondException(getClass().getSimpleName() + " has no LoRA adapter");
+    }
+    return model.adapter();
+  }
+
   /** Names of the parameter tensors, in order ({@link DecoderLayout#names}). */
   public List<String> parameterNames() {
     return new DecoderLayout(model.config()).names();
@@ -49,15 +73,36 @@ public abstract class DecoderPolicy<M extends DecoderModel> implements Policy, A
     return model.logits(sequences);
   }
 
-  /** Writes {@code config.json} and {@code model.safetensors}: a frozen model. */
+  /**
+   * Writes {@code config.json} and {@code model.safetensors}: a frozen model; with an adapter, the
+   * adapter alone as a PEFT folder ({@link LoraCheckpoint}).
+   */
   public void save(Path directory) {
+    LoraAdapter adapter = model.adapter();
+    if (adapter != null) {
+      new LoraCheckpoint(adapter.layout().settings(), adapter.baseModel(), adapter.values(), null,
+          null, 0).write(directory, model.config());
+      return;
+    }
     new DecoderCheckpoint(model.config(), model.parameterValues(), null, null, 0)
         .write(directory);
   }
 
-  /** Replaces the parameters with those of a folder {@link #save} wrote; the shape must match. */
+  /**
+   * Replaces the parameters with those of a folder {@link #save} wrote; the shape (and the
+   * adapter's settings) must match.
+   */
   public void restore(Path directory) {
-    model.setParameterValues(DecoderCheckpoint.weightsFor(directory, model.config()));
+    LoraAdapter adapter = model.adapter();
+    if (adapter == null) {
+      model.setParameterValues(DecoderCheckpoint.weightsFor(directory, model.config()));
+      return;
+    }
+    LoraCheckpoint checkpoint = LoraCheckpoint.read(directory, model.config(), false);
+    Problems.require(checkpoint.settings().equals(adapter.layout().settings()),
+        "adapter settings in " + directory, checkpoint.settings(),
+        "the snapshot's own " + adapter.layout().settings());
+    adapter.store().setValues(checkpoint.weights());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.bond4j.models;
 
+import dev.bond4j.BondException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
@@ -14,8 +15,10 @@ import java.util.Optional;
 /**
  * What every engine's trainable decoder policy shares: the update on {@code −Σ w_i log π(y_i|x_i)}
  * split into micro-batches whose gradients add up before one optimizer step (the same result as
- * one batch), and checkpoints in the {@link DecoderCheckpoint} format with exact resume. An engine
- * supplies the forward and backward pass of one micro-batch and its {@link OptimizerState}.
+ * one batch), and checkpoints in the {@link DecoderCheckpoint} format with exact resume. A policy
+ * whose model runs a {@link LoraAdapter} trains only the adapter (the engine's optimizer holds the
+ * factors) and checkpoints it as a PEFT folder ({@link LoraCheckpoint}). An engine supplies the
+ * forward and backward pass of one micro-batch and its {@link OptimizerState}.
  *
  * @param <M> the engine's model
  */
@@ -89,20 +92,48 @@ public abstract class TrainableDecoderPolicy<M extends DecoderModel> extends Dec
     return optimizer().steps();
   }
 
-  /** Writes {@code config.json}, {@code model.safetensors} and {@code optimizer.safetensors}. */
+  /**
+   * Writes {@code config.json}, {@code model.safetensors} and {@code optimizer.safetensors}; for a
+   * LoRA policy the adapter folder ({@link LoraCheckpoint}: PEFT's files and the optimizer state of
+   * the factors).
+   */
   @Override
   public void save(Path directory) {
     OptimizerState optimizer = optimizer();
+    LoraAdapter adapter = model.adapter();
+    if (adapter != null) {
+      new LoraCheckpoint(adapter.layout().settings(), adapter.baseModel(), adapter.values(),
+          optimizer.firstMoment(), optimizer.secondMoment(), optimizer.steps())
+          .write(directory, model.config());
+      return;
+    }
     new DecoderCheckpoint(model.config(), model.parameterValues(), optimizer.firstMoment(),
         optimizer.secondMoment(), optimizer.steps()).write(directory);
   }
 
-  /** Resumes from a folder {@link #save} wrote: weights, moments and step. */
+  /**
+   * Resumes from a folder {@link #save} wrote: weights (a LoRA policy's adapter, whose settings
+   * must be the policy's), moments and step.
+   */
   @Override
   public void load(Path directory) {
-    DecoderCheckpoint checkpoint = DecoderCheckpoint.resumable(directory, model.config(),
-        getClass().getSimpleName() + ".load");
-    model.setParameterValues(checkpoint.weights());
+    LoraAdapter adapter = model.adapter();
+    if (adapter == null) {
+      DecoderCheckpoint checkpoint = DecoderCheckpoint.resumable(directory, model.config(),
+          getClass().getSimpleName() + ".load");
+      model.setParameterValues(checkpoint.weights());
+      optimizer().restore(checkpoint.firstMoment(), checkpoint.secondMoment(), checkpoint.steps());
+      return;
+    }
+    LoraCheckpoint checkpoint = LoraCheckpoint.read(directory, model.config(), true);
+    Problems.require(checkpoint.settings().equals(adapter.layout().settings()),
+        "adapter settings in " + directory, checkpoint.settings(),
+        "the policy's own " + adapter.layout().settings());
+    if (!checkpoint.hasOptimizerState()) {
+      throw new BondException("The checkpoint " + directory + " has no "
+          + DecoderCheckpoint.OPTIMIZER_FILE + "; load it as a policy to start from the adapter");
+    }
+    adapter.store().setValues(checkpoint.weights());
     optimizer().restore(checkpoint.firstMoment(), checkpoint.secondMoment(), checkpoint.steps());
   }
 
