@@ -19,17 +19,19 @@ import dev.bond4j.value.OptimizerSettings;
  */
 final class AdamW implements OptimizerState {
   private final OptimizerSettings settings;
-  private final DjlParameters parameters;
+  private final NDArray flat;
+  private final NDArray[] views;
   final NDArray firstMoment;
   final NDArray secondMoment;
   long steps;
 
-  AdamW(OptimizerSettings settings, DjlParameters parameters) {
+  /** AdamW over {@code flat}, whose trainable {@code views} collect the gradients. */
+  AdamW(OptimizerSettings settings, NDManager manager, NDArray flat, NDArray[] views) {
     this.settings = settings;
-    this.parameters = parameters;
-    NDManager manager = parameters.manager;
-    this.firstMoment = manager.zeros(parameters.flat.getShape());
-    this.secondMoment = manager.zeros(parameters.flat.getShape());
+    this.flat = flat;
+    this.views = views;
+    this.firstMoment = manager.zeros(flat.getShape());
+    this.secondMoment = manager.zeros(flat.getShape());
   }
 
   @Override
@@ -63,7 +65,7 @@ final class AdamW implements OptimizerState {
   /** Zeroes the accumulated gradients of every parameter. */
   @Override
   public void zeroGradients() {
-    for (NDArray view : parameters.views) {
+    for (NDArray view : views) {
       JniUtils.zeroGrad((PtNDArray) view);
     }
   }
@@ -77,8 +79,8 @@ final class AdamW implements OptimizerState {
   @Override
   public double step() {
     try (NDScope scope = new NDScope()) {
-      NDList parts = new NDList(parameters.views.length);
-      for (NDArray view : parameters.views) {
+      NDList parts = new NDList(views.length);
+      for (NDArray view : views) {
         parts.add(view.getGradient().reshape(-1));
       }
       NDArray gradient = NDArrays.concat(parts);
@@ -92,7 +94,7 @@ final class AdamW implements OptimizerState {
       // g²; θ ← θ − c · m / (sqrt(v) + ε'). With c = lr·sqrt(c2)/c1 and ε' = ε·sqrt(c2) this is
       // exactly θ − lr·(m̂ / (sqrt(v̂) + ε) + λθ) with m̂ = m/c1, v̂ = v/c2; the clipping factor
       // rescales g. Its elementwise clamp is disabled (-1).
-      JniUtils.adamUpdate((PtNDArray) parameters.flat, (PtNDArray) gradient,
+      JniUtils.adamUpdate((PtNDArray) flat, (PtNDArray) gradient,
           (PtNDArray) firstMoment, (PtNDArray) secondMoment, (float) lr,
           (float) (lr * Math.sqrt(correction2) / correction1), (float) settings.weightDecay(),
           (float) clip, -1f, (float) settings.beta1(), (float) settings.beta2(),

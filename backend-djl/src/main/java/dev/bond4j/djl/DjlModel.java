@@ -11,8 +11,10 @@ import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.EngineModel;
+import dev.bond4j.models.LoraAdapter;
 import dev.bond4j.models.PackedSequences;
 import dev.bond4j.models.SamplingLoop;
+import dev.bond4j.models.SharedStore;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -29,16 +31,41 @@ import java.util.SplittableRandom;
  */
 final class DjlModel extends EngineModel {
   final DjlParameters parameters;
+  /** The LoRA adapter, or null. */
+  final DjlAdapter adapter;
+  /** This model's handle on the base parameters when they are shared (a LoRA model), or null. */
+  final SharedStore base;
   final DecoderForward forward;
   final DecoderConfig config;
   private final SamplingLoop loop;
 
+  /** A plain model over {@code parameters}, which it closes. */
   DjlModel(DjlParameters parameters) {
-    super(parameters.config, parameters);
+    this(parameters, null, null, null);
+  }
+
+  /**
+   * A model over the base {@code parameters}, held through the handle {@code base} (which it
+   * closes; or, when null, owning {@code parameters}), plus {@code adapter} (which it closes; none
+   * when null).
+   *
+   * @param baseModel the base's folder, for the adapter's files, or null
+   */
+  DjlModel(DjlParameters parameters, SharedStore base, DjlAdapter adapter, String baseModel) {
+    super(parameters.config, base == null ? parameters : base,
+        adapter == null ? null : new LoraAdapter(adapter.layout, adapter, baseModel));
     this.parameters = parameters;
-    this.forward = new DecoderForward(parameters);
+    this.adapter = adapter;
+    this.base = base;
+    this.forward = new DecoderForward(parameters, adapter);
     this.config = parameters.config;
     this.loop = new SamplingLoop(config);
+  }
+
+  /** Another model over the same shared base, with {@code adapter} (or none). */
+  DjlModel withAdapter(DjlAdapter other) {
+    return new DjlModel(parameters, base.share(), other,
+        other == null ? null : adapter().baseModel());
   }
 
   NDManager manager() {

@@ -19,6 +19,8 @@ import dev.bond4j.models.WeightLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * The parameters of a decoder in one contiguous float32 buffer, with one view per tensor of the
@@ -42,18 +44,7 @@ final class DjlParameters implements ParameterStore {
     this.manager = manager;
     this.flat = flat;
     this.layout = new DecoderLayout(config);
-    this.views = new NDArray[layout.size()];
-    for (int i = 0; i < views.length; i++) {
-      NDArray view = flat.get(new NDIndex().addSliceDim(layout.offset(i), layout.offset(i + 1)))
-          .reshape(new Shape(layout.shape(i)));
-      if (trainable) {
-        NDArray leaf = view.stopGradient();
-        view.close();
-        leaf.setRequiresGradient(true);
-        view = leaf;
-      }
-      views[i] = view;
-    }
+    this.views = views(flat, layout.size(), layout::offset, layout::shape, trainable);
     if (config.rope() == null) {
       ropeCos = null;
       ropeSin = null;
@@ -63,6 +54,27 @@ final class DjlParameters implements ParameterStore {
       ropeCos = manager.create(tables[0], shape);
       ropeSin = manager.create(tables[1], shape);
     }
+  }
+
+  /**
+   * One view per tensor of a flat buffer, shaped {@code shape(i)} at {@code offset(i)}; when
+   * trainable, each view is its own autograd leaf sharing the buffer's storage.
+   */
+  static NDArray[] views(NDArray flat, int count, IntToLongFunction offset,
+      IntFunction<long[]> shape, boolean trainable) {
+    NDArray[] views = new NDArray[count];
+    for (int i = 0; i < count; i++) {
+      NDArray view = flat.get(new NDIndex().addSliceDim(offset.applyAsLong(i),
+          offset.applyAsLong(i + 1))).reshape(new Shape(shape.apply(i)));
+      if (trainable) {
+        NDArray leaf = view.stopGradient();
+        view.close();
+        leaf.setRequiresGradient(true);
+        view = leaf;
+      }
+      views[i] = view;
+    }
+    return views;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.bond4j.djl;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
@@ -12,7 +13,11 @@ import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.models.LoraCheckpoint;
+import dev.bond4j.models.LoraLayout;
 import dev.bond4j.models.PackedSequences;
+import dev.bond4j.models.SharedStore;
+import dev.bond4j.spi.LoraSettings;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Files;
@@ -24,7 +29,9 @@ import java.util.List;
  * sampling, sequence log-probabilities, and one AdamW step per {@link #update} on {@code −Σ w_i log π(y_i|x_i)},
  * micro-batched by accumulating gradients. Checkpoints are HuggingFace folders ({@code
  * config.json}, {@code model.safetensors}) plus {@code optimizer.safetensors} with the moments and
- * step. It holds native memory: {@link #close} it. Not thread-safe: use it from one thread at a
+ * step. With a LoRA adapter ({@link #withNewAdapter}, or {@link #load} of a PEFT adapter folder)
+ * only the adapter trains, over frozen base weights that its reference and anchors share; it then
+ * checkpoints as a PEFT adapter folder. It holds native memory: {@link #close} it. Not thread-safe: use it from one thread at a
  * time.
  */
 public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
@@ -33,7 +40,10 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
 
   private DjlPolicy(DjlModel model, OptimizerSettings settings, DjlOptions options) {
     super(model);
-    this.optimizer = new AdamW(settings, model.parameters);
+    this.optimizer = model.adapter == null
+        ? new AdamW(settings, model.parameters.manager, model.parameters.flat,
+            model.parameters.views)
+        : new AdamW(settings, model.adapter.manager, model.adapter.flat, model.adapter.views);
     this.options = options;
   }
 
@@ -55,6 +65,9 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
    * @throws BondException when a file is missing or malformed, or does not fit the config
    */
   public static DjlPolicy load(Path directory, OptimizerSettings settings, DjlOptions options) {
+    if (LoraCheckpoint.isAdapter(directory)) {
+      return loadAdapter(directory, settings, options);
+    }
     if (!Files.exists(directory.resolve(DecoderCheckpoint.OPTIMIZER_FILE))) {
       DjlParameters parameters = DjlParameters.load(directory, DjlRuntime.prepare(options), true);
       return new DjlPolicy(new DjlModel(parameters), settings, options);
@@ -63,6 +76,58 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     DjlPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
     policy.restoreOptimizer(checkpoint);
     return policy;
+  }
+
+  /**
+   * A policy that trains a fresh LoRA adapter ({@code lora}, PEFT's initialisation drawn from
+   * {@code seed}, so that it starts as the base model) over the frozen weights of a model folder,
+   * which are loaded once and shared with the reference and anchors.
+   *
+   * @throws BondException when a file is missing or malformed, or the adapter does not fit the
+   *     model (a target module it lacks, a rank above a layer's dimension)
+   */
+  public static DjlPolicy withNewAdapter(Path baseDirectory, LoraSettings lora, long seed,
+      OptimizerSettings settings, DjlOptions options) {
+    Device device = DjlRuntime.prepare(options);
+    DjlParameters base = DjlParameters.load(baseDirectory, device, false);
+    try {
+      LoraLayout layout = new LoraLayout(base.config, lora);
+      return adapted(base, DjlAdapter.of(layout, layout.initialValues(seed), device, true),
+          baseDirectory, settings, options);
+    } catch (RuntimeException e) {
+      base.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A policy from a PEFT adapter folder ({@link LoraCheckpoint}) over the base model folder its
+   * {@code base_model_name_or_path} names; training resumes from its optimizer state when it has
+   * one.
+   */
+  private static DjlPolicy loadAdapter(Path directory, OptimizerSettings settings,
+      DjlOptions options) {
+    Device device = DjlRuntime.prepare(options);
+    Path baseDirectory = LoraCheckpoint.baseModel(directory);
+    DjlParameters base = DjlParameters.load(baseDirectory, device, false);
+    try {
+      LoraCheckpoint checkpoint = LoraCheckpoint.read(directory, base.config, true);
+      DjlPolicy policy = adapted(base, DjlAdapter.of(new LoraLayout(base.config,
+          checkpoint.settings()), checkpoint.weights(), device, true), baseDirectory, settings,
+          options);
+      policy.optimizer.restore(checkpoint.firstMoment(), checkpoint.secondMoment(),
+          checkpoint.steps());
+      return policy;
+    } catch (RuntimeException e) {
+      base.close();
+      throw e;
+    }
+  }
+
+  private static DjlPolicy adapted(DjlParameters base, DjlAdapter adapter, Path baseDirectory,
+      OptimizerSettings settings, DjlOptions options) {
+    return new DjlPolicy(new DjlModel(base, SharedStore.of(base), adapter,
+        baseDirectory.toAbsolutePath().normalize().toString()), settings, options);
   }
 
   private static DjlPolicy withValues(DecoderConfig config, float[] values,
@@ -110,9 +175,27 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     }
   }
 
+  /**
+   * A frozen copy of the current parameters; for a LoRA policy, of its adapter, over the same base
+   * weights (not copied).
+   */
   @Override
   public DjlSnapshot snapshot() {
+    if (model.adapter != null) {
+      return new DjlSnapshot(model.withAdapter(model.adapter.copy(false)));
+    }
     return new DjlSnapshot(new DjlModel(model.parameters.copy(false)));
+  }
+
+  /** For a LoRA policy, its base with the adapter off, sharing the weights; else a snapshot. */
+  @Override
+  public DjlSnapshot referenceSnapshot() {
+    return model.adapter == null ? snapshot() : new DjlSnapshot(model.withAdapter(null));
+  }
+
+  /** The adapter, for snapshots that follow this policy; null for a plain policy. */
+  DjlAdapter adapterInternal() {
+    return model.adapter;
   }
 
   /** The parameters, for snapshots that follow this policy. */

@@ -1,5 +1,6 @@
 package dev.bond4j.djl;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.bond4j.BondException;
@@ -7,11 +8,16 @@ import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.models.LoraCheckpoint;
+import dev.bond4j.models.LoraLayout;
+import dev.bond4j.models.SharedStore;
 import java.nio.file.Path;
 
 /**
  * A frozen decoder policy on DJL: the reference {@code π_ref} or an anchor. It moves only through
- * {@link #moveToward}, an in-place blend of its flat parameter buffer toward a {@link DjlPolicy}'s.
+ * {@link #moveToward}, an in-place blend of its flat parameter buffer toward a {@link DjlPolicy}'s
+ * (for a LoRA policy's anchor, of its adapter's factors: the EMA of the factors, over the shared
+ * frozen base).
  * It holds native memory: {@link #close} it.
  */
 public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements PolicySnapshot {
@@ -19,10 +25,26 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
     super(model);
   }
 
-  /** A frozen policy from a HuggingFace model folder (config.json and single or sharded weights). */
+  /**
+   * A frozen policy from a HuggingFace model folder (config.json and single or sharded weights),
+   * or from a PEFT adapter folder over the base model folder it names.
+   */
   public static DjlSnapshot load(Path directory, DjlOptions options) {
-    return new DjlSnapshot(new DjlModel(DjlParameters.load(directory,
-        DjlRuntime.prepare(options), false)));
+    Device device = DjlRuntime.prepare(options);
+    if (!LoraCheckpoint.isAdapter(directory)) {
+      return new DjlSnapshot(new DjlModel(DjlParameters.load(directory, device, false)));
+    }
+    Path baseDirectory = LoraCheckpoint.baseModel(directory);
+    DjlParameters base = DjlParameters.load(baseDirectory, device, false);
+    try {
+      LoraCheckpoint adapter = LoraCheckpoint.read(directory, base.config, false);
+      return new DjlSnapshot(new DjlModel(base, SharedStore.of(base), DjlAdapter.of(
+          new LoraLayout(base.config, adapter.settings()), adapter.weights(), device, false),
+          baseDirectory.toAbsolutePath().normalize().toString()));
+    } catch (RuntimeException e) {
+      base.close();
+      throw e;
+    }
   }
 
   @Override
@@ -35,9 +57,21 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
     DjlParameters from = policy.parametersInternal();
     Problems.require(from.config.sameShape(model.config), "source.config", from.config,
         "the snapshot's config " + model.config);
-    NDArray target = model.parameters.flat;
+    DjlAdapter adapter = policy.adapterInternal();
+    if ((adapter == null) != (model.adapter == null)) {
+      throw new BondException("A snapshot " + (model.adapter == null ? "without" : "with")
+          + " a LoRA adapter cannot follow a policy " + (adapter == null ? "without" : "with")
+          + " one (the base of a LoRA policy is frozen)");
+    }
+    if (adapter != null) {
+      Problems.require(adapter.layout.settings().equals(model.adapter.layout.settings()),
+          "source.lora", adapter.layout.settings(), "the snapshot's " + model.adapter.layout
+              .settings());
+    }
+    NDArray target = adapter == null ? model.parameters.flat : model.adapter.flat;
     try (NDScope scope = new NDScope()) {
-      NDArray incoming = from.flat.toDevice(target.getDevice(), false);
+      NDArray incoming = (adapter == null ? from.flat : adapter.flat)
+          .toDevice(target.getDevice(), false);
       if (eta == 1.0) {
         target.muli(0f).addi(incoming);
       } else {

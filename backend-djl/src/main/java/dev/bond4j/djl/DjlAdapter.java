@@ -1,0 +1,95 @@
+package dev.bond4j.djl;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.bond4j.BondException;
+import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.models.LoraLayout;
+import dev.bond4j.models.LoraLayout.Target;
+import dev.bond4j.models.ParameterStore;
+
+/**
+ * A LoRA adapter's factors on DJL: one contiguous float32 buffer in {@link LoraLayout}'s order
+ * with a view per {@code A} and {@code B} (autograd leaves when trainable, so the optimizer,
+ * EMA and copies are single operations over the adapter, as for {@link DjlParameters}), and each
+ * target's constant scale mask {@code M}.
+ */
+final class DjlAdapter implements ParameterStore {
+  final LoraLayout layout;
+  final NDManager manager;
+  final NDArray flat;
+  final NDArray[] views;
+  private final NDArray[] masks;
+
+  private DjlAdapter(LoraLayout layout, NDManager manager, NDArray flat, boolean trainable) {
+    this.layout = layout;
+    this.manager = manager;
+    this.flat = flat;
+    this.views = DjlParameters.views(flat, layout.size(), layout::offset, layout::shape,
+        trainable);
+    this.masks = new NDArray[layout.targets().size()];
+    for (int t = 0; t < masks.length; t++) {
+      masks[t] = manager.create(layout.mask(layout.targets().get(t)),
+          new Shape(layout.shape(layout.targets().get(t).b())));
+    }
+  }
+
+  /** An adapter holding {@code values} (in {@code layout}'s order) on {@code device}. */
+  static DjlAdapter of(LoraLayout layout, float[] values, Device device, boolean trainable) {
+    if (values.length != layout.parameterCount()) {
+      throw new BondException("Expected " + layout.parameterCount() + " adapter parameters, got "
+          + values.length);
+    }
+    NDManager manager = DjlRuntime.engine().newBaseManager(device);
+    try {
+      return new DjlAdapter(layout, manager, manager.create(values), trainable);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** A copy with its own buffer. */
+  DjlAdapter copy(boolean trainable) {
+    NDManager target = DjlRuntime.engine().newBaseManager(flat.getDevice());
+    try {
+      NDArray clone = flat.duplicate();
+      clone.attach(target);
+      return new DjlAdapter(layout, target, clone, trainable);
+    } catch (RuntimeException e) {
+      target.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Adds the adapter's term {@code x A (B ∘ M)} of a block's linear layer to its output {@code
+   * product} in place, when the layer has an adapter; returns {@code product}.
+   */
+  NDArray addTo(NDArray product, NDArray x, int layer, Slot slot) {
+    int t = layout.targetIndex(layer, slot);
+    if (t < 0) {
+      return product;
+    }
+    Target target = layout.targets().get(t);
+    return product.addi(x.matMul(views[target.a()])
+        .matMul(views[target.b()].mul(masks[t])));
+  }
+
+  @Override
+  public float[] values() {
+    return flat.toFloatArray();
+  }
+
+  @Override
+  public void setValues(float[] values) {
+    DjlParameters.overwrite(flat, values);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
