@@ -25,13 +25,16 @@ final class DecoderForward {
   private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
   private final DjlParameters parameters;
+  /** The LoRA adapter the linear layers add, or null. */
+  private final DjlAdapter adapter;
   private final DecoderConfig config;
   private final NDArray attentionScale;
   private final NDArray geluCubic;
   private final NDArray geluLinear;
 
-  DecoderForward(DjlParameters parameters) {
+  DecoderForward(DjlParameters parameters, DjlAdapter adapter) {
     this.parameters = parameters;
+    this.adapter = adapter;
     this.config = parameters.config;
     NDManager manager = parameters.manager;
     this.attentionScale = manager.create((float) (1 / Math.sqrt(config.headSize())));
@@ -145,8 +148,8 @@ final class DecoderForward {
    */
   private NDArray[] queryKeyValue(NDArray x, int layer, long batch, long length,
       NDArray[] rotation) {
-    NDArray qkv = linear(norm(x, layer, Slot.NORM1_W, Slot.NORM1_B),
-        parameters.layer(layer, Slot.QKV_W), parameters.layer(layer, Slot.QKV_B));
+    NDArray qkv = linear(norm(x, layer, Slot.NORM1_W, Slot.NORM1_B), layer, Slot.QKV_W,
+        Slot.QKV_B);
     long queries = config.attentionSize();
     long keys = (long) config.kvHeads() * config.headSize();
     // One split: its backward concatenates the three gradients, where three slices would each
@@ -194,14 +197,13 @@ final class DecoderForward {
           .reshape(batch, config.heads(), length, config.headSize());
     }
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, length, config.attentionSize());
-    NDArray residual = linear(merged, parameters.layer(layer, Slot.O_W),
-        parameters.layer(layer, Slot.O_B)).addi(x);
+    NDArray residual = linear(merged, layer, Slot.O_W, Slot.O_B).addi(x);
     return mlp(norm(residual, layer, Slot.NORM2_W, Slot.NORM2_B), layer).addi(residual);
   }
 
   /** The MLP without its residual: GELU for GPT-2, SwiGLU {@code down(silu(gate) · up)} else. */
   NDArray mlp(NDArray h, int layer) {
-    NDArray up = linear(h, parameters.layer(layer, Slot.UP_W), parameters.layer(layer, Slot.UP_B));
+    NDArray up = linear(h, layer, Slot.UP_W, Slot.UP_B);
     NDArray inner;
     if (config.isGpt2()) {
       inner = gelu(up);
@@ -210,8 +212,7 @@ final class DecoderForward {
       NDArray gate = gateUp.get(0);
       inner = gate.mul(JniUtils.sigmoid((PtNDArray) gate)).mul(gateUp.get(1));
     }
-    return linear(inner, parameters.layer(layer, Slot.DOWN_W),
-        parameters.layer(layer, Slot.DOWN_B));
+    return linear(inner, layer, Slot.DOWN_W, Slot.DOWN_B);
   }
 
   NDArray finalNorm(NDArray x) {
@@ -247,6 +248,15 @@ final class DecoderForward {
   static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
     NDArray product = x.matMul(weight);
     return bias == null ? product : product.addi(bias);
+  }
+
+  /**
+   * A block's linear layer {@code weight} (with {@code bias}, when the family has it) on {@code
+   * x}, plus the LoRA adapter's {@code x A (B ∘ M)} when the model runs one on that layer.
+   */
+  NDArray linear(NDArray x, int layer, Slot weight, Slot bias) {
+    NDArray out = linear(x, parameters.layer(layer, weight), parameters.layer(layer, bias));
+    return adapter == null ? out : adapter.addTo(out, x, layer, weight);
   }
 
   NDArray gelu(NDArray x) {

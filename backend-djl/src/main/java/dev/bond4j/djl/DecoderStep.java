@@ -63,8 +63,7 @@ final class DecoderStep {
     int group = config.queriesPerKvHead();
     for (int layer = 0; layer < config.layers(); layer++) {
       NDArray h = forward.norm(x, layer, Slot.NORM1_W, Slot.NORM1_B);
-      NDArray qkv = DecoderForward.linear(h, parameters.layer(layer, Slot.QKV_W),
-          parameters.layer(layer, Slot.QKV_B));
+      NDArray qkv = forward.linear(h, layer, Slot.QKV_W, Slot.QKV_B);
       NDArray grouped;
       NDArray key;
       if (rotation == null) {
@@ -83,8 +82,7 @@ final class DecoderStep {
       NDArray scores = grouped.batchMatMul(cache.keysByHead(layer)).addi(keyMask);
       NDArray attended = scores.softmax(-1).batchMatMul(cache.valuesByHead(layer))
           .reshape(batch, queries);
-      NDArray residual = DecoderForward.linear(attended, parameters.layer(layer, Slot.O_W),
-          parameters.layer(layer, Slot.O_B)).addi(x);
+      NDArray residual = forward.linear(attended, layer, Slot.O_W, Slot.O_B).addi(x);
       x = forward.mlp(forward.norm(residual, layer, Slot.NORM2_W, Slot.NORM2_B), layer)
           .addi(residual);
     }
