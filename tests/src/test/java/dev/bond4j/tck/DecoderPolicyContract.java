@@ -7,6 +7,7 @@ import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.LoraSettings;
 import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
@@ -34,6 +35,18 @@ abstract class DecoderPolicyContract extends PolicyContract {
   static final SequenceSpace SPACE = SequenceSpace.of(4, 3, 3);
   private static final float SCALE = 25f;
 
+  /** The seed of the base model every LoRA policy of the suite shares. */
+  static final long LORA_BASE_SEED = 1;
+
+  /**
+   * When not null, the suite runs LoRA policies of these settings: every seed's policy is a random
+   * adapter (non-zero {@code B}, so that it differs from the base) over one shared base model, read
+   * from a PEFT adapter folder, and {@link #parameters} are the adapter's factors.
+   */
+  LoraSettings lora() {
+    return null;
+  }
+
   /** The model shape the suite runs; GPT-2 unless a subclass says otherwise. */
   DecoderConfig config() {
     return CONFIG;
@@ -55,8 +68,16 @@ abstract class DecoderPolicyContract extends PolicyContract {
     return new PolicyBackend() {
       @Override
       public TrainablePolicy create(long seed, OptimizerSettings settings) {
-        return ModelFolders.loaded(backendName(), directory -> sharpen(seed, directory),
-            directory -> engine.load(directory, BackendOptions.defaults(), settings));
+        if (lora() == null) {
+          return ModelFolders.loaded(backendName(), directory -> sharpen(seed, directory),
+              directory -> engine.load(directory, BackendOptions.defaults(), settings));
+        }
+        return ModelFolders.loaded(backendName(), directory -> {
+          sharpen(LORA_BASE_SEED, directory.resolve("base"));
+          LoraAdapterFolders.writeRandom(config(), lora(), seed, "../base",
+              directory.resolve("adapter"));
+        }, directory -> engine.load(directory.resolve("adapter"), BackendOptions.defaults(),
+            settings));
       }
 
       @Override
@@ -88,6 +109,7 @@ abstract class DecoderPolicyContract extends PolicyContract {
 
   /** Writes GPT-2's initialisation with every weight matrix scaled up, as a HuggingFace folder. */
   private void sharpen(long seed, Path directory) throws IOException {
+    Files.createDirectories(directory);
     saveInitial(seed, directory);
     Path modelFile = directory.resolve("model.safetensors");
     SafeTensors model = SafeTensors.read(modelFile);

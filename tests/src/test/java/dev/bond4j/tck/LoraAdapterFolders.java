@@ -1,0 +1,33 @@
+package dev.bond4j.tck;
+
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.LoraCheckpoint;
+import dev.bond4j.models.LoraLayout;
+import dev.bond4j.spi.LoraSettings;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/** Random LoRA adapters as PEFT folders, for the suites that run LoRA policies. */
+final class LoraAdapterFolders {
+  private LoraAdapterFolders() {}
+
+  /**
+   * Writes an adapter of {@code settings} on a model of shape {@code config}, drawn from {@code
+   * seed}: {@code A} as PEFT initialises it, {@code B} uniform in ±1 (not PEFT's zeros), so that
+   * the adapted model differs clearly from its base.
+   *
+   * @param baseModel the base folder, relative to {@code directory} or absolute
+   */
+  static void writeRandom(DecoderConfig config, LoraSettings settings, long seed,
+      String baseModel, Path directory) {
+    LoraLayout layout = new LoraLayout(config, settings);
+    float[] values = layout.initialValues(seed);
+    SplittableRandom random = new SplittableRandom(seed + 1000);
+    for (LoraLayout.Target target : layout.targets()) {
+      for (long i = layout.offset(target.b()); i < layout.offset(target.b() + 1); i++) {
+        values[(int) i] = (float) (2 * random.nextDouble() - 1);
+      }
+    }
+    new LoraCheckpoint(settings, baseModel, values, null, null, 0).write(directory, config);
+  }
+}
