@@ -1,0 +1,22 @@
+package dev.bond4j.golden;
+
+import dev.bond4j.djl.DjlOptions;
+import dev.bond4j.djl.DjlPolicy;
+import dev.bond4j.djl.DjlSnapshot;
+import dev.bond4j.models.TrainableDecoderPolicy;
+import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.value.OptimizerSettings;
+import java.nio.file.Path;
+
+/** The LoRA golden fixtures on the DJL backend. */
+class DjlLoraGoldenTest extends LoraGoldenContract {
+  @Override
+  DecoderPolicy<?> open(Path folder) {
+    return DjlSnapshot.load(folder, DjlOptions.cpu());
+  }
+
+  @Override
+  TrainableDecoderPolicy<?> openTrainable(Path folder, OptimizerSettings settings) {
+    return DjlPolicy.load(folder, settings, DjlOptions.cpu());
+  }
+}

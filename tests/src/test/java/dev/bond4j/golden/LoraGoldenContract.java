@@ -1,0 +1,140 @@
+package dev.bond4j.golden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.bond4j.models.TrainableDecoderPolicy;
+import dev.bond4j.models.DecoderCheckpoint;
+import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.models.LoraCheckpoint;
+import dev.bond4j.models.SafeTensor;
+import dev.bond4j.models.SafeTensors;
+import dev.bond4j.value.OptimizerSettings;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.TokenSequence;
+import dev.bond4j.value.WeightedSequence;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An engine against the LoRA golden fixtures of {@code tests/golden/make_tiny_lora.py}: PEFT
+ * adapter folders (hand-written PEFT math in PyTorch) over the tiny GPT-2 and Qwen2 fixtures. The
+ * adapted model's logits and completion log-probabilities match PyTorch's; an adapter loaded and
+ * saved again has PEFT's tensor names and the same values; the reference is the base; merged into
+ * the base and written as a model folder it gives the same logits.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LoraGoldenContract {
+  /** Opens a model or adapter folder as a frozen model. */
+  abstract DecoderPolicy<?> open(Path folder);
+
+  /** Opens a model or adapter folder as a trainable policy. */
+  abstract TrainableDecoderPolicy<?> openTrainable(Path folder, OptimizerSettings settings);
+
+  static Path adapter(String fixture) {
+    return GoldenFixtureContract.folder(fixture.replace("-lora", "")).resolveSibling(fixture);
+  }
+
+  static List<TokenSequence> sequences(JsonObject reference) {
+    List<TokenSequence> sequences = new ArrayList<>();
+    for (var row : reference.getAsJsonArray("sequences")) {
+      sequences.add(TokenSequence.of(GoldenFixtureContract.ints(row.getAsJsonArray())));
+    }
+    return sequences;
+  }
+
+  static void assertLogits(float[] logits, JsonArray expected, String what) {
+    assertThat(logits).hasSize(expected.size());
+    double maxDifference = 0;
+    for (int i = 0; i < logits.length; i++) {
+      maxDifference = Math.max(maxDifference, Math.abs(logits[i] - expected.get(i).getAsDouble()));
+    }
+    assertThat(maxDifference).as(what).isLessThan(1e-4);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-gpt2-lora", "tiny-qwen2-gqa-lora"})
+  void adaptedLogitsAndLogProbsMatchPyTorch(String fixture) throws Exception {
+    Path folder = adapter(fixture);
+    JsonObject reference = GoldenFixtureContract.reference(folder);
+    try (DecoderPolicy<?> model = open(folder)) {
+      assertLogits(model.logits(sequences(reference)), reference.getAsJsonArray("logits"),
+          fixture);
+      int prompt = reference.get("prompt_length").getAsInt();
+      List<WeightedSequence> split = new ArrayList<>();
+      for (TokenSequence sequence : sequences(reference)) {
+        int[] tokens = sequence.toArray();
+        split.add(WeightedSequence.of(Prompt.of("p", TokenSequence.of(
+            Arrays.copyOf(tokens, prompt))), TokenSequence.of(
+                Arrays.copyOfRange(tokens, prompt, tokens.length)), 1));
+      }
+      double[] logProbs = model.logProbs(split);
+      JsonArray expected = reference.getAsJsonArray("completion_log_probs");
+      for (int i = 0; i < logProbs.length; i++) {
+        assertThat(logProbs[i]).as(fixture).isCloseTo(expected.get(i).getAsDouble(),
+            org.assertj.core.data.Offset.offset(1e-3));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-gpt2-lora", "tiny-qwen2-gqa-lora"})
+  void savedAdapterHasPeftNamesShapesAndValues(String fixture, @TempDir Path out)
+      throws Exception {
+    Path folder = adapter(fixture);
+    try (TrainableDecoderPolicy<?> policy = openTrainable(folder, OptimizerSettings.defaults())) {
+      policy.save(out);
+    }
+    Map<String, SafeTensor> original = SafeTensors.read(folder.resolve(
+        LoraCheckpoint.ADAPTER_FILE)).tensors();
+    Map<String, SafeTensor> saved = SafeTensors.read(out.resolve(LoraCheckpoint.ADAPTER_FILE))
+        .tensors();
+    assertThat(saved.keySet()).containsExactlyInAnyOrderElementsOf(original.keySet());
+    original.forEach((name, tensor) -> {
+      assertThat(saved.get(name).shape()).as(name).containsExactly(tensor.shape());
+      assertThat(saved.get(name).toFloats()).as(name).containsExactly(tensor.toFloats());
+    });
+    JsonObject config = JsonParser.parseString(Files.readString(out.resolve(
+        LoraCheckpoint.CONFIG_FILE))).getAsJsonObject();
+    JsonObject expected = JsonParser.parseString(Files.readString(folder.resolve(
+        LoraCheckpoint.CONFIG_FILE))).getAsJsonObject();
+    for (String key : List.of("peft_type", "task_type", "r", "lora_alpha", "lora_dropout",
+        "target_modules", "bias", "fan_in_fan_out")) {
+      assertThat(config.get(key)).as(key).isEqualTo(expected.get(key));
+    }
+    assertThat(Path.of(config.get("base_model_name_or_path").getAsString()))
+        .isEqualTo(LoraCheckpoint.baseModel(folder));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-gpt2-lora", "tiny-qwen2-gqa-lora"})
+  void referenceIsTheBaseAndTheMergedModelIsTheAdaptedOne(String fixture, @TempDir Path out)
+      throws Exception {
+    Path folder = adapter(fixture);
+    Path base = LoraCheckpoint.baseModel(folder);
+    JsonObject reference = GoldenFixtureContract.reference(folder);
+    JsonObject baseReference = GoldenFixtureContract.reference(base);
+    try (TrainableDecoderPolicy<?> policy = openTrainable(folder, OptimizerSettings.defaults());
+        DecoderPolicy<?> frozen = (DecoderPolicy<?>) policy.referenceSnapshot()) {
+      assertLogits(frozen.logits(sequences(baseReference)),
+          baseReference.getAsJsonArray("logits"), fixture + " reference");
+      new DecoderCheckpoint(DecoderConfig.read(base), policy.parameters(),
+          null, null, 0).write(out);
+    }
+    try (DecoderPolicy<?> merged = open(out)) {
+      assertLogits(merged.logits(sequences(reference)), reference.getAsJsonArray("logits"),
+          fixture + " merged");
+    }
+  }
+}
