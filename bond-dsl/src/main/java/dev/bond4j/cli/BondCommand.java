@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "bond", mixinStandardHelpOptions = true, version = "bond4j 0.1.0",
     description = "Best-of-N Distillation (BOND, J-BOND) for the JVM.",
     subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class,
-        EvalCommand.class, BenchCommand.class, PaperCommand.class, InitCommand.class, CommandLine.HelpCommand.class})
+        EvalCommand.class, BenchCommand.class, PaperCommand.class, InitCommand.class,
+        MergeCommand.class, CommandLine.HelpCommand.class})
 public final class BondCommand implements java.util.concurrent.Callable<Integer> {
   /** Exit status for an engine failure or an internal error (a bug, an exhausted JVM). */
   public static final int INTERNAL_ERROR = 1;

@@ -65,6 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
     trainer.identity().put("reward", run.reward())
         .put("reward.spec", run.rewardSpec().map(Object::toString).orElse("(none)"))
         .put("reward.tokenizer", String.valueOf(run.rewardTokenizer()))
+        .put("lora", run.options().lora().map(Object::toString).orElse("(none)"))
         .putFileDigest("model.config", run.policy().resolve("config.json"));
     CheckpointStore store = new CheckpointStore(run.out().resolve("checkpoints"),
         run.keepCheckpoints());

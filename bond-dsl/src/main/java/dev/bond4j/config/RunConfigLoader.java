@@ -22,6 +22,7 @@ import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ImmutableRewardSpec;
 import dev.bond4j.spi.RewardSpec;
 import dev.bond4j.spi.ImmutableBackendOptions;
+import dev.bond4j.spi.LoraSettings;
 import dev.bond4j.value.ImmutableOptimizerSettings;
 import dev.bond4j.value.OptimizerSettings;
 import java.io.IOException;
@@ -47,13 +48,14 @@ public final class RunConfigLoader {
       "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm", "beta", "eta", "gamma",
       "anchorEvery", "n", "quantileSamples", "klCoefficient", "samplesPerPrompt", "batchSize",
       "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery", "keepCheckpoints", "rewardModel",
-      "rewardOutput", "rewardLabel", "rewardMaxLength", "rewardTokenizer");
+      "rewardOutput", "rewardLabel", "rewardMaxLength", "rewardTokenizer", "lora");
   /** Where SnakeYAML's message places the problem: {@code in 'reader', line 3, column 1}. */
   private static final Pattern YAML_MARK = Pattern.compile("in '[Rr]eader', line (\\d+)");
   /** The deepest nesting of mappings and lists a configuration file may have. */
   private static final int MAX_DEPTH = 64;
   private static final Set<String> OPTIMIZER = Set.of("learningRate", "beta1", "beta2", "epsilon",
       "weightDecay", "warmupSteps", "maxGradNorm", "microBatchSize");
+  private static final Set<String> LORA = Set.of("rank", "alpha", "dropout", "targetModules");
 
   /** Loads {@code file}. */
   public RunConfig load(Path file) {
@@ -130,6 +132,10 @@ public final class RunConfigLoader {
     ImmutableBackendOptions.Builder options = BackendOptions.builder();
     fields.ifText("device", options::device);
     fields.ifInt("threads", options::threads);
+    JsonNode loraNode = root.path("lora");
+    if (!loraNode.isMissingNode() && !loraNode.isNull()) {
+      lora(loraNode, problems).ifPresent(options::lora);
+    }
     String policy = fields.text("policy", null);
     if (policy == null) {
       problems.add(new InvalidArgumentException.Problem("policy", null,
@@ -224,6 +230,39 @@ public final class RunConfigLoader {
         base.resolve(prompts).normalize(), reward, java.util.Optional.ofNullable(builtReward),
         rewardTokenizer, builtOptimizer, builtAlgorithm,
         base.resolve(out).normalize(), checkpointEvery[0], keepCheckpoints[0]);
+  }
+
+  /**
+   * The {@code lora:} block: {@code rank} (default 8), {@code alpha} (default 2 × rank), {@code
+   * dropout} (default 0) and {@code targetModules} (required: a list of PEFT module names, or one
+   * comma-separated string).
+   */
+  private static java.util.Optional<LoraSettings> lora(JsonNode node,
+      List<InvalidArgumentException.Problem> problems) {
+    if (!node.isObject()) {
+      problems.add(new InvalidArgumentException.Problem("lora", node.toString(),
+          "a mapping with rank, alpha, dropout and targetModules"));
+      return java.util.Optional.empty();
+    }
+    unknownKeys(node, LORA, "lora.", problems);
+    Fields fields = new Fields(node, problems, "lora.");
+    int[] rank = {8};
+    fields.ifInt("rank", value -> rank[0] = value);
+    double[] alpha = {Double.NaN};
+    fields.ifDouble("alpha", value -> alpha[0] = value);
+    double[] dropout = {0};
+    fields.ifDouble("dropout", value -> dropout[0] = value);
+    JsonNode targets = node.path("targetModules");
+    List<String> modules = new ArrayList<>();
+    if (targets.isArray()) {
+      targets.forEach(target -> modules.add(target.asText().strip()));
+    } else if (targets.isTextual()) {
+      for (String part : targets.asText().split(",")) {
+        modules.add(part.strip());
+      }
+    }
+    return java.util.Optional.ofNullable(build(() -> new LoraSettings(rank[0],
+        Double.isNaN(alpha[0]) ? 2.0 * rank[0] : alpha[0], dropout[0], modules), "", problems));
   }
 
   private static TieRule tieRule(String name) {

@@ -180,6 +180,21 @@ public record LoraCheckpoint(LoraSettings settings, String baseModel, float[] we
         layout.valuesOf(second, optimizerFile.toString()), steps);
   }
 
+  /**
+   * Merges an adapter folder into the base model folder it names and writes the merged model (
+   * {@code config.json}, float32 {@code model.safetensors}) to {@code out}: a plain model any
+   * backend loads, or {@code DecoderOnnxExport} exports to ONNX.
+   *
+   * @throws BondException when a file is missing or malformed, or the adapter does not fit its base
+   */
+  public static void merge(Path adapterDirectory, Path out) {
+    DecoderCheckpoint base = DecoderCheckpoint.read(baseModel(adapterDirectory), false);
+    LoraCheckpoint adapter = read(adapterDirectory, base.config(), false);
+    float[] merged = new LoraLayout(base.config(), adapter.settings())
+        .merge(base.weights(), adapter.weights());
+    new DecoderCheckpoint(base.config(), merged, null, null, 0).write(out);
+  }
+
   private static JsonObject config(Path directory) {
     Path file = directory.resolve(CONFIG_FILE);
     try {
