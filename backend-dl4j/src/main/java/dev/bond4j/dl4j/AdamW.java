@@ -16,7 +16,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 final class AdamW implements OptimizerState, AutoCloseable {
   private final OptimizerSettings settings;
-  private final Dl4jParameters parameters;
+  private final INDArray[] parameters;
   final INDArray[] gradients;
   final INDArray[] firstMoment;
   final INDArray[] secondMoment;
@@ -24,14 +24,19 @@ final class AdamW implements OptimizerState, AutoCloseable {
   private final INDArray[] update;
   long steps;
 
-  AdamW(OptimizerSettings settings, Dl4jParameters parameters) {
+  /** AdamW over the arrays {@code parameters} (the model's trainable variables), in order. */
+  AdamW(OptimizerSettings settings, INDArray[] parameters) {
     this.settings = settings;
     this.parameters = parameters;
-    this.gradients = parameters.zerosLike();
-    this.firstMoment = parameters.zerosLike();
-    this.secondMoment = parameters.zerosLike();
-    this.scratch = parameters.zerosLike();
-    this.update = parameters.zerosLike();
+    this.gradients = zerosLike(parameters);
+    this.firstMoment = zerosLike(parameters);
+    this.secondMoment = zerosLike(parameters);
+    this.scratch = zerosLike(parameters);
+    this.update = zerosLike(parameters);
+  }
+
+  private static INDArray[] zerosLike(INDArray[] arrays) {
+    return Dl4jParameters.zeros(arrays.length, i -> arrays[i].shape());
   }
 
   @Override
@@ -56,7 +61,10 @@ final class AdamW implements OptimizerState, AutoCloseable {
 
   @Override
   public void restore(float[] first, float[] second, long steps) {
-    int size = Math.toIntExact(parameters.layout.parameterCount());
+    int size = 0;
+    for (INDArray parameter : parameters) {
+      size += Math.toIntExact(parameter.length());
+    }
     Dl4jParameters.overwrite(firstMoment, first == null ? new float[size] : first);
     Dl4jParameters.overwrite(secondMoment, second == null ? new float[size] : second);
     this.steps = steps;
@@ -100,9 +108,9 @@ final class AdamW implements OptimizerState, AutoCloseable {
       Transforms.sqrt(s, false).addi(settings.epsilon());
       INDArray u = update[i].assign(firstMoment[i]).divi(correction1).divi(s);
       if (settings.weightDecay() > 0) {
-        u.addi(s.assign(parameters.tensors[i]).muli(settings.weightDecay()));
+        u.addi(s.assign(parameters[i]).muli(settings.weightDecay()));
       }
-      parameters.tensors[i].subi(u.muli(lr));
+      parameters[i].subi(u.muli(lr));
     }
     return step.norm();
   }

@@ -4,6 +4,7 @@ import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.DecoderLayout.Global;
 import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.models.LoraLayout;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -56,29 +57,57 @@ final class DecoderGraph implements AutoCloseable {
   final SameDiff sameDiff;
   final String[] variableNames;
   private final Dl4jParameters parameters;
+  /** The LoRA adapter, or null. */
+  private final Dl4jAdapter adapter;
   private final DecoderConfig config;
   private final DecoderLayout layout;
   private final SDVariable[] p;
+  /** The adapter's factors ({@code a0, a1, ...}) and scale masks, or null. */
+  private final SDVariable[] factors;
+  private final SDVariable[] masks;
   /** The graph's own constant arrays (shape pieces), closed with it. */
   private final List<INDArray> constants = new ArrayList<>();
 
-  private DecoderGraph(Dl4jParameters parameters) {
+  private DecoderGraph(Dl4jParameters parameters, Dl4jAdapter adapter) {
     this.parameters = parameters;
+    this.adapter = adapter;
     this.config = parameters.config;
     this.layout = parameters.layout;
     this.sameDiff = SameDiff.create();
-    this.variableNames = new String[parameters.tensors.length];
-    this.p = new SDVariable[variableNames.length];
+    this.p = new SDVariable[parameters.tensors.length];
     for (int i = 0; i < p.length; i++) {
-      variableNames[i] = "p" + i;
-      p[i] = sameDiff.var(variableNames[i], parameters.tensors[i]);
+      p[i] = adapter == null ? sameDiff.var("p" + i, parameters.tensors[i])
+          : sameDiff.constant("p" + i, parameters.tensors[i]);
+    }
+    if (adapter == null) {
+      factors = null;
+      masks = null;
+      variableNames = new String[p.length];
+      for (int i = 0; i < p.length; i++) {
+        variableNames[i] = "p" + i;
+      }
+    } else {
+      factors = new SDVariable[adapter.tensors.length];
+      variableNames = new String[factors.length];
+      for (int i = 0; i < factors.length; i++) {
+        variableNames[i] = "a" + i;
+        factors[i] = sameDiff.var(variableNames[i], adapter.tensors[i]);
+      }
+      masks = new SDVariable[adapter.masks.length];
+      for (int t = 0; t < masks.length; t++) {
+        masks[t] = sameDiff.constant("m" + t, adapter.masks[t]);
+      }
     }
     build();
   }
 
-  /** The graph over {@code parameters}' arrays: changes to them show at once. */
-  static DecoderGraph of(Dl4jParameters parameters) {
-    return new DecoderGraph(parameters);
+  /**
+   * The graph over {@code parameters}' arrays: changes to them show at once. With an {@code
+   * adapter} (or null), the base weights are constants and the adapter's factors are the graph's
+   * only variables.
+   */
+  static DecoderGraph of(Dl4jParameters parameters, Dl4jAdapter adapter) {
+    return new DecoderGraph(parameters, adapter);
   }
 
   /** Builds the backward graph now, once, with SameDiff's stdout chatter filtered. */
@@ -162,7 +191,7 @@ final class DecoderGraph implements AutoCloseable {
     double scale = 1 / Math.sqrt(size);
     for (int l = 0; l < config.layers(); l++) {
       SDVariable h = norm(x, layer(l, Slot.NORM1_W), layer(l, Slot.NORM1_B));
-      SDVariable qkv = linear(h, layer(l, Slot.QKV_W), layer(l, Slot.QKV_B));
+      SDVariable qkv = linear(h, l, Slot.QKV_W, Slot.QKV_B);
       // Queries are `group` blocks as wide as the keys: one equal split serves every family.
       SDVariable[] parts = sd.split(qkv, group + 2, 1);
       SDVariable queries = parts[0];
@@ -179,10 +208,10 @@ final class DecoderGraph implements AutoCloseable {
           : grouping.attend(query, key, value, mask);
       SDVariable merged = sd.reshape(sd.permute(attended, 0, 2, 1, 3), -1,
           config.attentionSize());
-      x = x.add(linear(merged, layer(l, Slot.O_W), layer(l, Slot.O_B)));
+      x = x.add(linear(merged, l, Slot.O_W, Slot.O_B));
       SDVariable h2 = norm(x, layer(l, Slot.NORM2_W), layer(l, Slot.NORM2_B));
-      x = x.add(linear(mlp(linear(h2, layer(l, Slot.UP_W), layer(l, Slot.UP_B))),
-          layer(l, Slot.DOWN_W), layer(l, Slot.DOWN_B)));
+      x = x.add(linear(mlp(linear(h2, l, Slot.UP_W, Slot.UP_B)), l, Slot.DOWN_W,
+          Slot.DOWN_B));
     }
     SDVariable hidden = norm(x, global(Global.FINAL_NORM_W), global(Global.FINAL_NORM_B));
     SDVariable head = global(Global.HEAD) == null ? global(Global.EMBED) : global(Global.HEAD);
@@ -248,10 +277,20 @@ final class DecoderGraph implements AutoCloseable {
     return sameDiff.permute(sameDiff.reshape(x, headShape), 0, 2, 1, 3);
   }
 
-  /** {@code x @ W + b} with {@code W} laid out {@code [in, out]}; no bias when it is null. */
-  private SDVariable linear(SDVariable x, SDVariable weight, SDVariable bias) {
-    SDVariable product = sameDiff.mmul(x, weight);
-    return bias == null ? product : product.add(bias);
+  /**
+   * A block's linear layer {@code x @ W + b} ({@code W} laid out {@code [in, out]}; no bias when
+   * the family has none), plus the adapter's {@code x A (B ∘ M)} when it adapts the layer.
+   */
+  private SDVariable linear(SDVariable x, int l, Slot weight, Slot bias) {
+    SDVariable product = sameDiff.mmul(x, layer(l, weight));
+    SDVariable out = layer(l, bias) == null ? product : product.add(layer(l, bias));
+    int t = adapter == null ? -1 : adapter.layout.targetIndex(l, weight);
+    if (t < 0) {
+      return out;
+    }
+    LoraLayout.Target target = adapter.layout.targets().get(t);
+    return out.add(sameDiff.mmul(sameDiff.mmul(x, factors[target.a()]),
+        factors[target.b()].mul(masks[t])));
   }
 
   /**

@@ -33,10 +33,13 @@ final class DecoderStep {
   private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
   private final Dl4jParameters parameters;
+  /** The LoRA adapter, or null. */
+  private final Dl4jAdapter adapter;
   private final DecoderConfig config;
 
-  DecoderStep(Dl4jParameters parameters) {
+  DecoderStep(Dl4jParameters parameters, Dl4jAdapter adapter) {
     this.parameters = parameters;
+    this.adapter = adapter;
     this.config = parameters.config;
   }
 
@@ -67,7 +70,7 @@ final class DecoderStep {
         parameters.ropeSin.getRows(positions).reshape('c', batch, 1, size / 2)};
       for (int layer = 0; layer < config.layers(); layer++) {
         INDArray h = norm(x, tensor(layer, Slot.NORM1_W), tensor(layer, Slot.NORM1_B));
-        INDArray qkv = linear(h, tensor(layer, Slot.QKV_W), tensor(layer, Slot.QKV_B));
+        INDArray qkv = linear(h, layer, Slot.QKV_W, Slot.QKV_B);
         INDArray query = rotate(columns(qkv, 0, queries).reshape('c', batch, kv * group, size),
             rotation).reshape('c', batch, kv, group, size).muli(1 / Math.sqrt(size));
         cache.write(layer, slot,
@@ -82,10 +85,10 @@ final class DecoderStep {
         INDArray attended = Nd4j.matmul(
             probabilities.reshape('c', batch, kv, group, slots), cache.values[layer])
             .reshape('c', batch, queries);
-        x = x.addi(linear(attended, tensor(layer, Slot.O_W), tensor(layer, Slot.O_B)));
+        x = x.addi(linear(attended, layer, Slot.O_W, Slot.O_B));
         INDArray h2 = norm(x, tensor(layer, Slot.NORM2_W), tensor(layer, Slot.NORM2_B));
-        INDArray inner = mlp(linear(h2, tensor(layer, Slot.UP_W), tensor(layer, Slot.UP_B)));
-        x = x.addi(linear(inner, tensor(layer, Slot.DOWN_W), tensor(layer, Slot.DOWN_B)));
+        INDArray inner = mlp(linear(h2, layer, Slot.UP_W, Slot.UP_B));
+        x = x.addi(linear(inner, layer, Slot.DOWN_W, Slot.DOWN_B));
       }
       INDArray hidden = norm(x, parameters.tensor(Global.FINAL_NORM_W),
           parameters.tensor(Global.FINAL_NORM_B));
@@ -121,10 +124,15 @@ final class DecoderStep {
         second.mul(cos).addi(first.mul(sin)));
   }
 
-  /** {@code x @ W + b}; no bias when it is null. */
-  private static INDArray linear(INDArray x, INDArray weight, INDArray bias) {
-    INDArray product = x.mmul(weight);
-    return bias == null ? product : product.addiRowVector(bias);
+  /**
+   * A block's linear layer {@code x @ W + b} (no bias when the family has none), plus the
+   * adapter's {@code x A (B ∘ M)} when it adapts the layer.
+   */
+  private INDArray linear(INDArray x, int layer, Slot weight, Slot bias) {
+    INDArray product = x.mmul(tensor(layer, weight));
+    INDArray out = tensor(layer, bias) == null ? product
+        : product.addiRowVector(tensor(layer, bias));
+    return adapter == null ? out : adapter.addTo(out, x, layer, weight);
   }
 
   /** As {@link DecoderGraph}: LayerNorm, or RMSNorm when there is no bias. */

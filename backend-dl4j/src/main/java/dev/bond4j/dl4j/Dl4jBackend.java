@@ -2,6 +2,7 @@ package dev.bond4j.dl4j;
 
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.LoraCheckpoint;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
@@ -25,9 +26,16 @@ public final class Dl4jBackend implements Backend {
     return Dl4jPolicy.create(config, seed, optimizer, options);
   }
 
+  /**
+   * A policy from a model folder, or from a PEFT adapter folder over the base it names; with
+   * {@link BackendOptions#lora()} a model folder gets a fresh adapter (drawn from seed 0) to train.
+   */
   @Override
   public TrainablePolicy load(Path directory, BackendOptions options,
       OptimizerSettings optimizer) {
+    if (options.lora().isPresent() && !LoraCheckpoint.isAdapter(directory)) {
+      return Dl4jPolicy.withNewAdapter(directory, options.lora().get(), 0, optimizer, options);
+    }
     return Dl4jPolicy.load(directory, optimizer, options);
   }
 }

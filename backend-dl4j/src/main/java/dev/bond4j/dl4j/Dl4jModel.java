@@ -4,6 +4,8 @@ import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.EngineModel;
+import dev.bond4j.models.LoraAdapter;
+import dev.bond4j.models.SharedStore;
 import dev.bond4j.models.DecodingSession;
 import dev.bond4j.models.PackedSequences;
 import dev.bond4j.models.PromptBatch;
@@ -32,16 +34,41 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Dl4jModel extends EngineModel {
   final Dl4jParameters parameters;
+  /** The LoRA adapter, or null. */
+  final Dl4jAdapter adapter;
+  /** This model's handle on the base parameters when they are shared (a LoRA model), or null. */
+  final SharedStore base;
   final DecoderGraph graph;
   final DecoderConfig config;
   private final SamplingLoop loop;
 
+  /** A plain model over {@code parameters}, which it closes. */
   Dl4jModel(Dl4jParameters parameters) {
-    super(parameters.config, parameters);
+    this(parameters, null, null, null);
+  }
+
+  /**
+   * A model over the base {@code parameters}, held through the handle {@code base} (which it
+   * closes; or, when null, owning {@code parameters}), plus {@code adapter} (which it closes; none
+   * when null).
+   *
+   * @param baseModel the base's folder, for the adapter's files, or null
+   */
+  Dl4jModel(Dl4jParameters parameters, SharedStore base, Dl4jAdapter adapter, String baseModel) {
+    super(parameters.config, base == null ? parameters : base,
+        adapter == null ? null : new LoraAdapter(adapter.layout, adapter, baseModel));
     this.parameters = parameters;
-    this.graph = DecoderGraph.of(parameters);
+    this.adapter = adapter;
+    this.base = base;
+    this.graph = DecoderGraph.of(parameters, adapter);
     this.config = parameters.config;
     this.loop = new SamplingLoop(config);
+  }
+
+  /** Another model over the same shared base, with {@code adapter} (or none). */
+  Dl4jModel withAdapter(Dl4jAdapter other) {
+    return new Dl4jModel(parameters, base.share(), other,
+        other == null ? null : adapter().baseModel());
   }
 
   /**
@@ -179,7 +206,7 @@ final class Dl4jModel extends EngineModel {
    */
   private final class Session implements DecodingSession {
     private final double temperature;
-    private final DecoderStep decoder = new DecoderStep(parameters);
+    private final DecoderStep decoder = new DecoderStep(parameters, adapter);
     private KvCache cache;
     private INDArray keyMask;
     private int rows;

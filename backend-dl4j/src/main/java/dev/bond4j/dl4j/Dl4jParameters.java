@@ -6,6 +6,7 @@ import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.DecoderLayout.Global;
 import dev.bond4j.models.DecoderLayout.Slot;
 import dev.bond4j.models.ParameterStore;
+import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -78,15 +79,15 @@ final class Dl4jParameters implements ParameterStore {
     return new Dl4jParameters(config, copies);
   }
 
-  /** Zero arrays shaped like the parameters, for gradients and optimizer moments. */
-  INDArray[] zerosLike() {
-    return zeros(layout);
+  private static INDArray[] zeros(DecoderLayout layout) {
+    return zeros(layout.size(), layout::shape);
   }
 
-  private static INDArray[] zeros(DecoderLayout layout) {
-    INDArray[] arrays = new INDArray[layout.size()];
+  /** {@code count} float32 zero arrays of shapes {@code shape(i)}. */
+  static INDArray[] zeros(int count, IntFunction<long[]> shape) {
+    INDArray[] arrays = new INDArray[count];
     for (int i = 0; i < arrays.length; i++) {
-      arrays[i] = Nd4j.zeros(DataType.FLOAT, layout.shape(i));
+      arrays[i] = Nd4j.zeros(DataType.FLOAT, shape.apply(i));
     }
     return arrays;
   }

@@ -7,7 +7,11 @@ import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.models.LoraCheckpoint;
+import dev.bond4j.models.LoraLayout;
 import dev.bond4j.models.PackedSequences;
+import dev.bond4j.models.SharedStore;
+import dev.bond4j.spi.LoraSettings;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.WeightedSequence;
@@ -22,7 +26,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * log-probabilities, and one AdamW step per {@link #update} on {@code −Σ w_i log π(y_i|x_i)},
  * micro-batched by adding up the gradients of the parts. Checkpoints are HuggingFace folders ({@code config.json}, {@code
  * model.safetensors}) plus {@code optimizer.safetensors} with the moments and step, the same
- * format as the DJL backend's. It holds native memory: {@link #close} it. Not thread-safe: use it
+ * format as the DJL backend's. With a LoRA adapter ({@link #withNewAdapter}, or {@link #load} of
+ * a PEFT adapter folder) only the adapter trains, over frozen base weights (graph constants) that
+ * its reference and anchors share; it then checkpoints as a PEFT adapter folder. It holds native memory: {@link #close} it. Not thread-safe: use it
  * from one thread at a time.
  */
 public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
@@ -31,7 +37,8 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
 
   private Dl4jPolicy(Dl4jModel model, OptimizerSettings settings, BackendOptions options) {
     super(model);
-    this.optimizer = new AdamW(settings, model.parameters);
+    this.optimizer = new AdamW(settings,
+        model.adapter == null ? model.parameters.tensors : model.adapter.tensors);
     this.options = options;
     model.graph.prepareGradients();
   }
@@ -56,10 +63,44 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
   public static Dl4jPolicy load(Path directory, OptimizerSettings settings,
       BackendOptions options) {
     Dl4jRuntime.prepare(options);
+    if (LoraCheckpoint.isAdapter(directory)) {
+      Path baseDirectory = LoraCheckpoint.baseModel(directory);
+      DecoderCheckpoint base = DecoderCheckpoint.read(baseDirectory, false);
+      LoraCheckpoint adapter = LoraCheckpoint.read(directory, base.config(), true);
+      Dl4jPolicy policy = adapted(base.config(), base.weights(), new LoraLayout(base.config(),
+          adapter.settings()), adapter.weights(), baseDirectory, settings, options);
+      policy.optimizer.restore(adapter.firstMoment(), adapter.secondMoment(), adapter.steps());
+      return policy;
+    }
     DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
     Dl4jPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
     policy.restoreOptimizer(checkpoint);
     return policy;
+  }
+
+  /**
+   * A policy that trains a fresh LoRA adapter ({@code lora}, PEFT's initialisation drawn from
+   * {@code seed}, so that it starts as the base model) over the frozen weights of a model folder,
+   * which its reference and anchors share.
+   *
+   * @throws BondException when a file is missing or malformed, or the adapter does not fit the
+   *     model (a target module it lacks, a rank above a layer's dimension)
+   */
+  public static Dl4jPolicy withNewAdapter(Path baseDirectory, LoraSettings lora, long seed,
+      OptimizerSettings settings, BackendOptions options) {
+    Dl4jRuntime.prepare(options);
+    DecoderCheckpoint base = DecoderCheckpoint.read(baseDirectory, false);
+    LoraLayout layout = new LoraLayout(base.config(), lora);
+    return adapted(base.config(), base.weights(), layout, layout.initialValues(seed),
+        baseDirectory, settings, options);
+  }
+
+  private static Dl4jPolicy adapted(DecoderConfig config, float[] base, LoraLayout layout,
+      float[] adapter, Path baseDirectory, OptimizerSettings settings, BackendOptions options) {
+    Dl4jParameters parameters = Dl4jParameters.of(config, base);
+    return new Dl4jPolicy(new Dl4jModel(parameters, SharedStore.of(parameters),
+        Dl4jAdapter.of(layout, adapter), baseDirectory.toAbsolutePath().normalize().toString()),
+        settings, options);
   }
 
   private static Dl4jPolicy withValues(DecoderConfig config, float[] values,
@@ -124,9 +165,27 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
     }
   }
 
+  /**
+   * A frozen copy of the current parameters; for a LoRA policy, of its adapter, over the same base
+   * weights (not copied).
+   */
   @Override
   public Dl4jSnapshot snapshot() {
+    if (model.adapter != null) {
+      return new Dl4jSnapshot(model.withAdapter(model.adapter.copy()));
+    }
     return new Dl4jSnapshot(new Dl4jModel(model.parameters.copy()));
+  }
+
+  /** For a LoRA policy, its base with the adapter off, sharing the weights; else a snapshot. */
+  @Override
+  public Dl4jSnapshot referenceSnapshot() {
+    return model.adapter == null ? snapshot() : new Dl4jSnapshot(model.withAdapter(null));
+  }
+
+  /** The adapter, for snapshots that follow this policy; null for a plain policy. */
+  Dl4jAdapter adapterInternal() {
+    return model.adapter;
   }
 
   /** The parameters, for snapshots that follow this policy. */
