@@ -58,16 +58,8 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
     Problems.require(from.config.sameShape(model.config), "source.config", from.config,
         "the snapshot's config " + model.config);
     DjlAdapter adapter = policy.adapterInternal();
-    if ((adapter == null) != (model.adapter == null)) {
-      throw new BondException("A snapshot " + (model.adapter == null ? "without" : "with")
-          + " a LoRA adapter cannot follow a policy " + (adapter == null ? "without" : "with")
-          + " one (the base of a LoRA policy is frozen)");
-    }
-    if (adapter != null) {
-      Problems.require(adapter.layout.settings().equals(model.adapter.layout.settings()),
-          "source.lora", adapter.layout.settings(), "the snapshot's " + model.adapter.layout
-              .settings());
-    }
+    LoraLayout.checkFollows(model.adapter == null ? null : model.adapter.layout,
+        adapter == null ? null : adapter.layout);
     NDArray target = adapter == null ? model.parameters.flat : model.adapter.flat;
     try (NDScope scope = new NDScope()) {
       NDArray incoming = (adapter == null ? from.flat : adapter.flat)

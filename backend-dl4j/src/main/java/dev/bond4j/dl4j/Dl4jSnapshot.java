@@ -59,16 +59,8 @@ public final class Dl4jSnapshot extends DecoderPolicy<Dl4jModel> implements Poli
     Problems.require(from.config.sameShape(model.config), "source.config", from.config,
         "the snapshot's config " + model.config);
     Dl4jAdapter adapter = policy.adapterInternal();
-    if ((adapter == null) != (model.adapter == null)) {
-      throw new BondException("A snapshot " + (model.adapter == null ? "without" : "with")
-          + " a LoRA adapter cannot follow a policy " + (adapter == null ? "without" : "with")
-          + " one (the base of a LoRA policy is frozen)");
-    }
-    if (adapter != null) {
-      Problems.require(adapter.layout.settings().equals(model.adapter.layout.settings()),
-          "source.lora", adapter.layout.settings(), "the snapshot's " + model.adapter.layout
-              .settings());
-    }
+    LoraLayout.checkFollows(model.adapter == null ? null : model.adapter.layout,
+        adapter == null ? null : adapter.layout);
     INDArray[] targets = adapter == null ? model.parameters.tensors : model.adapter.tensors;
     INDArray[] sources = adapter == null ? from.tensors : adapter.tensors;
     for (int i = 0; i < targets.length; i++) {

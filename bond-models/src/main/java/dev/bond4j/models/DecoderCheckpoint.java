@@ -33,8 +33,8 @@ public record DecoderCheckpoint(DecoderConfig config, float[] weights, float[] f
   public static final String MODEL_FILE = "model.safetensors";
   /** The optimizer state's file. */
   public static final String OPTIMIZER_FILE = "optimizer.safetensors";
-  private static final String STEP = "bond4j.step";
-  private static final String SAVE_ID = "bond4j.save_id";
+  static final String STEP = "bond4j.step";
+  static final String SAVE_ID = "bond4j.save_id";
 
   /** Whether the folder held optimizer state. */
   public boolean hasOptimizerState() {
@@ -74,10 +74,7 @@ public record DecoderCheckpoint(DecoderConfig config, float[] weights, float[] f
   /** Writes the folder; without optimizer state ({@code firstMoment == null}) a frozen model. */
   public void write(Path directory) {
     DecoderLayout layout = new DecoderLayout(config);
-    Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put("format", "pt");
-    metadata.put(SAVE_ID, saveId());
-    metadata.put(STEP, String.valueOf(steps));
+    Map<String, String> metadata = metadata(steps, weights, firstMoment, secondMoment);
     config.withDtype("float32").write(directory);
     if (hasOptimizerState()) {
       Map<String, SafeTensor> moments = new LinkedHashMap<>();
@@ -99,13 +96,19 @@ public record DecoderCheckpoint(DecoderConfig config, float[] weights, float[] f
   }
 
   /**
-   * The save id: hashes of the step and of every value written, so that the same state always
-   * gives the same bytes (a resumed run's files equal an uninterrupted run's) while files of two
-   * different states still differ.
+   * The metadata of both safetensors files of a save: the step and the save id, hashes of the
+   * step and of every value written, so that the same state always gives the same bytes (a
+   * resumed run's files equal an uninterrupted run's) while files of two different states still
+   * differ.
    */
-  private String saveId() {
-    return String.format(Locale.ROOT, "%x-%08x-%08x-%08x", steps, Arrays.hashCode(weights),
-        Arrays.hashCode(firstMoment), Arrays.hashCode(secondMoment));
+  static Map<String, String> metadata(long steps, float[] weights, float[] firstMoment,
+      float[] secondMoment) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("format", "pt");
+    metadata.put(SAVE_ID, String.format(Locale.ROOT, "%x-%08x-%08x-%08x", steps,
+        Arrays.hashCode(weights), Arrays.hashCode(firstMoment), Arrays.hashCode(secondMoment)));
+    metadata.put(STEP, String.valueOf(steps));
+    return metadata;
   }
 
   private static Map<String, SafeTensor> prefixed(String prefix, DecoderLayout layout,
@@ -134,34 +137,56 @@ public record DecoderCheckpoint(DecoderConfig config, float[] weights, float[] f
     if (!optimizerState || !Files.exists(optimizerFile)) {
       return new DecoderCheckpoint(config, weights, null, null, 0);
     }
-    SafeTensors optimizer = SafeTensors.read(optimizerFile);
-    String optimizerId = optimizer.metadata().get(SAVE_ID);
-    if (modelId == null || !modelId.equals(optimizerId)) {
-      throw new BondException("The checkpoint " + directory + " is inconsistent: " + MODEL_FILE
-          + " (save " + modelId + ") and " + OPTIMIZER_FILE + " (save " + optimizerId
-          + ") come from different saves");
-    }
-    long steps;
-    try {
-      steps = Long.parseLong(optimizer.metadata().getOrDefault(STEP, ""));
-    } catch (NumberFormatException e) {
-      throw new BondException("The checkpoint " + optimizerFile + " has no valid " + STEP, e);
-    }
-    Map<String, SafeTensor> first = new LinkedHashMap<>();
-    Map<String, SafeTensor> second = new LinkedHashMap<>();
-    for (Map.Entry<String, SafeTensor> entry : optimizer.tensors().entrySet()) {
-      String name = entry.getKey();
-      if (name.startsWith("exp_avg_sq.")) {
-        second.put(name.substring("exp_avg_sq.".length()), entry.getValue());
-      } else if (name.startsWith("exp_avg.")) {
-        first.put(name.substring("exp_avg.".length()), entry.getValue());
-      } else {
-        throw new BondException("The checkpoint " + optimizerFile + " holds an unexpected tensor "
-            + name);
-      }
-    }
+    Moments moments = Moments.read(directory, MODEL_FILE, modelId);
     String source = optimizerFile.toString();
-    return new DecoderCheckpoint(config, weights, layout.valuesOf(first, source),
-        layout.valuesOf(second, source), steps);
+    return new DecoderCheckpoint(config, weights, layout.valuesOf(moments.first(), source),
+        layout.valuesOf(moments.second(), source), moments.steps());
+  }
+
+  /**
+   * AdamW's moments by tensor name and the step, read from a folder's {@code
+   * optimizer.safetensors}, which must come from the same save as its weights file.
+   *
+   * @param first the first moments ({@code exp_avg.NAME}), by {@code NAME}
+   * @param second the second moments ({@code exp_avg_sq.NAME}), by {@code NAME}
+   * @param steps optimizer steps taken
+   */
+  record Moments(Map<String, SafeTensor> first, Map<String, SafeTensor> second, long steps) {
+    /**
+     * Reads {@code directory}'s optimizer file.
+     *
+     * @param weightsFile the weights file's name, for messages
+     * @param weightsId the weights file's save id, which the optimizer file must carry
+     */
+    static Moments read(Path directory, String weightsFile, String weightsId) {
+      Path optimizerFile = directory.resolve(OPTIMIZER_FILE);
+      SafeTensors optimizer = SafeTensors.read(optimizerFile);
+      String optimizerId = optimizer.metadata().get(SAVE_ID);
+      if (weightsId == null || !weightsId.equals(optimizerId)) {
+        throw new BondException("The checkpoint " + directory + " is inconsistent: "
+            + weightsFile + " (save " + weightsId + ") and " + OPTIMIZER_FILE + " (save "
+            + optimizerId + ") come from different saves");
+      }
+      long steps;
+      try {
+        steps = Long.parseLong(optimizer.metadata().getOrDefault(STEP, ""));
+      } catch (NumberFormatException e) {
+        throw new BondException("The checkpoint " + optimizerFile + " has no valid " + STEP, e);
+      }
+      Map<String, SafeTensor> first = new LinkedHashMap<>();
+      Map<String, SafeTensor> second = new LinkedHashMap<>();
+      for (Map.Entry<String, SafeTensor> entry : optimizer.tensors().entrySet()) {
+        String name = entry.getKey();
+        if (name.startsWith("exp_avg_sq.")) {
+          second.put(name.substring("exp_avg_sq.".length()), entry.getValue());
+        } else if (name.startsWith("exp_avg.")) {
+          first.put(name.substring("exp_avg.".length()), entry.getValue());
+        } else {
+          throw new BondException("The checkpoint " + optimizerFile
+              + " holds an unexpected tensor " + name);
+        }
+      }
+      return new Moments(first, second, steps);
+    }
   }
 }

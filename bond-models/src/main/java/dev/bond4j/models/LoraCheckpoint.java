@@ -14,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,8 +40,6 @@ public record LoraCheckpoint(LoraSettings settings, String baseModel, float[] we
   public static final String CONFIG_FILE = "adapter_config.json";
   /** PEFT's adapter weights file. */
   public static final String ADAPTER_FILE = "adapter_model.safetensors";
-  private static final String STEP = "bond4j.step";
-  private static final String SAVE_ID = "bond4j.save_id";
 
   /** Whether {@code directory} holds a PEFT adapter rather than a model. */
   public static boolean isAdapter(Path directory) {
@@ -58,11 +54,8 @@ public record LoraCheckpoint(LoraSettings settings, String baseModel, float[] we
   /** Writes the folder for an adapter on a model of shape {@code config}. */
   public void write(Path directory, DecoderConfig config) {
     LoraLayout layout = new LoraLayout(config, settings);
-    Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put("format", "pt");
-    metadata.put(SAVE_ID, String.format(Locale.ROOT, "%x-%08x-%08x-%08x", steps,
-        Arrays.hashCode(weights), Arrays.hashCode(firstMoment), Arrays.hashCode(secondMoment)));
-    metadata.put(STEP, String.valueOf(steps));
+    Map<String, String> metadata = DecoderCheckpoint.metadata(steps, weights, firstMoment,
+        secondMoment);
     try {
       Files.createDirectories(directory);
       Path temporary = directory.resolve(CONFIG_FILE + ".tmp");
@@ -149,35 +142,11 @@ public record LoraCheckpoint(LoraSettings settings, String baseModel, float[] we
     if (!optimizerState || !Files.exists(optimizerFile)) {
       return new LoraCheckpoint(settings, baseModel, weights, null, null, 0);
     }
-    SafeTensors optimizer = SafeTensors.read(optimizerFile);
-    String adapterId = adapter.metadata() == null ? null : adapter.metadata().get(SAVE_ID);
-    String optimizerId = optimizer.metadata().get(SAVE_ID);
-    if (adapterId == null || !adapterId.equals(optimizerId)) {
-      throw new BondException("The checkpoint " + directory + " is inconsistent: " + ADAPTER_FILE
-          + " (save " + adapterId + ") and " + DecoderCheckpoint.OPTIMIZER_FILE + " (save "
-          + optimizerId + ") come from different saves");
-    }
-    long steps;
-    try {
-      steps = Long.parseLong(optimizer.metadata().getOrDefault(STEP, ""));
-    } catch (NumberFormatException e) {
-      throw new BondException("The checkpoint " + optimizerFile + " has no valid " + STEP, e);
-    }
-    Map<String, SafeTensor> first = new LinkedHashMap<>();
-    Map<String, SafeTensor> second = new LinkedHashMap<>();
-    optimizer.tensors().forEach((name, tensor) -> {
-      if (name.startsWith("exp_avg_sq.")) {
-        second.put(name.substring("exp_avg_sq.".length()), tensor);
-      } else if (name.startsWith("exp_avg.")) {
-        first.put(name.substring("exp_avg.".length()), tensor);
-      } else {
-        throw new BondException("The checkpoint " + optimizerFile
-            + " holds an unexpected tensor " + name);
-      }
-    });
+    DecoderCheckpoint.Moments moments = DecoderCheckpoint.Moments.read(directory, ADAPTER_FILE,
+        adapter.metadata() == null ? null : adapter.metadata().get(DecoderCheckpoint.SAVE_ID));
     return new LoraCheckpoint(settings, baseModel, weights,
-        layout.valuesOf(first, optimizerFile.toString()),
-        layout.valuesOf(second, optimizerFile.toString()), steps);
+        layout.valuesOf(moments.first(), optimizerFile.toString()),
+        layout.valuesOf(moments.second(), optimizerFile.toString()), moments.steps());
   }
 
   /**

@@ -145,6 +145,25 @@ public final class LoraLayout {
     };
   }
 
+  /**
+   * Checks that a snapshot whose adapter has layout {@code snapshot} (null: a plain model) can
+   * move toward a policy whose adapter has layout {@code source}: both plain, or both with
+   * adapters of the same settings.
+   *
+   * @throws BondException otherwise
+   */
+  public static void checkFollows(LoraLayout snapshot, LoraLayout source) {
+    if ((snapshot == null) != (source == null)) {
+      throw new BondException("A snapshot " + (snapshot == null ? "without" : "with")
+          + " a LoRA adapter cannot follow a policy " + (source == null ? "without" : "with")
+          + " one (the base of a LoRA policy is frozen)");
+    }
+    if (source != null) {
+      Problems.require(source.settings.equals(snapshot.settings), "source.lora",
+          source.settings, "the snapshot's " + snapshot.settings);
+    }
+  }
+
   /** The base model's shape. */
   public DecoderConfig config() {
     return config;
@@ -232,29 +251,51 @@ public final class LoraLayout {
     Map<String, SafeTensor> out = new LinkedHashMap<>();
     int rank = settings.rank();
     for (Target target : targets) {
-      long rows = (long) rank * target.modules().size();
-      int a = (int) offsets[target.a()];
-      int b = (int) offsets[target.b()];
       for (int i = 0; i < target.modules().size(); i++) {
         Module module = target.modules().get(i);
-        int width = (int) (module.to() - module.from());
         float[] loraA = new float[(int) (rank * target.in())];
-        float[] loraB = new float[width * rank];
-        for (int k = 0; k < rank; k++) {
-          for (int j = 0; j < target.in(); j++) {
-            loraA[(int) (k * target.in() + j)] = values[(int) (a + j * rows + i * rank + k)];
-          }
-          for (int c = 0; c < width; c++) {
-            loraB[c * rank + k] = values[(int) (b + (i * rank + k) * target.out()
-                + module.from() + c)];
-          }
-        }
+        float[] loraB = new float[(int) (module.to() - module.from()) * rank];
+        copy(values, target, i, loraA, loraB, true);
         String[] names = names(module);
         out.put(names[0], SafeTensor.ofFloats(new long[] {rank, target.in()}, loraA));
-        out.put(names[1], SafeTensor.ofFloats(new long[] {width, rank}, loraB));
+        out.put(names[1], SafeTensor.ofFloats(new long[] {module.to() - module.from(), rank},
+            loraB));
       }
     }
     return out;
+  }
+
+  /**
+   * Copies module {@code i} of {@code target} between the flat adapter and PEFT's {@code lora_A
+   * [r, in]} and {@code lora_B [out_i, r]}: into them when {@code toPeft}, else out of them.
+   */
+  private void copy(float[] values, Target target, int i, float[] loraA, float[] loraB,
+      boolean toPeft) {
+    int rank = settings.rank();
+    long rows = (long) rank * target.modules().size();
+    Module module = target.modules().get(i);
+    int width = (int) (module.to() - module.from());
+    long a = offsets[target.a()];
+    long b = offsets[target.b()];
+    for (int k = 0; k < rank; k++) {
+      for (int j = 0; j < target.in(); j++) {
+        int flat = (int) (a + j * rows + i * rank + k);
+        int peft = (int) (k * target.in() + j);
+        if (toPeft) {
+          loraA[peft] = values[flat];
+        } else {
+          values[flat] = loraA[peft];
+        }
+      }
+      for (int c = 0; c < width; c++) {
+        int flat = (int) (b + (i * rank + k) * target.out() + module.from() + c);
+        if (toPeft) {
+          loraB[c * rank + k] = values[flat];
+        } else {
+          values[flat] = loraB[c * rank + k];
+        }
+      }
+    }
   }
 
   /**
@@ -270,12 +311,8 @@ public final class LoraLayout {
     float[] values = new float[Math.toIntExact(parameterCount())];
     int rank = settings.rank();
     for (Target target : targets) {
-      long rows = (long) rank * target.modules().size();
-      int a = (int) offsets[target.a()];
-      int b = (int) offsets[target.b()];
       for (int i = 0; i < target.modules().size(); i++) {
         Module module = target.modules().get(i);
-        int width = (int) (module.to() - module.from());
         String[] names = names(module);
         extra.remove(names[0]);
         extra.remove(names[1]);
@@ -286,18 +323,8 @@ public final class LoraLayout {
           continue;
         }
         checkShape(source, names[0], loraA, rank, target.in());
-        checkShape(source, names[1], loraB, width, rank);
-        float[] fromA = loraA.toFloats();
-        float[] fromB = loraB.toFloats();
-        for (int k = 0; k < rank; k++) {
-          for (int j = 0; j < target.in(); j++) {
-            values[(int) (a + j * rows + i * rank + k)] = fromA[(int) (k * target.in() + j)];
-          }
-          for (int c = 0; c < width; c++) {
-            values[(int) (b + (i * rank + k) * target.out() + module.from() + c)] =
-                fromB[c * rank + k];
-          }
-        }
+        checkShape(source, names[1], loraB, module.to() - module.from(), rank);
+        copy(values, target, i, loraA.toFloats(), loraB.toFloats(), false);
       }
     }
     if (!missing.isEmpty() || !extra.isEmpty()) {

@@ -1,17 +1,20 @@
 package dev.bond4j.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.bond4j.models.TrainableDecoderPolicy;
+import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderPolicy;
 import dev.bond4j.models.LoraCheckpoint;
+import dev.bond4j.models.LoraLayout;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
+import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
@@ -32,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * adapter folders (hand-written PEFT math in PyTorch) over the tiny GPT-2 and Qwen2 fixtures. The
  * adapted model's logits and completion log-probabilities match PyTorch's; an adapter loaded and
  * saved again has PEFT's tensor names and the same values; the reference is the base; merged into
- * the base and written as a model folder it gives the same logits.
+ * the base and written as a model folder it gives the same logits; an update moves only the
+ * adapter, and the anchor moved toward the policy is the base plus the EMA of the factors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LoraGoldenContract {
@@ -83,7 +87,7 @@ abstract class LoraGoldenContract {
       JsonArray expected = reference.getAsJsonArray("completion_log_probs");
       for (int i = 0; i < logProbs.length; i++) {
         assertThat(logProbs[i]).as(fixture).isCloseTo(expected.get(i).getAsDouble(),
-            org.assertj.core.data.Offset.offset(1e-3));
+            offset(1e-3));
       }
     }
   }
@@ -135,6 +139,50 @@ abstract class LoraGoldenContract {
     try (DecoderPolicy<?> merged = open(out)) {
       assertLogits(merged.logits(sequences(reference)), reference.getAsJsonArray("logits"),
           fixture + " merged");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-gpt2-lora", "tiny-qwen2-gqa-lora"})
+  void anUpdateMovesOnlyTheAdapterAndTheAnchorIsTheBasePlusTheEmaOfTheFactors(String fixture) {
+    Path folder = adapter(fixture);
+    JsonObject reference = GoldenFixtureContract.reference(folder);
+    List<TokenSequence> sequences = sequences(reference);
+    List<WeightedSequence> batch = new ArrayList<>();
+    for (TokenSequence sequence : sequences) {
+      int[] tokens = sequence.toArray();
+      batch.add(WeightedSequence.of(Prompt.of("p", TokenSequence.of(tokens[0])),
+          TokenSequence.of(Arrays.copyOfRange(tokens, 1, 6)), 1.0));
+    }
+    try (TrainableDecoderPolicy<?> policy = openTrainable(folder,
+            OptimizerSettings.builder().learningRate(0.01).build());
+        DecoderPolicy<?> base = (DecoderPolicy<?>) policy.referenceSnapshot();
+        DecoderPolicy<?> anchor = (DecoderPolicy<?>) policy.snapshot()) {
+      float[] baseBefore = base.parameters();
+      float[] factorsBefore = policy.adapterParameters();
+      float[] baseLogits = base.logits(sequences);
+      policy.update(batch);
+      policy.update(batch);
+      assertThat(base.parameters()).containsExactly(baseBefore);
+      assertThat(base.logits(sequences)).containsExactly(baseLogits);
+      assertThat(policy.adapterParameters()).isNotEqualTo(factorsBefore);
+      ((PolicySnapshot) anchor).moveToward(policy, 0.25);
+      float[] factorsNow = policy.adapterParameters();
+      float[] ema = new float[factorsNow.length];
+      for (int i = 0; i < ema.length; i++) {
+        ema[i] = (float) (0.75 * factorsBefore[i] + 0.25 * factorsNow[i]);
+      }
+      float[] anchorFactors = anchor.adapterParameters();
+      for (int i = 0; i < ema.length; i++) {
+        assertThat(anchorFactors[i]).isCloseTo(ema[i], offset(1e-6f));
+      }
+      float[] expected = new LoraLayout(DecoderConfig.read(
+          LoraCheckpoint.baseModel(folder)), LoraCheckpoint.settings(folder))
+          .merge(baseBefore, anchorFactors);
+      float[] merged = anchor.parameters();
+      for (int i = 0; i < merged.length; i++) {
+        assertThat(merged[i]).isCloseTo(expected[i], offset(1e-6f));
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.bond4j.tck;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.models.DecoderPolicy;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
 import dev.bond4j.spi.Backend;
@@ -37,6 +38,14 @@ abstract class DecoderPolicyContract extends PolicyContract {
 
   /** The seed of the base model every LoRA policy of the suite shares. */
   static final long LORA_BASE_SEED = 1;
+  /** Rank 2 on every GPT-2 module. */
+  static final LoraSettings GPT2_LORA = LoraSettings.of(2, 4, "c_attn", "c_proj", "c_fc");
+  /**
+   * Rank 2 on every Llama-family projection, so the fused query-key-value and gate-up tensors
+   * carry three and two separate PEFT adapters.
+   */
+  static final LoraSettings LLAMA_LORA = LoraSettings.of(2, 4, "q_proj", "k_proj", "v_proj",
+      "o_proj", "gate_proj", "up_proj", "down_proj");
 
   /**
    * When not null, the suite runs LoRA policies of these settings: every seed's policy is a random
@@ -60,6 +69,12 @@ abstract class DecoderPolicyContract extends PolicyContract {
 
   /** The parameters of a policy or snapshot of this backend. */
   abstract float[] parameters(Policy policy);
+
+  /** What the suite checks: {@link #parameters}, or the adapter's factors of a LoRA policy. */
+  private float[] checked(Policy policy) {
+    return lora() == null ? parameters(policy)
+        : ((DecoderPolicy<?>) policy).adapterParameters();
+  }
 
   @Override
   protected PolicyBackend backend() {
@@ -92,7 +107,7 @@ abstract class DecoderPolicyContract extends PolicyContract {
 
       @Override
       public double[] parameters(Policy policy) {
-        float[] values = DecoderPolicyContract.this.parameters(policy);
+        float[] values = checked(policy);
         double[] out = new double[values.length];
         for (int i = 0; i < values.length; i++) {
           out[i] = values[i];

@@ -1,16 +1,15 @@
 package dev.bond4j.examples.cli;
 
+import static dev.bond4j.examples.cli.BondCli.bond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bond4j.cli.BondCommand;
+import dev.bond4j.examples.cli.BondCli.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The README's HuggingFace-folder path end to end through the {@code bond} command: {@code bond
@@ -20,17 +19,6 @@ import picocli.CommandLine;
  */
 class HuggingFaceFolderCliTest {
   @TempDir Path dir;
-
-  private record Run(int status, String out, String err) {}
-
-  private static Run bond(String... args) {
-    CommandLine line = BondCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    line.setOut(new PrintWriter(out));
-    line.setErr(new PrintWriter(err));
-    return new Run(line.execute(args), out.toString(), err.toString());
-  }
 
   private Path init(String name) {
     return init(name, 64);

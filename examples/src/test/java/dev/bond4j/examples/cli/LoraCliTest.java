@@ -1,21 +1,20 @@
 package dev.bond4j.examples.cli;
 
+import static dev.bond4j.examples.cli.BondCli.bond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bond4j.cli.BondCommand;
+import dev.bond4j.examples.cli.BondCli.Run;
 import dev.bond4j.models.LoraCheckpoint;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * LoRA through the {@code bond} command: {@code bond train} with a {@code lora:} block writes a
@@ -24,17 +23,6 @@ import picocli.CommandLine;
  */
 class LoraCliTest {
   @TempDir Path dir;
-
-  private record Run(int status, String out, String err) {}
-
-  private static Run bond(String... args) {
-    CommandLine line = BondCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    line.setOut(new PrintWriter(out));
-    line.setErr(new PrintWriter(err));
-    return new Run(line.execute(args), out.toString(), err.toString());
-  }
 
   private Path init(String name, int hidden) {
     Path model = dir.resolve(name);
