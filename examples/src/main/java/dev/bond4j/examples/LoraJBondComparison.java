@@ -40,7 +40,7 @@ import java.util.Locale;
  * adapter's factors {@code A}, {@code B}), the EMA of the merged weights {@code W + s A B} with
  * the same {@code η}, and reports how far the two anchors' log-probabilities lie apart on samples
  * of the first (mean and largest absolute difference per sequence, and the mean difference, a
- * Monte-Carlo estimate of their KL).
+ * Monte-Carlo estimate of their KL), beside how far the first lies from the base.
  *
  * <p>Options: {@code --reference DIR} (default bond-runs/demo/reference), {@code --seeds} (3),
  * {@code --steps} (200), {@code --rank} (8), {@code --alpha} (16), {@code --lora-lr} (3e-3),
@@ -56,7 +56,7 @@ public final class LoraJBondComparison {
 
   /** One seed's outcome. */
   record Row(long seed, double before, double full, double lora, double meanGap, double maxGap,
-      double kl) {
+      double kl, double fromBase) {
     double ratio() {
       return (lora - before) / (full - before);
     }
@@ -91,7 +91,7 @@ public final class LoraJBondComparison {
       Evaluation loraAfter = evaluator.evaluate(loraPolicy, prompts, seed + 1);
       double[] gap = shadows.gap(prompts, seed, backend, out.resolve("merged-ema-" + seed));
       rows.add(new Row(seed, before, fullAfter.reward(), loraAfter.reward(), gap[0], gap[1],
-          gap[2]));
+          gap[2], gap[3]));
     }
     return report(rows, steps, lora, loraLearningRate);
   }
@@ -128,8 +128,9 @@ public final class LoraJBondComparison {
     }
 
     /**
-     * Mean and largest absolute difference of the two anchors' sequence log-probabilities, and
-     * their mean difference, on 8 samples per prompt of the factors' anchor.
+     * Mean and largest absolute difference of the two anchors' sequence log-probabilities, their
+     * mean difference, and for scale the mean absolute difference between the factors' anchor and
+     * the base, on 8 samples per prompt of the factors' anchor.
      */
     double[] gap(List<Prompt> prompts, long seed, Backend backend, Path folder) {
       new DecoderCheckpoint(((DecoderPolicy<?>) policy).config(), merged, null, null, 0)
@@ -144,6 +145,8 @@ public final class LoraJBondComparison {
           SamplingSettings.training(NEW_TOKENS), seed * 31);
       double[] a = factors.logProbs(samples);
       double[] b = mergedAnchor.logProbs(samples);
+      double[] base = policy.referenceSnapshot().logProbs(samples);
+      double fromBase = 0;
       double sum = 0;
       double max = 0;
       double signed = 0;
@@ -151,8 +154,9 @@ public final class LoraJBondComparison {
         sum += Math.abs(a[i] - b[i]);
         max = Math.max(max, Math.abs(a[i] - b[i]));
         signed += a[i] - b[i];
+        fromBase += Math.abs(a[i] - base[i]);
       }
-      return new double[] {sum / a.length, max, signed / a.length};
+      return new double[] {sum / a.length, max, signed / a.length, fromBase / a.length};
     }
   }
 
@@ -160,15 +164,16 @@ public final class LoraJBondComparison {
     StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
         "J-BOND on the demo, %d steps: full fine-tuning (AdamW 3e-4) against LoRA rank %d, alpha"
             + " %.0f, every projection (AdamW %.0e)%n%n| seed | reference reward | full FT |"
-            + " LoRA | LoRA gain / full gain | anchor gap: mean abs | max abs | mean (KL) |%n"
-            + "|---:|---:|---:|---:|---:|---:|---:|---:|%n", steps, lora.rank(), lora.alpha(),
+            + " LoRA | LoRA gain / full gain | anchor gap: mean abs | max abs | mean (KL) |"
+            + " anchor vs base: mean abs |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n", steps, lora.rank(), lora.alpha(),
         lr));
     double ratios = 0;
     for (Row row : rows) {
       ratios += row.ratio();
       text.append(String.format(Locale.ROOT,
-          "| %d | %.3f | %.3f | %.3f | %.3f | %.5f | %.5f | %.6f |%n", row.seed(), row.before(),
-          row.full(), row.lora(), row.ratio(), row.meanGap(), row.maxGap(), row.kl()));
+          "| %d | %.3f | %.3f | %.3f | %.3f | %.5f | %.5f | %.6f | %.4f |%n", row.seed(),
+          row.before(), row.full(), row.lora(), row.ratio(), row.meanGap(), row.maxGap(),
+          row.kl(), row.fromBase()));
     }
     text.append(String.format(Locale.ROOT, "%nMean ratio of gains: %.3f%n",
         ratios / rows.size()));
