@@ -61,6 +61,11 @@ public final class OnnxGraph {
       return new Attribute(new ProtoWriter().string(1, name).float32(2, value).varint(20, 1));
     }
 
+    /** A string attribute. */
+    public static Attribute of(String name, String value) {
+      return new Attribute(new ProtoWriter().string(1, name).string(4, value).varint(20, 3));
+    }
+
     /** A list-of-integers attribute. */
     public static Attribute ints(String name, long... values) {
       ProtoWriter proto = new ProtoWriter().string(1, name);
