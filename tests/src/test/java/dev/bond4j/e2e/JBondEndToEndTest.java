@@ -52,7 +52,7 @@ class JBondEndToEndTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"djl", "dl4j"})
+  @ValueSource(strings = {"djl", "dl4j", "onnx"})
   void jBondRaisesTheRewardWhileKlFromTheReferenceGrows(String name) throws Exception {
     ModelShape shape = ModelShape.builder().vocabularySize(8).eosToken(7).contextLength(16)
         .dModel(32).layers(2).heads(4).build();
