@@ -107,10 +107,12 @@ class OnnxTrainingParityTest {
   void twentyJBondStepsFollowDjlsLossCurve() throws Exception {
     double[] djl = jBondLosses("djl");
     double[] onnx = jBondLosses("onnx");
-    assertThat(onnx).hasSize(20);
+    assertThat(onnx).hasSize(20).hasSameSizeAs(djl);
+    double largest = 0;
     for (int step = 0; step < djl.length; step++) {
-      assertThat(onnx[step]).as("loss at step %d", step).isCloseTo(djl[step], within(1e-3));
+      largest = Math.max(largest, Math.abs(onnx[step] - djl[step]));
     }
+    assertThat(largest).as("largest loss difference over 20 steps").isLessThan(1e-3);
   }
 
   /** The total loss of 20 seeded J-BOND steps of a tiny GPT-2 on {@code backend}. */
