@@ -1,8 +1,8 @@
 package dev.bond4j.onnx.train;
 
 import dev.bond4j.BondException;
+import dev.bond4j.onnx.export.GraphBuilder;
 import dev.bond4j.onnx.export.OnnxGraph;
-import dev.bond4j.onnx.export.OnnxGraph.Attribute;
 import dev.bond4j.onnx.export.OnnxGraph.ElementType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +19,7 @@ import java.util.Set;
  * appends the reverse-mode backward pass as ordinary ONNX nodes of the same graph, one rule per op
  * ({@link OpRules}). Values are referred to by name.
  */
-public final class DiffGraph {
+public final class DiffGraph implements GraphBuilder {
   private final OnnxGraph graph;
   private final Map<String, long[]> shapes = new HashMap<>();
   private final Map<String, long[]> longValues = new HashMap<>();
@@ -70,12 +70,13 @@ public final class DiffGraph {
     return name;
   }
 
-  /** A float scalar constant. */
+  @Override
   public String scalar(double value) {
     return constant(new long[0], new float[] {(float) value});
   }
 
   /** An int64 vector constant whose values shape inference may read. */
+  @Override
   public String longs(long... values) {
     String name = graph.longs(values);
     shapes.put(name, new long[] {values.length});
@@ -84,21 +85,15 @@ public final class DiffGraph {
   }
 
   /**
-   * A differentiable node with one output.
+   * A differentiable node with {@code outputCount} outputs.
    *
-   * @param attributes name and value pairs: {@code Integer}/{@code Long}, {@code Float}/{@code
-   *     Double}, {@code long[]} or {@code String}
    * @throws BondException when the op has no rule
    */
-  public String op(String op, List<String> inputs, Object... attributes) {
-    return ops(op, 1, inputs, attributes)[0];
-  }
-
-  /** A differentiable node with {@code outputCount} outputs. */
+  @Override
   public String[] ops(String op, int outputCount, List<String> inputs, Object... attributes) {
     OpRule rule = OpRules.rule(op);
     Map<String, Object> map = attributeMap(attributes);
-    String[] outputs = graph.nodes(op, outputCount, inputs, toAttributes(map));
+    String[] outputs = graph.ops(op, outputCount, inputs, attributes);
     Node node = new Node(op, List.copyOf(inputs), List.of(outputs), map);
     long[][] outShapes = rule.shapes(this, node);
     for (int i = 0; i < outputs.length; i++) {
@@ -113,7 +108,7 @@ public final class DiffGraph {
 
   /** A node of the backward pass: emitted, not recorded, its shape not tracked. */
   String raw(String op, List<String> inputs, Object... attributes) {
-    return graph.node(op, inputs, toAttributes(attributeMap(attributes)));
+    return graph.ops(op, 1, inputs, attributes)[0];
   }
 
   /** Declares {@code value} a float graph output called {@code name}. */
@@ -186,10 +181,8 @@ public final class DiffGraph {
     return prefix + "_" + counter++;
   }
 
+  /** The attributes by name, integers as {@code Long} and floats as {@code Float}. */
   private static Map<String, Object> attributeMap(Object[] pairs) {
-    if (pairs.length % 2 != 0) {
-      throw new IllegalArgumentException("Attributes come in name and value pairs");
-    }
     Map<String, Object> map = new LinkedHashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {
       Object value = pairs[i + 1];
@@ -197,21 +190,5 @@ public final class DiffGraph {
           : value instanceof Double d ? Float.valueOf(d.floatValue()) : value);
     }
     return map;
-  }
-
-  private static Attribute[] toAttributes(Map<String, Object> map) {
-    List<Attribute> out = new ArrayList<>();
-    map.forEach((name, value) -> {
-      if (value instanceof Long n) {
-        out.add(Attribute.of(name, n.longValue()));
-      } else if (value instanceof Float f) {
-        out.add(Attribute.of(name, f.floatValue()));
-      } else if (value instanceof long[] ints) {
-        out.add(Attribute.ints(name, ints));
-      } else {
-        out.add(Attribute.of(name, (String) value));
-      }
-    });
-    return out.toArray(Attribute[]::new);
   }
 }

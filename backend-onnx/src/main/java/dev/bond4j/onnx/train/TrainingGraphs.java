@@ -2,11 +2,9 @@ package dev.bond4j.onnx.train;
 
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
-import dev.bond4j.models.DecoderLayout.Global;
-import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.onnx.export.DecoderBlocks;
 import dev.bond4j.onnx.export.OnnxGraph.ElementType;
 import dev.bond4j.value.OptimizerSettings;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -164,9 +162,6 @@ public final class TrainingGraphs {
     private final int batch;
     private final int length;
     private final DiffGraph g;
-    private final String[] p;
-    private String[] rotation;
-    private String mask;
 
     Forward(DecoderConfig config, int batch, int length) {
       this.config = config;
@@ -174,20 +169,10 @@ public final class TrainingGraphs {
       this.batch = batch;
       this.length = length;
       this.g = new DiffGraph(config.modelType() + "_train_" + batch + "x" + length);
-      this.p = new String[layout.size()];
-    }
-
-    private String p(int layer, Slot slot) {
-      int index = layout.index(layer, slot);
-      return index < 0 ? null : p[index];
-    }
-
-    private String p(Global global) {
-      int index = layout.index(global);
-      return index < 0 ? null : p[index];
     }
 
     DiffGraph build() {
+      String[] p = new String[layout.size()];
       for (int i = 0; i < p.length; i++) {
         p[i] = g.parameter(layout.name(i), layout.shape(i));
       }
@@ -196,37 +181,28 @@ public final class TrainingGraphs {
       String weights = g.input(WEIGHTS, ElementType.FLOAT, batch, length);
       long[] positions = new long[length];
       Arrays.setAll(positions, t -> t);
-      String x = g.op("Gather", List.of(p(Global.EMBED), ids));
-      if (p(Global.POSITIONS) != null) {
-        x = g.op("Add", List.of(x, g.op("Gather", List.of(p(Global.POSITIONS),
-            g.longs(positions)))));
-      }
-      mask = causalMask();
-      rotation = config.rope() == null ? null : rotation();
+      DecoderBlocks blocks = new DecoderBlocks(g, config, p);
+      String x = blocks.embed(ids, g.longs(positions));
+      String mask = causalMask();
+      String[] rotation = config.rope() == null ? null : rotation();
       for (int layer = 0; layer < config.layers(); layer++) {
-        x = block(x, layer);
+        x = blocks.block(x, layer, rotation, mask, (i, key, value) -> new String[] {key, value});
       }
-      x = norm(x, p(Global.FINAL_NORM_W), p(Global.FINAL_NORM_B));
-      String head = p(Global.HEAD) == null ? p(Global.EMBED) : p(Global.HEAD);
-      String logits = g.op("MatMul", List.of(x, g.op("Transpose", List.of(head),
-          "perm", new long[] {1, 0})));
+      String logits = blocks.logits(blocks.finalNorm(x));
       String logSoftmax = g.op("LogSoftmax", List.of(logits), "axis", -1);
       String picked = g.op("GatherElements", List.of(logSoftmax, targets), "axis", 2);
       String logProbs = g.op("Reshape", List.of(picked, g.longs(batch, length)));
-      List<String> names = Arrays.asList(p);
-      List<String> grads = g.gradients(Map.of(logProbs, g.op("Neg", List.of(weights))), names);
+      List<String> grads = g.gradients(Map.of(logProbs, g.op("Neg", List.of(weights))),
+          Arrays.asList(p));
       g.output(LOG_PROBS, logProbs);
-      List<String> squares = new ArrayList<>();
+      String sum = null;
       for (int i = 0; i < p.length; i++) {
         String total = g.op("Add", List.of(g.input(accumulated(p[i]), ElementType.FLOAT,
             layout.shape(i)), grads.get(i)));
         g.output(grad(p[i]), total);
-        squares.add(g.op("ReduceSum", List.of(g.op("Mul", List.of(total, total))),
-            "keepdims", 0));
-      }
-      String sum = squares.get(0);
-      for (int i = 1; i < squares.size(); i++) {
-        sum = g.op("Add", List.of(sum, squares.get(i)));
+        String squares = g.op("ReduceSum", List.of(g.op("Mul", List.of(total, total))),
+            "keepdims", 0);
+        sum = sum == null ? squares : g.op("Add", List.of(sum, squares));
       }
       g.output(GRAD_SQUARES, sum);
       return g;
@@ -234,7 +210,8 @@ public final class TrainingGraphs {
 
     /**
      * The additive causal mask {@code [group · T, T]} of the scores of one key-value head: row
-     * {@code r} is query position {@code r mod T}.
+     * {@code r} is query position {@code r mod T}. Right padding needs no more: pads follow every
+     * real token.
      */
     private String causalMask() {
       int rows = config.queriesPerKvHead() * length;
@@ -253,102 +230,6 @@ public final class TrainingGraphs {
       float[][] tables = config.rope().tables(length, config.headSize());
       return new String[] {g.constant(new long[] {length, half}, tables[0]),
           g.constant(new long[] {length, half}, tables[1])};
-    }
-
-    private String rotate(String x) {
-      int half = config.headSize() / 2;
-      String[] halves = g.ops("Split", 2, List.of(x, g.longs(half, half)), "axis", 3);
-      String first = g.op("Sub", List.of(g.op("Mul", List.of(halves[0], rotation[0])),
-          g.op("Mul", List.of(halves[1], rotation[1]))));
-      String second = g.op("Add", List.of(g.op("Mul", List.of(halves[1], rotation[0])),
-          g.op("Mul", List.of(halves[0], rotation[1]))));
-      return g.op("Concat", List.of(first, second), "axis", 3);
-    }
-
-    private String block(String x, int layer) {
-      int queries = config.attentionSize();
-      int keys = config.kvHeads() * config.headSize();
-      String h = norm(x, p(layer, Slot.NORM1_W), p(layer, Slot.NORM1_B));
-      String qkv = linear(h, p(layer, Slot.QKV_W), p(layer, Slot.QKV_B));
-      String[] split = g.ops("Split", 3, List.of(qkv, g.longs(queries, keys, keys)), "axis", 2);
-      String q = g.op("Mul", List.of(rotated(heads(split[0], config.heads())),
-          g.scalar(1 / Math.sqrt(config.headSize()))));
-      String key = rotated(heads(split[1], config.kvHeads()));
-      String value = heads(split[2], config.kvHeads());
-      String attended = attention(q, key, value);
-      String merged = g.op("Reshape", List.of(g.op("Transpose", List.of(attended),
-          "perm", new long[] {0, 2, 1, 3}), g.longs(0, 0, queries)));
-      String residual = g.op("Add", List.of(x, linear(merged, p(layer, Slot.O_W),
-          p(layer, Slot.O_B))));
-      String h2 = norm(residual, p(layer, Slot.NORM2_W), p(layer, Slot.NORM2_B));
-      return g.op("Add", List.of(residual, linear(mlp(h2, layer), p(layer, Slot.DOWN_W),
-          p(layer, Slot.DOWN_B))));
-    }
-
-    /** Grouped softmax attention, as in the exported decoder, over the causal mask. */
-    private String attention(String q, String key, String value) {
-      int group = config.queriesPerKvHead();
-      long headSize = config.headSize();
-      String grouped = group == 1 ? q
-          : g.op("Reshape", List.of(q, g.longs(0, config.kvHeads(), -1, headSize)));
-      String keyT = g.op("Transpose", List.of(key), "perm", new long[] {0, 1, 3, 2});
-      String scores = g.op("Add", List.of(g.op("MatMul", List.of(grouped, keyT)), mask));
-      String weights = g.op("Softmax", List.of(scores), "axis", -1);
-      String attended = g.op("MatMul", List.of(weights, value));
-      return group == 1 ? attended
-          : g.op("Reshape", List.of(attended, g.longs(0, config.heads(), -1, headSize)));
-    }
-
-    private String mlp(String h, int layer) {
-      String up = linear(h, p(layer, Slot.UP_W), p(layer, Slot.UP_B));
-      if (config.isGpt2()) {
-        return gelu(up);
-      }
-      int inner = config.innerSize();
-      String[] gateUp = g.ops("Split", 2, List.of(up, g.longs(inner, inner)), "axis", 2);
-      String silu = g.op("Mul", List.of(gateUp[0], g.op("Sigmoid", List.of(gateUp[0]))));
-      return g.op("Mul", List.of(silu, gateUp[1]));
-    }
-
-    private String heads(String x, int count) {
-      String split = g.op("Reshape", List.of(x, g.longs(0, 0, count, config.headSize())));
-      return g.op("Transpose", List.of(split), "perm", new long[] {0, 2, 1, 3});
-    }
-
-    private String rotated(String x) {
-      return rotation == null ? x : rotate(x);
-    }
-
-    private String linear(String x, String weight, String bias) {
-      String product = g.op("MatMul", List.of(x, weight));
-      return bias == null ? product : g.op("Add", List.of(product, bias));
-    }
-
-    /** GPT-2's LayerNorm, or RMSNorm {@code x / sqrt(mean(x²) + ε) · g} when there is no bias. */
-    private String norm(String x, String gain, String bias) {
-      if (bias != null) {
-        return g.ops("LayerNormalization", 3, List.of(x, gain, bias), "axis", -1,
-            "epsilon", (float) config.normEpsilon())[0];
-      }
-      String meanSquare = g.op("ReduceMean", List.of(g.op("Mul", List.of(x, x))),
-          "axes", new long[] {-1}, "keepdims", 1);
-      String root = g.op("Sqrt", List.of(g.op("Add", List.of(meanSquare,
-          g.scalar(config.normEpsilon())))));
-      return g.op("Mul", List.of(g.op("Div", List.of(x, root)), gain));
-    }
-
-    /** GELU: the tanh form for GPT-2's names, the exact erf form for {@code gelu}. */
-    private String gelu(String x) {
-      String half = g.op("Mul", List.of(x, g.scalar(0.5)));
-      String inner;
-      if (DecoderConfig.TANH_GELU.contains(config.activation())) {
-        String cube = g.op("Mul", List.of(g.op("Mul", List.of(x, x)), x));
-        String poly = g.op("Add", List.of(x, g.op("Mul", List.of(cube, g.scalar(0.044715)))));
-        inner = g.op("Tanh", List.of(g.op("Mul", List.of(poly, g.scalar(Math.sqrt(2 / Math.PI))))));
-      } else {
-        inner = g.op("Erf", List.of(g.op("Mul", List.of(x, g.scalar(1 / Math.sqrt(2))))));
-      }
-      return g.op("Mul", List.of(half, g.op("Add", List.of(g.scalar(1), inner))));
     }
   }
 }
