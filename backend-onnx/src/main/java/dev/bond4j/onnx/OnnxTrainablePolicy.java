@@ -28,7 +28,8 @@ import java.util.Map;
  * A trainable decoder policy (GPT-2 or the Llama family) on ONNX Runtime alone, without
  * onnxruntime-training: each update runs graphs bond4j generates from the decoder description
  * ({@link TrainingGraphs}): forward and backward of {@code −Σ w_i log π(y_i|x_i)} per micro-batch
- * (one session per batch shape, the last few kept), then AdamW. Parameters, moments and
+ * (one session per batch shape, lengths padded to a multiple of 16, the last few shapes kept),
+ * then AdamW. Parameters, moments and
  * accumulated gradients stay in ONNX Runtime between steps; sampling runs the exported decoder's
  * KV-cache path on the same tensors. Checkpoints use the shared format ({@link DecoderCheckpoint}).
  * Devices {@code cpu} and {@code cuda:N} ({@link OnnxOptions}). It holds native memory: {@link
@@ -37,6 +38,11 @@ import java.util.Map;
 public final class OnnxTrainablePolicy extends TrainableDecoderPolicy<OnnxTrainableModel> {
   /** Training sessions kept, one per micro-batch shape {@code [B, T]}. */
   private static final int SESSIONS = 4;
+  /**
+   * Micro-batches are right-padded to a multiple of this many positions (at most the context), so
+   * that completions of varying length share a few sessions; padded positions weigh nothing.
+   */
+  private static final int BUCKET = 16;
   private final OnnxAdamW optimizer;
   private final Map<List<Integer>, GraphSession> sessions =
       new LinkedHashMap<>(SESSIONS, 0.75f, true) {
@@ -102,14 +108,23 @@ public final class OnnxTrainablePolicy extends TrainableDecoderPolicy<OnnxTraina
   protected double accumulate(PackedSequences packed, List<WeightedSequence> sequences) {
     int batch = packed.batch();
     int length = packed.length();
-    GraphSession session = sessions.computeIfAbsent(List.of(batch, length),
-        shape -> new GraphSession(TrainingGraphs.accumulate(model.config(), batch, length),
-            model.options(), "training graph of a " + batch + " x " + length + " batch"));
+    int width = Math.min(model.config().maxPositions(), (length + BUCKET - 1) / BUCKET * BUCKET);
+    GraphSession session = sessions.computeIfAbsent(List.of(batch, width),
+        shape -> new GraphSession(TrainingGraphs.accumulate(model.config(), batch, width),
+            model.options(), "training graph of a " + batch + " x " + width + " batch"));
     double[] sequenceWeights = sequences.stream().mapToDouble(WeightedSequence::weight).toArray();
+    int[] tokens = packed.tokens();
     int[] targets = packed.positionTargets();
-    long[] longTargets = new long[targets.length];
-    for (int i = 0; i < targets.length; i++) {
-      longTargets[i] = targets[i];
+    float[] positionWeights = packed.positionWeights(sequenceWeights);
+    long[] ids = new long[batch * width];
+    long[] targetIds = new long[batch * width];
+    float[] weights = new float[batch * width];
+    for (int row = 0; row < batch; row++) {
+      for (int t = 0; t < length; t++) {
+        ids[row * width + t] = tokens[row * length + t];
+        targetIds[row * width + t] = targets[row * length + t];
+        weights[row * width + t] = positionWeights[row * length + t];
+      }
     }
     List<OnnxTensor> owned = new ArrayList<>();
     Map<String, OnnxValue> outputs = Map.of();
@@ -119,12 +134,11 @@ public final class OnnxTrainablePolicy extends TrainableDecoderPolicy<OnnxTraina
       optimizer.accumulated().forEach((name, tensor) ->
           inputs.put(TrainingGraphs.accumulated(name), tensor));
       inputs.put(TrainingGraphs.IDS, own(owned, OnnxTensor.createTensor(environment,
-          LongBuffer.wrap(packed.tokensAsLongs()), new long[] {batch, length})));
+          LongBuffer.wrap(ids), new long[] {batch, width})));
       inputs.put(TrainingGraphs.TARGETS, own(owned, OnnxTensor.createTensor(environment,
-          LongBuffer.wrap(longTargets), new long[] {batch, length, 1})));
+          LongBuffer.wrap(targetIds), new long[] {batch, width, 1})));
       inputs.put(TrainingGraphs.WEIGHTS, own(owned, OnnxTensor.createTensor(environment,
-          FloatBuffer.wrap(packed.positionWeights(sequenceWeights)),
-          new long[] {batch, length})));
+          FloatBuffer.wrap(weights), new long[] {batch, width})));
       outputs = session.run(inputs);
       float[] logProbs = floats(outputs.remove(TrainingGraphs.LOG_PROBS));
       double squares = floats(outputs.remove(TrainingGraphs.GRAD_SQUARES))[0];
@@ -134,7 +148,8 @@ public final class OnnxTrainablePolicy extends TrainableDecoderPolicy<OnnxTraina
       int[] rows = packed.rowOf();
       int[] at = packed.predictingPosition();
       for (int n = 0; n < at.length; n++) {
-        loss -= sequences.get(rows[n]).weight() * logProbs[at[n]];
+        loss -= sequences.get(rows[n]).weight()
+            * logProbs[at[n] / length * width + at[n] % length];
       }
       return loss;
     } catch (OrtException e) {
