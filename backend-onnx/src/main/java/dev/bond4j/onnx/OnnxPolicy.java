@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * A decoder of either family (GPT-2, or Llama, Qwen2 and Mistral) run by ONNX Runtime, in the
@@ -60,19 +61,28 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
   private final WeightSource source;
   private final Map<String, FloatBuffer> weightBuffers = new LinkedHashMap<>();
   private final Map<String, OnnxTensor> weightTensors = new LinkedHashMap<>();
+  /** The weights as ONNX Runtime tensors someone else owns, or null. */
+  private final Supplier<Map<String, OnnxTensor>> tensors;
 
   private OnnxPolicy(Path directory, WeightSource source, OnnxOptions options) {
+    this(directory, source, null, options);
+  }
+
+  private OnnxPolicy(Path directory, WeightSource source,
+      Supplier<Map<String, OnnxTensor>> tensors, OnnxOptions options) {
     this.file = directory.resolve(DecoderOnnxExport.MODEL_FILE);
     this.config = DecoderConfig.read(directory);
     this.loop = new SamplingLoop(config);
     this.options = options;
     this.source = source;
+    this.tensors = tensors;
     this.environment = OnnxSessions.environment();
     this.session = OnnxSessions.open(file, options, "decoder model");
     try {
       this.signature = DecoderSignature.of(session, file);
       checkFits();
-      for (Map.Entry<String, long[]> weight : signature.weights.entrySet()) {
+      for (Map.Entry<String, long[]> weight : tensors != null ? Map.<String, long[]>of().entrySet()
+          : signature.weights.entrySet()) {
         long count = Arrays.stream(weight.getValue()).reduce(1, Math::multiplyExact);
         FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(count * 4))
             .order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -109,6 +119,16 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     return new OnnxPolicy(directory, Objects.requireNonNull(source, "source"), options);
   }
 
+  /**
+   * Opens a decoder exported with weights as graph inputs whose weights are ONNX Runtime tensors
+   * that {@code tensors} hands over before every call, without a copy (a trainable ONNX policy's
+   * live weights). The tensors stay owned by the caller.
+   */
+  static OnnxPolicy onTensors(Path directory, Supplier<Map<String, OnnxTensor>> tensors,
+      OnnxOptions options) {
+    return new OnnxPolicy(directory, null, Objects.requireNonNull(tensors, "tensors"), options);
+  }
+
   private void checkFits() {
     List<String> problems = new ArrayList<>();
     if (signature.vocabulary >= 0 && signature.vocabulary != config.vocabularySize()) {
@@ -122,11 +142,11 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
           + " heads of size " + signature.headSize + ", the config says " + config.layers()
           + " layers of " + config.kvHeads() + " heads of size " + config.headSize());
     }
-    if (source == null && !signature.weights.isEmpty()) {
+    if (source == null && tensors == null && !signature.weights.isEmpty()) {
       problems.add("it takes weights as inputs " + signature.weights.keySet()
           + "; open it with OnnxPolicy.following");
     }
-    if (source != null && signature.weights.isEmpty()) {
+    if ((source != null || tensors != null) && signature.weights.isEmpty()) {
       problems.add("it stores its weights, so it cannot follow a weight source; open it with"
           + " OnnxPolicy.load");
     }
@@ -358,7 +378,8 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     Step(Batch batch, int from, int to, OrtSession.Result past) {
       this.columns = to - from;
       this.size = batch.size;
-      Map<String, OnnxTensor> inputs = new HashMap<>(weightTensors);
+      Map<String, OnnxTensor> inputs = new HashMap<>(tensors == null ? weightTensors
+          : tensors.get());
       try {
         inputs.put(DecoderSignature.INPUT_IDS, own(columns(batch.ids, batch, from, to)));
         if (signature.hasMask) {

@@ -49,6 +49,27 @@ final class OnnxSessions {
     if (!Files.isRegularFile(file)) {
       throw new BondException("The " + what + " " + file + " does not exist or is not a file");
     }
+    return open(options, what + " " + file, session ->
+        environment().createSession(file.toString(), session));
+  }
+
+  /**
+   * Opens a model held in memory, such as a generated training graph.
+   *
+   * @throws BondException when ONNX Runtime rejects it, or CUDA is asked for and unavailable
+   *     without fallback
+   */
+  static OrtSession open(byte[] model, OnnxOptions options, String what) {
+    return open(options, what, session -> environment().createSession(model, session));
+  }
+
+  /** How a session is created from its options. */
+  @FunctionalInterface
+  private interface Creator {
+    OrtSession create(OrtSession.SessionOptions options) throws OrtException;
+  }
+
+  private static OrtSession open(OnnxOptions options, String what, Creator creator) {
     try (OrtSession.SessionOptions session = new OrtSession.SessionOptions()) {
       session.setIntraOpNumThreads(options.threads());
       session.setInterOpNumThreads(1);
@@ -66,14 +87,14 @@ final class OnnxSessions {
         addCuda(session, options);
       }
       try {
-        return environment().createSession(file.toString(), session);
+        return creator.create(session);
       } catch (OrtException e) {
-        throw new BondException("Cannot load the " + what + " " + file
+        throw new BondException("Cannot load the " + what
             + ": ONNX Runtime rejected it (expected a valid ONNX model file): " + e.getMessage(), e);
       }
     } catch (OrtException e) {
-      throw new NativeEngineException("Cannot configure an ONNX Runtime session for " + file + ": "
-          + e.getMessage(), e);
+      throw new NativeEngineException("Cannot configure an ONNX Runtime session for the " + what
+          + ": " + e.getMessage(), e);
     }
   }
 

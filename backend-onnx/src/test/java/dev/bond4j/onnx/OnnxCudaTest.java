@@ -7,9 +7,11 @@ import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.onnx.export.DecoderOnnxExport.Weights;
 import dev.bond4j.value.Completion;
+import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
+import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CUDA execution provider against the CPU, for a machine with a GPU; left out of the default
+ * The CUDA execution provider against the CPU (sampling, scoring and training steps), for a
+ * machine with a GPU; left out of the default
  * run (tag {@code cuda}). It needs ONNX Runtime's GPU native libraries of the same version as the
  * Java jar (1.23.2), for example extracted from the {@code onnxruntime_gpu} jar, and CUDA 12 with
  * cuDNN 9:
@@ -72,6 +75,26 @@ class OnnxCudaTest {
       List<Completion> plain = cpu.sample(prompts, SamplingSettings.training(32), 2);
       assertThat(cuda.logProbs(plain)).containsExactly(cpu.logProbs(plain), within(1e-4));
       assertThat(cudaReward.score(plain)).containsExactly(cpuReward.score(plain), within(1e-4));
+    }
+  }
+
+  @Test
+  void cudaTrainsLikeTheCpu() {
+    OnnxOptions gpu = OnnxOptions.cpu()
+        .withDevice(System.getProperty("bond4j.onnx.device", "cuda:0"));
+    List<WeightedSequence> batch = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      batch.add(WeightedSequence.of(Prompt.of("p" + i, TokenSequence.of(i, 5)),
+          TokenSequence.of((3 * i) % 63, 7, 9), i % 2 == 0 ? 1.0 : -0.5));
+    }
+    try (OnnxTrainablePolicy cpu = OnnxTrainablePolicy.create(CONFIG, 1,
+            OptimizerSettings.defaults(), OnnxOptions.cpu());
+        OnnxTrainablePolicy cuda = OnnxTrainablePolicy.create(CONFIG, 1,
+            OptimizerSettings.defaults(), gpu)) {
+      for (int step = 0; step < 3; step++) {
+        assertThat(cuda.update(batch).loss()).isCloseTo(cpu.update(batch).loss(), within(1e-4));
+      }
+      assertThat(cuda.parameters()).containsExactly(cpu.parameters(), within(1e-4f));
     }
   }
 }

@@ -35,7 +35,7 @@ class JBondEndToEndTest {
   private static final int WINDOW = 20;
 
   /** The number of times token 0 occurs in the completion. */
-  private static final RewardModel ZEROS = sequences -> {
+  static final RewardModel ZEROS = sequences -> {
     double[] rewards = new double[sequences.size()];
     for (int i = 0; i < rewards.length; i++) {
       PromptedSequence s = sequences.get(i);
@@ -46,33 +46,15 @@ class JBondEndToEndTest {
     return rewards;
   };
 
-  private static Backend backend(String name) {
+  static Backend backend(String name) {
     return ServiceLoader.load(Backend.class).stream().map(ServiceLoader.Provider::get)
         .filter(b -> b.name().equals(name)).findFirst().orElseThrow();
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"djl", "dl4j"})
+  @ValueSource(strings = {"djl", "dl4j", "onnx"})
   void jBondRaisesTheRewardWhileKlFromTheReferenceGrows(String name) throws Exception {
-    ModelShape shape = ModelShape.builder().vocabularySize(8).eosToken(7).contextLength(16)
-        .dModel(32).layers(2).heads(4).build();
-    List<Prompt> prompts = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      prompts.add(Prompt.of("p" + i, TokenSequence.of(1 + i % 6, 1 + (i * 5) % 6)));
-    }
-    MetricsRecorder metrics = new MetricsRecorder();
-    TrainablePolicy policy = backend(name).create(shape, BackendOptions.defaults(),
-        OptimizerSettings.builder().learningRate(3e-3).build(), 11);
-    PolicySnapshot reference = policy.snapshot();
-    try {
-      Trainer trainer = Algorithms.jBond(policy, reference, ZEROS, prompts, 0.5, 0.02, 0.0,
-          TrainingSettings.builder().batchSize(16).maxNewTokens(8).seed(3).build());
-      trainer.addListener(metrics);
-      trainer.train(STEPS);
-    } finally {
-      close(reference);
-      close(policy);
-    }
+    MetricsRecorder metrics = run(name, STEPS);
     double[] reward = metrics.series(Metrics.REWARD_MEAN);
     double[] kl = metrics.series(Metrics.KL_REF);
     assertThat(reward).hasSize(STEPS);
@@ -89,6 +71,30 @@ class JBondEndToEndTest {
     double klError = Math.sqrt(variance(klFirst) / WINDOW + variance(klLast) / WINDOW);
     assertThat(mean(klLast) - mean(klFirst)).as("KL growth, standard error %s", klError)
         .isGreaterThan(4 * klError);
+  }
+
+  /** The metrics of {@code steps} seeded J-BOND steps of the tiny GPT-2 on backend {@code name}. */
+  static MetricsRecorder run(String name, int steps) throws Exception {
+    ModelShape shape = ModelShape.builder().vocabularySize(8).eosToken(7).contextLength(16)
+        .dModel(32).layers(2).heads(4).build();
+    List<Prompt> prompts = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      prompts.add(Prompt.of("p" + i, TokenSequence.of(1 + i % 6, 1 + (i * 5) % 6)));
+    }
+    MetricsRecorder metrics = new MetricsRecorder();
+    TrainablePolicy policy = backend(name).create(shape, BackendOptions.defaults(),
+        OptimizerSettings.builder().learningRate(3e-3).build(), 11);
+    PolicySnapshot reference = policy.snapshot();
+    try {
+      Trainer trainer = Algorithms.jBond(policy, reference, ZEROS, prompts, 0.5, 0.02, 0.0,
+          TrainingSettings.builder().batchSize(16).maxNewTokens(8).seed(3).build());
+      trainer.addListener(metrics);
+      trainer.train(steps);
+    } finally {
+      close(reference);
+      close(policy);
+    }
+    return metrics;
   }
 
   /** Engine policies hold native memory and are {@link AutoCloseable}. */

@@ -4,8 +4,6 @@ import dev.bond4j.BondException;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
-import dev.bond4j.models.DecoderLayout.Global;
-import dev.bond4j.models.DecoderLayout.Slot;
 import dev.bond4j.onnx.export.OnnxGraph.Attribute;
 import dev.bond4j.onnx.export.OnnxGraph.ElementType;
 import java.nio.file.Path;
@@ -108,9 +106,6 @@ public final class DecoderOnnxExport {
     private final float[] head;
     private final float[] bias;
     private final OnnxGraph g;
-    private String[] p;
-    /** Rotary cosines and sines {@code [batch, 1, sequence, head_size / 2]}; null for GPT-2. */
-    private String[] rotation;
 
     /** A decoder with a KV cache, or a classifier when {@code head} is given. */
     Builder(DecoderConfig config, float[] values, Weights weights, float[] head, float[] bias) {
@@ -141,18 +136,6 @@ public final class DecoderOnnxExport {
       return g.constant(name, shape, part);
     }
 
-    /** A block tensor's value name, or null when the family has no such tensor. */
-    private String p(int layer, Slot slot) {
-      int index = layout.index(layer, slot);
-      return index < 0 ? null : p[index];
-    }
-
-    /** A global tensor's value name, or null when the family or config has none. */
-    private String p(Global global) {
-      int index = layout.index(global);
-      return index < 0 ? null : p[index];
-    }
-
     OnnxGraph build() {
       String ids = g.input("input_ids", ElementType.INT64, "batch", "sequence");
       String mask = g.input("attention_mask", ElementType.INT64, "batch",
@@ -166,25 +149,24 @@ public final class DecoderOnnxExport {
               (long) config.headSize());
         }
       }
-      p = new String[layout.size()];
+      String[] p = new String[layout.size()];
       for (int i = 0; i < p.length; i++) {
         p[i] = parameter(i);
       }
-      String x = g.node("Gather", List.of(p(Global.EMBED), ids));
-      if (p(Global.POSITIONS) != null) {
-        x = g.node("Add", List.of(x, g.node("Gather", List.of(p(Global.POSITIONS), positions))));
-      }
+      DecoderBlocks blocks = new DecoderBlocks(g, config, p);
+      String x = blocks.embed(ids, positions);
       String additiveMask = additiveMask(ids, mask);
       if (config.queriesPerKvHead() > 1) {
         // Scores are [batch, kv_heads, group * sequence, total]: row j is query position j % T.
         additiveMask = g.node("Tile", List.of(additiveMask,
             g.longs(1, 1, config.queriesPerKvHead(), 1)));
       }
-      rotation = config.rope() == null ? null : rotation(positions);
+      String[] rotation = config.rope() == null ? null : rotation(positions);
       for (int layer = 0; layer < config.layers(); layer++) {
-        x = block(x, layer, past[layer], additiveMask);
+        x = blocks.block(x, layer, rotation, additiveMask, (i, key, value) -> cached(past[i], i,
+            key, value));
       }
-      x = norm(x, p(Global.FINAL_NORM_W), p(Global.FINAL_NORM_B));
+      x = blocks.finalNorm(x);
       if (head != null) {
         int labels = bias.length;
         String pooled = MeanEmbeddingRewardExport.maskedMean(g, x, mask);
@@ -195,11 +177,26 @@ public final class DecoderOnnxExport {
             offset)), ElementType.FLOAT, "batch", (long) labels);
         return g;
       }
-      String lmHead = p(Global.HEAD) == null ? p(Global.EMBED) : p(Global.HEAD);
-      String transposed = g.node("Transpose", List.of(lmHead), Attribute.ints("perm", 1, 0));
-      g.output("logits", g.node("MatMul", List.of(x, transposed)), ElementType.FLOAT,
-          "batch", "sequence", (long) config.vocabularySize());
+      g.output("logits", blocks.logits(x), ElementType.FLOAT, "batch", "sequence",
+          (long) config.vocabularySize());
       return g;
+    }
+
+    /**
+     * The keys and values after the past's, declared as the {@code present} outputs; unchanged
+     * for a classifier, which has no cache.
+     */
+    private String[] cached(String[] past, int layer, String key, String value) {
+      if (past[0] == null) {
+        return new String[] {key, value};
+      }
+      String keys = g.node("Concat", List.of(past[0], key), Attribute.of("axis", 2));
+      String values = g.node("Concat", List.of(past[1], value), Attribute.of("axis", 2));
+      Object[] presentDims = {"batch", (long) config.kvHeads(), "total_sequence",
+          (long) config.headSize()};
+      g.output("present." + layer + ".key", keys, ElementType.FLOAT, presentDims);
+      g.output("present." + layer + ".value", values, ElementType.FLOAT, presentDims);
+      return new String[] {keys, values};
     }
 
     /**
@@ -239,132 +236,6 @@ public final class DecoderOnnxExport {
         out[i] = g.node("Unsqueeze", List.of(gathered, g.longs(1)));
       }
       return out;
-    }
-
-    /** {@code [x1·c − x2·s, x2·c + x1·s]} over the two halves of each head {@code [B, h, T, hd]}. */
-    private String rotate(String x) {
-      int half = config.headSize() / 2;
-      String[] halves = g.nodes("Split", 2, List.of(x, g.longs(half, half)),
-          Attribute.of("axis", 3));
-      String cos = rotation[0];
-      String sin = rotation[1];
-      String first = g.node("Sub", List.of(g.node("Mul", List.of(halves[0], cos)),
-          g.node("Mul", List.of(halves[1], sin))));
-      String second = g.node("Add", List.of(g.node("Mul", List.of(halves[1], cos)),
-          g.node("Mul", List.of(halves[0], sin))));
-      return g.node("Concat", List.of(first, second), Attribute.of("axis", 3));
-    }
-
-    private String block(String x, int layer, String[] past, String mask) {
-      int queries = config.attentionSize();
-      int keys = config.kvHeads() * config.headSize();
-      String h = norm(x, p(layer, Slot.NORM1_W), p(layer, Slot.NORM1_B));
-      String qkv = linear(h, p(layer, Slot.QKV_W), p(layer, Slot.QKV_B));
-      String[] split = g.nodes("Split", 3, List.of(qkv, g.longs(queries, keys, keys)),
-          Attribute.of("axis", 2));
-      String q = g.node("Mul", List.of(rotated(heads(split[0], config.heads())),
-          g.scalar((float) (1 / Math.sqrt(config.headSize())))));
-      String key = rotated(heads(split[1], config.kvHeads()));
-      String value = heads(split[2], config.kvHeads());
-      if (past[0] != null) {
-        key = g.node("Concat", List.of(past[0], key), Attribute.of("axis", 2));
-        value = g.node("Concat", List.of(past[1], value), Attribute.of("axis", 2));
-        Object[] presentDims = {"batch", (long) config.kvHeads(), "total_sequence",
-            (long) config.headSize()};
-        g.output("present." + layer + ".key", key, ElementType.FLOAT, presentDims);
-        g.output("present." + layer + ".value", value, ElementType.FLOAT, presentDims);
-      }
-      String attended = attention(q, key, value, mask);
-      String merged = g.node("Reshape", List.of(g.node("Transpose", List.of(attended),
-          Attribute.ints("perm", 0, 2, 1, 3)), g.longs(0, 0, queries)));
-      String residual = g.node("Add", List.of(x, linear(merged, p(layer, Slot.O_W),
-          p(layer, Slot.O_B))));
-      String h2 = norm(residual, p(layer, Slot.NORM2_W), p(layer, Slot.NORM2_B));
-      return g.node("Add", List.of(residual, linear(mlp(h2, layer), p(layer, Slot.DOWN_W),
-          p(layer, Slot.DOWN_B))));
-    }
-
-    /**
-     * Softmax attention of scaled queries {@code [B, heads, T, hd]} over keys and values {@code
-     * [B, kv_heads, total, hd]}. With grouped-query attention the queries sharing a key-value head
-     * ({@code h = kv · group + j}, HuggingFace's {@code repeat_kv} order) are stacked into one
-     * product per key-value head, {@code [B, kv_heads, group · T, hd]}, against a tiled mask.
-     */
-    private String attention(String q, String key, String value, String mask) {
-      int group = config.queriesPerKvHead();
-      long headSize = config.headSize();
-      String grouped = group == 1 ? q
-          : g.node("Reshape", List.of(q, g.longs(0, config.kvHeads(), -1, headSize)));
-      String keyT = g.node("Transpose", List.of(key), Attribute.ints("perm", 0, 1, 3, 2));
-      String scores = g.node("MatMul", List.of(grouped, keyT));
-      String weights = g.node("Softmax", List.of(g.node("Add", List.of(scores, mask))),
-          Attribute.of("axis", -1));
-      String attended = g.node("MatMul", List.of(weights, value));
-      return group == 1 ? attended
-          : g.node("Reshape", List.of(attended, g.longs(0, config.heads(), -1, headSize)));
-    }
-
-    /** The MLP without its residual projection: GELU for GPT-2, {@code silu(gate) · up} else. */
-    private String mlp(String h, int layer) {
-      String up = linear(h, p(layer, Slot.UP_W), p(layer, Slot.UP_B));
-      if (config.isGpt2()) {
-        return gelu(up);
-      }
-      int inner = config.innerSize();
-      String[] gateUp = g.nodes("Split", 2, List.of(up, g.longs(inner, inner)),
-          Attribute.of("axis", 2));
-      String silu = g.node("Mul", List.of(gateUp[0], g.node("Sigmoid", List.of(gateUp[0]))));
-      return g.node("Mul", List.of(silu, gateUp[1]));
-    }
-
-    /** {@code [batch, seq, n * hd]} to {@code [batch, n, seq, hd]}. */
-    private String heads(String x, int count) {
-      String split = g.node("Reshape", List.of(x, g.longs(0, 0, count, config.headSize())));
-      return g.node("Transpose", List.of(split), Attribute.ints("perm", 0, 2, 1, 3));
-    }
-
-    /** Rotated by the positions' angles for the Llama family; unchanged for GPT-2. */
-    private String rotated(String x) {
-      return rotation == null ? x : rotate(x);
-    }
-
-    /** {@code x · W + b}, or {@code x · W} when {@code bias} is null. */
-    private String linear(String x, String weight, String bias) {
-      String product = g.node("MatMul", List.of(x, weight));
-      return bias == null ? product : g.node("Add", List.of(product, bias));
-    }
-
-    /**
-     * GPT-2's LayerNorm, or the Llama family's RMSNorm {@code x / sqrt(mean(x²) + ε) · g} (a
-     * null bias means RMSNorm).
-     */
-    private String norm(String x, String gain, String bias) {
-      Attribute epsilon = Attribute.of("epsilon", (float) config.normEpsilon());
-      if (bias != null) {
-        return g.node("LayerNormalization", List.of(x, gain, bias), Attribute.of("axis", -1),
-            epsilon);
-      }
-      String meanSquare = g.node("ReduceMean", List.of(g.node("Mul", List.of(x, x))),
-          Attribute.ints("axes", -1), Attribute.of("keepdims", 1));
-      String root = g.node("Sqrt", List.of(g.node("Add", List.of(meanSquare,
-          g.scalar((float) config.normEpsilon())))));
-      return g.node("Mul", List.of(g.node("Div", List.of(x, root)), gain));
-    }
-
-    /** GELU: the tanh form for GPT-2's names, the exact erf form for {@code gelu}. */
-    private String gelu(String x) {
-      String half = g.node("Mul", List.of(x, g.scalar(0.5f)));
-      String inner;
-      if (DecoderConfig.TANH_GELU.contains(config.activation())) {
-        String cube = g.node("Mul", List.of(g.node("Mul", List.of(x, x)), x));
-        String poly = g.node("Add", List.of(x, g.node("Mul", List.of(cube, g.scalar(0.044715f)))));
-        inner = g.node("Tanh", List.of(g.node("Mul", List.of(poly,
-            g.scalar((float) Math.sqrt(2 / Math.PI))))));
-      } else {
-        inner = g.node("Erf", List.of(g.node("Mul", List.of(x,
-            g.scalar((float) (1 / Math.sqrt(2)))))));
-      }
-      return g.node("Mul", List.of(half, g.node("Add", List.of(g.scalar(1f), inner))));
     }
   }
 }

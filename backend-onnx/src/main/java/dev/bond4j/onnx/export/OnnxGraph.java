@@ -21,7 +21,7 @@ import java.util.Set;
  * {@code LayerNormalization}). They are held in memory while written, so one model must stay
  * under protobuf's 2 GB limit.
  */
-public final class OnnxGraph {
+public final class OnnxGraph implements GraphBuilder {
   /** The ONNX IR version written. */
   public static final int IR_VERSION = 8;
   /** The default-domain opset written. */
@@ -61,6 +61,11 @@ public final class OnnxGraph {
       return new Attribute(new ProtoWriter().string(1, name).float32(2, value).varint(20, 1));
     }
 
+    /** A string attribute. */
+    public static Attribute of(String name, String value) {
+      return new Attribute(new ProtoWriter().string(1, name).string(4, value).varint(20, 3));
+    }
+
     /** A list-of-integers attribute. */
     public static Attribute ints(String name, long... values) {
       ProtoWriter proto = new ProtoWriter().string(1, name);
@@ -68,6 +73,31 @@ public final class OnnxGraph {
         proto.varint(8, value);
       }
       return new Attribute(proto.varint(20, 7));
+    }
+
+    /**
+     * Attributes from name and value pairs ({@link GraphBuilder#ops}): {@code Integer}/{@code
+     * Long}, {@code Float}/{@code Double}, {@code long[]} or {@code String} values.
+     */
+    public static Attribute[] fromPairs(Object... pairs) {
+      if (pairs.length % 2 != 0) {
+        throw new IllegalArgumentException("Attributes come in name and value pairs");
+      }
+      Attribute[] out = new Attribute[pairs.length / 2];
+      for (int i = 0; i < pairs.length; i += 2) {
+        String name = (String) pairs[i];
+        Object value = pairs[i + 1];
+        if (value instanceof Integer || value instanceof Long) {
+          out[i / 2] = of(name, ((Number) value).longValue());
+        } else if (value instanceof Float || value instanceof Double) {
+          out[i / 2] = of(name, ((Number) value).floatValue());
+        } else if (value instanceof long[] ints) {
+          out[i / 2] = ints(name, ints);
+        } else {
+          out[i / 2] = of(name, (String) value);
+        }
+      }
+      return out;
     }
   }
 
@@ -114,7 +144,13 @@ public final class OnnxGraph {
     return constant(fresh("const"), new long[0], new float[] {value});
   }
 
+  @Override
+  public String scalar(double value) {
+    return scalar((float) value);
+  }
+
   /** An int64 vector constant (shape {@code [values.length]}). */
+  @Override
   public String longs(long... values) {
     return longConstant(new long[] {values.length}, values);
   }
@@ -146,6 +182,11 @@ public final class OnnxGraph {
     }
     nodes.add(nodeProto(op, nodeInputs, List.of(out), List.of(attributes)));
     return out;
+  }
+
+  @Override
+  public String[] ops(String op, int outputCount, List<String> nodeInputs, Object... attributes) {
+    return nodes(op, outputCount, nodeInputs, Attribute.fromPairs(attributes));
   }
 
   /** The encoded {@code ModelProto}. */

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The README's HuggingFace-folder path end to end through the {@code bond} command: {@code bond
@@ -36,13 +38,15 @@ class HuggingFaceFolderCliTest {
     return model;
   }
 
-  @Test
-  void trainsJBondOnAShardedBfloat16FolderWithItsTokenizer() throws IOException {
+  @ParameterizedTest(name = "backend {0}")
+  @ValueSource(strings = {"djl", "onnx"})
+  void trainsJBondOnAShardedBfloat16FolderWithItsTokenizer(String backend) throws IOException {
     Path model = init("model");
     assertThat(model.resolve("model.safetensors.index.json")).exists();
     Files.writeString(dir.resolve("prompts.jsonl"),
         "{\"id\": \"a\", \"text\": \"w5 w17\"}\n{\"id\": \"b\", \"text\": \"w9 w2 w33\"}\n");
-    Files.writeString(dir.resolve("run.yaml"), "backend: djl\npolicy: model\ntokenizer: model\n"
+    Files.writeString(dir.resolve("run.yaml"), "backend: " + backend
+        + "\npolicy: model\ntokenizer: model\n"
         + "prompts: prompts.jsonl\nbatchSize: 2\nmaxNewTokens: 6\nsteps: 2\nout: out\n"
         + "rewardTokenizer: byte\n");
     Run run = bond("train", "--config", dir.resolve("run.yaml").toString());
