@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -65,10 +66,10 @@ public final class BestOfNGeneration {
     });
   }
 
-  /** Reads back a dataset folder written by {@link #write}, ordered by prompt index. */
-  public static List<Row> read(SparkSession spark, Path folder, DatasetFormat format) {
+  /** A dataset folder written by {@link #write}, ordered by prompt index. */
+  public static Dataset<Row> read(SparkSession spark, Path folder, DatasetFormat format) {
     return (format == DatasetFormat.PARQUET ? spark.read().parquet(folder.toString())
         : spark.read().schema(DatasetSchema.ROW).json(folder.toString()))
-        .orderBy("prompt_index").collectAsList();
+        .orderBy("prompt_index");
   }
 }

@@ -1,7 +1,5 @@
 package dev.bond4j.spark;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -41,29 +39,14 @@ public final class DatasetSchema {
 
   /** The Spark row of {@code row}. */
   public static Row toRow(BestOfNRow row) {
-    List<Row> candidates = new ArrayList<>(row.candidates().size());
-    for (Candidate c : row.candidates()) {
-      candidates.add(RowFactory.create(c.text(), boxed(c.tokens()), c.logProb(),
-          boxed(c.tokenLogProbs()), c.endedWithEos(), c.reward(), c.quantile()));
+    Row[] candidates = new Row[row.candidates().size()];
+    for (int i = 0; i < candidates.length; i++) {
+      Candidate c = row.candidates().get(i);
+      candidates[i] = RowFactory.create(c.text(), c.tokens(), c.logProb(), c.tokenLogProbs(),
+          c.endedWithEos(), c.reward(), c.quantile());
     }
     Candidate best = row.bestCandidate();
     return RowFactory.create(row.promptIndex(), row.promptId(), row.promptText(),
-        row.candidates().size(), candidates, row.best(), best.text(), best.reward());
-  }
-
-  private static List<Integer> boxed(int[] values) {
-    List<Integer> out = new ArrayList<>(values.length);
-    for (int v : values) {
-      out.add(v);
-    }
-    return out;
-  }
-
-  private static List<Double> boxed(double[] values) {
-    List<Double> out = new ArrayList<>(values.length);
-    for (double v : values) {
-      out.add(v);
-    }
-    return out;
+        candidates.length, candidates, row.best(), best.text(), best.reward());
   }
 }

@@ -94,10 +94,7 @@ public final class GenerateCommand implements Callable<Integer> {
       long start = System.nanoTime();
       new BestOfNGeneration(spark, generator, partitions).write(rows, folder, dataset);
       double seconds = (System.nanoTime() - start) / 1e9;
-      Row summary = (dataset == DatasetFormat.PARQUET
-          ? spark.read().parquet(folder.target().toString())
-          : spark.read().json(folder.target().toString()))
-          .selectExpr("count(*)", "avg(best_reward)",
+      Row summary = BestOfNGeneration.read(spark, folder.target(), dataset).selectExpr("count(*)", "avg(best_reward)",
               "avg(aggregate(candidates, 0D, (a, c) -> a + c.reward) / n)").first();
       PrintWriter printer = spec.commandLine().getOut();
       printer.printf(Locale.ROOT, "%s: %d prompts x %d completions (%s, %d partitions on %s)"
