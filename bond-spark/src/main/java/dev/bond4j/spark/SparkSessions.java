@@ -1,5 +1,6 @@
 package dev.bond4j.spark;
 
+import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,13 +13,16 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Starts the Spark session of a bond-spark job: embedded ({@code local[*]}, the default) or
  * against a standalone cluster ({@code spark://host:port}). A standalone master is checked to
- * answer before Spark starts, since Spark itself would wait a minute before giving up. Started
+ * answer before Spark starts, since Spark itself would wait a minute before giving up, and to grant
+ * an executor within 25 s, since jobs would otherwise wait for ever. Started
  * outside {@code spark-submit}, executors of a cluster get this JVM's class path (so the workers
  * must see the same files, as on one machine or a shared folder).
  */
 public final class SparkSessions {
   /** How long a master has to accept a connection. */
   private static final int CONNECT_MILLIS = 5_000;
+  /** How long a standalone master has to grant the first executor. */
+  private static final long EXECUTOR_WAIT_SECONDS = 25;
 
   private SparkSessions() {}
 
@@ -40,7 +44,33 @@ public final class SparkSessions {
       conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
     }
     settings.forEach(conf::set);
-    return SparkSession.builder().config(conf).getOrCreate();
+    SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+    if (master.startsWith("spark://")) {
+      awaitExecutor(session, master);
+    }
+    return session;
+  }
+
+  /**
+   * Waits until the cluster has granted at least one executor, so that a master without free
+   * workers fails in seconds instead of leaving jobs waiting for ever.
+   */
+  private static void awaitExecutor(SparkSession session, String master) {
+    long deadline = System.nanoTime() + EXECUTOR_WAIT_SECONDS * 1_000_000_000L;
+    while (session.sparkContext().statusTracker().getExecutorInfos().length < 2) {
+      if (System.nanoTime() > deadline) {
+        session.stop();
+        throw new BondException("The Spark master " + master + " granted no executor within "
+            + EXECUTOR_WAIT_SECONDS + " s: are its workers up, with free cores and memory"
+            + " (spark.executor.memory)?");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BondException("Interrupted while waiting for an executor of " + master, e);
+      }
+    }
   }
 
   /** Checks that at least one master of {@code spark://h1:p1,h2:p2} accepts a connection. */

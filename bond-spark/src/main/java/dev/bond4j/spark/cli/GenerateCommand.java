@@ -7,7 +7,6 @@ import dev.bond4j.spark.BestOfNGenerator;
 import dev.bond4j.spark.DatasetFormat;
 import dev.bond4j.spark.OutputFolder;
 import dev.bond4j.spark.PolicySource;
-import dev.bond4j.spark.PromptInput;
 import dev.bond4j.spark.PromptRow;
 import dev.bond4j.spark.RewardSource;
 import dev.bond4j.spark.SamplingSpec;
@@ -85,8 +84,7 @@ public final class GenerateCommand implements Callable<Integer> {
     PolicySource policySource = options.policy(policy, "--policy");
     RewardSource rewardSource = options.reward();
     try {
-      List<PromptRow> rows = BestOfNGeneration.index(PromptInput.read(prompts,
-          options.tokenizer().open(), () -> options.session("bond-spark generate")));
+      List<PromptRow> rows = options.prompts(prompts, "bond-spark generate");
       SparkSession spark = options.session("bond-spark generate");
       BestOfNGenerator generator = new BestOfNGenerator(policySource, rewardSource,
           options.tokenizer(), n, tieRule, SamplingSpec.of(sampling), options.seed);
@@ -94,7 +92,8 @@ public final class GenerateCommand implements Callable<Integer> {
       long start = System.nanoTime();
       new BestOfNGeneration(spark, generator, partitions).write(rows, folder, dataset);
       double seconds = (System.nanoTime() - start) / 1e9;
-      Row summary = BestOfNGeneration.read(spark, folder.target(), dataset).selectExpr("count(*)", "avg(best_reward)",
+      Row summary = BestOfNGeneration.read(spark, folder.target(), dataset)
+          .selectExpr("count(*)", "avg(best_reward)",
               "avg(aggregate(candidates, 0D, (a, c) -> a + c.reward) / n)").first();
       PrintWriter printer = spec.commandLine().getOut();
       printer.printf(Locale.ROOT, "%s: %d prompts x %d completions (%s, %d partitions on %s)"

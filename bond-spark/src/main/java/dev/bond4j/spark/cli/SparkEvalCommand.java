@@ -1,10 +1,8 @@
 package dev.bond4j.spark.cli;
 
 import dev.bond4j.algorithm.Evaluation;
-import dev.bond4j.spark.BestOfNGeneration;
 import dev.bond4j.spark.DistributedEvaluation;
 import dev.bond4j.spark.EvaluationFunction;
-import dev.bond4j.spark.PromptInput;
 import dev.bond4j.spark.PromptRow;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,8 +53,7 @@ public final class SparkEvalCommand implements Callable<Integer> {
         options.policy(reference, "--reference"), options.reward(), samples, referenceSamples,
         maxNewTokens, options.seed);
     try {
-      List<PromptRow> rows = BestOfNGeneration.index(PromptInput.read(prompts,
-          options.tokenizer().open(), () -> options.session("bond-spark eval")));
+      List<PromptRow> rows = options.prompts(prompts, "bond-spark eval");
       SparkSession spark = options.session("bond-spark eval");
       Evaluation e = new DistributedEvaluation(spark, function,
           options.partitions(spark, rows.size())).evaluate(rows);

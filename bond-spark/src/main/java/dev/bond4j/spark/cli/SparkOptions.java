@@ -1,14 +1,18 @@
 package dev.bond4j.spark.cli;
 
 import dev.bond4j.Problems;
+import dev.bond4j.spark.BestOfNGeneration;
 import dev.bond4j.spark.ExecutorCache;
 import dev.bond4j.spark.PolicySource;
+import dev.bond4j.spark.PromptInput;
+import dev.bond4j.spark.PromptRow;
 import dev.bond4j.spark.RewardSource;
 import dev.bond4j.spark.ShippedFolder;
 import dev.bond4j.spark.SparkSessions;
 import dev.bond4j.spark.TokenizerSource;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
@@ -90,6 +94,12 @@ final class SparkOptions {
       session = null;
     }
     ExecutorCache.closeAll();
+  }
+
+  /** The prompts of {@code file}, indexed; Spark starts here only to read Parquet. */
+  List<PromptRow> prompts(Path file, String app) {
+    return BestOfNGeneration.index(PromptInput.read(file, tokenizer().open(),
+        () -> session(app)));
   }
 
   /** The tasks to split {@code prompts} prompts into. */
