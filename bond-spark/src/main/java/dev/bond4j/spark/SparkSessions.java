@@ -16,7 +16,8 @@ import org.apache.spark.sql.SparkSession;
  * answer before Spark starts, since Spark itself would wait a minute before giving up, and to grant
  * an executor within 25 s, since jobs would otherwise wait for ever. Started
  * outside {@code spark-submit}, executors of a cluster get this JVM's class path (so the workers
- * must see the same files, as on one machine or a shared folder).
+ * must see the same files, as on one machine or a shared folder). Executors get
+ * {@code OMP_NUM_THREADS=1} unless the settings say otherwise.
  */
 public final class SparkSessions {
   /** How long a master has to accept a connection. */
@@ -43,6 +44,9 @@ public final class SparkSessions {
     } else if (!conf.contains("spark.jars") && !conf.contains("spark.executor.extraClassPath")) {
       conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
     }
+    // One OpenMP thread per engine call: a task slot is the unit of parallelism, and PyTorch's
+    // per-thread setting does not reach the executor's other task threads.
+    conf.set("spark.executorEnv.OMP_NUM_THREADS", "1");
     settings.forEach(conf::set);
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();
     if (master.startsWith("spark://")) {

@@ -38,7 +38,7 @@ class ScalingBenchmarkTest {
   @TempDir
   static Path dir;
 
-  private static final int PROMPTS = Integer.getInteger("bench.prompts", 256);
+  private static final int PROMPTS = Integer.getInteger("bench.prompts", 1024);
   private static final int N = Integer.getInteger("bench.n", 16);
 
   @Test
@@ -58,7 +58,7 @@ class ScalingBenchmarkTest {
         SparkSession spark = session(cluster, executors);
         try {
           BestOfNGeneration job = new BestOfNGeneration(spark, generator, 8 * executors);
-          job.rows(prompts.subList(0, 16)).count();
+          job.rows(prompts).count();
           List<Double> seconds = new ArrayList<>();
           for (int repeat = 0; repeat < 3; repeat++) {
             long start = System.nanoTime();
