@@ -6,6 +6,7 @@ import dev.bond4j.divergence.Divergence;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.rollout.RolloutSource;
 import dev.bond4j.value.BondStyle;
 import dev.bond4j.value.Prompt;
 import java.util.List;
@@ -57,6 +58,12 @@ public abstract class BondConfig {
   @Value.Default
   public TrainingSettings settings() {
     return TrainingSettings.builder().build();
+  }
+
+  /** Where each step's completions are sampled and scored (default: in this JVM). */
+  @Value.Default
+  public RolloutSource rollouts() {
+    return RolloutSource.inProcess();
   }
 
   /** A builder. */

@@ -4,6 +4,8 @@ import dev.bond4j.Problems;
 import dev.bond4j.math.BestOfNSelector;
 import dev.bond4j.model.Policy;
 import dev.bond4j.random.Seeds;
+import dev.bond4j.rollout.RolloutBatch;
+import dev.bond4j.rollout.RolloutRequest;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.Rollout;
@@ -99,16 +101,15 @@ public final class BondTrainer extends AbstractTrainer {
     Policy anchor = config.anchor().policy();
     SamplingSettings sampling = SamplingSettings.training(settings.maxNewTokens());
 
-    List<Completion> policySamples = config.policy().sample(prompts, sampling,
-        seeds.seed(Seeds.POLICY_SAMPLING, step));
-    List<Completion> anchorSamples = anchorCount == 0 ? List.of()
-        : anchor.sample(repeat(prompts, anchorCount), sampling,
-            seeds.seed(Seeds.ANCHOR_SAMPLING, step));
+    RolloutBatch rollouts = config.rollouts().generate(new RolloutRequest(step, prompts,
+        config.policy(), 1, seeds.seed(Seeds.POLICY_SAMPLING, step), anchor, anchorCount,
+        seeds.seed(Seeds.ANCHOR_SAMPLING, step), config.reward(), sampling));
+    List<Completion> policySamples = rollouts.policy();
+    List<Completion> anchorSamples = rollouts.anchor();
     timer.lap(Metrics.TIME_SAMPLE);
 
-    List<Completion> all = new ArrayList<>(policySamples);
-    all.addAll(anchorSamples);
-    double[] rewards = config.reward().score(all);
+    List<Completion> all = rollouts.all();
+    double[] rewards = rollouts.rewards();
     Problems.require(rewards.length == all.size(), "reward.score(...).length", rewards.length,
         "one reward per sequence, " + all.size());
     NonFiniteGuard.requireFinite(step, "reward", rewards);

@@ -3,11 +3,11 @@ package dev.bond4j.algorithm;
 import dev.bond4j.Problems;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.RewardModel;
-import dev.bond4j.quantile.MonteCarloQuantileEstimator;
 import dev.bond4j.random.Seeds;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,32 +48,14 @@ public final class MonteCarloEvaluator {
     double[] baseRewards = reward.score(base);
     double[] logRef = reference.logProbs(samples);
     double[] logPi = policy == reference ? logRef : policy.logProbs(samples);
-    MonteCarloQuantileEstimator estimator =
-        MonteCarloQuantileEstimator.smoothed(referenceSamples);
-    double rewardSum = 0;
-    double klSum = 0;
-    double logQuantileSum = 0;
-    double winSum = 0;
+    EvaluationSums sums = new EvaluationSums();
     for (int p = 0; p < prompts.size(); p++) {
-      double[] group = new double[referenceSamples];
-      System.arraycopy(baseRewards, p * referenceSamples, group, 0, referenceSamples);
-      double[] targets = new double[samplesPerPrompt];
-      System.arraycopy(rewards, p * samplesPerPrompt, targets, 0, samplesPerPrompt);
-      double[] quantiles = estimator.estimate(targets, group);
-      for (int i = 0; i < samplesPerPrompt; i++) {
-        int index = p * samplesPerPrompt + i;
-        rewardSum += rewards[index];
-        klSum += logPi[index] - logRef[index];
-        logQuantileSum += Math.log(quantiles[i]);
-        for (double other : group) {
-          winSum += rewards[index] > other ? 1 : rewards[index] == other ? 0.5 : 0;
-        }
-      }
+      int from = p * samplesPerPrompt;
+      int to = from + samplesPerPrompt;
+      sums.add(Arrays.copyOfRange(rewards, from, to), Arrays.copyOfRange(logPi, from, to),
+          Arrays.copyOfRange(logRef, from, to), Arrays.copyOfRange(baseRewards,
+              p * referenceSamples, (p + 1) * referenceSamples));
     }
-    int n = samples.size();
-    double meanLogQuantile = logQuantileSum / n;
-    double effectiveN = meanLogQuantile < 0 ? -1.0 / meanLogQuantile : Double.POSITIVE_INFINITY;
-    return new Evaluation(rewardSum / n, klSum / n, meanLogQuantile, effectiveN,
-        winSum / ((double) n * referenceSamples), n);
+    return sums.evaluation();
   }
 }

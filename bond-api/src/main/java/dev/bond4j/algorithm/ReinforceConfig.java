@@ -4,6 +4,7 @@ import dev.bond4j.Problems;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.rollout.RolloutSource;
 import dev.bond4j.value.BondStyle;
 import dev.bond4j.value.Prompt;
 import java.util.List;
@@ -44,6 +45,12 @@ public abstract class ReinforceConfig {
   @Value.Default
   public TrainingSettings settings() {
     return TrainingSettings.builder().build();
+  }
+
+  /** Where each step's completions are sampled and scored (default: in this JVM). */
+  @Value.Default
+  public RolloutSource rollouts() {
+    return RolloutSource.inProcess();
   }
 
   /** A builder. */

@@ -2,6 +2,8 @@ package dev.bond4j.algorithm;
 
 import dev.bond4j.Problems;
 import dev.bond4j.random.Seeds;
+import dev.bond4j.rollout.RolloutBatch;
+import dev.bond4j.rollout.RolloutRequest;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
@@ -52,11 +54,12 @@ public final class ReinforceTrainer extends AbstractTrainer {
   long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
     int k = config.samplesPerPrompt();
     int total = prompts.size() * k;
-    List<Completion> samples = config.policy().sample(BondTrainer.repeat(prompts, k),
-        SamplingSettings.training(settings.maxNewTokens()),
-        seeds.seed(Seeds.POLICY_SAMPLING, step));
+    RolloutBatch rollouts = config.rollouts().generate(new RolloutRequest(step, prompts,
+        config.policy(), k, seeds.seed(Seeds.POLICY_SAMPLING, step), config.reference(), 0, 0,
+        config.reward(), SamplingSettings.training(settings.maxNewTokens())));
+    List<Completion> samples = rollouts.policy();
     timer.lap(Metrics.TIME_SAMPLE);
-    double[] rewards = config.reward().score(samples);
+    double[] rewards = rollouts.rewards();
     Problems.require(rewards.length == total, "reward.score(...).length", rewards.length,
         "one reward per sequence, " + total);
     NonFiniteGuard.requireFinite(step, "reward", rewards);
