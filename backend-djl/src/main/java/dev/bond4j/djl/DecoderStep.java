@@ -25,18 +25,22 @@ final class DecoderStep {
   /** {@code head^T}, {@code [d, V]}, contiguous. */
   private final NDArray head;
 
-  /** Prepares the head; its copy belongs to the caller's {@code NDScope}. */
+  /**
+   * Prepares the head (in bfloat16 when {@code forward} is); its copy belongs to the caller's
+   * {@code NDScope}. {@code forward} is the sampling call's ({@link DecoderForward#forSampling}).
+   */
   DecoderStep(DjlParameters parameters, DecoderForward forward) {
     this.parameters = parameters;
     this.config = parameters.config;
     this.forward = forward;
-    this.head = parameters.head().transpose().reshape(-1)
+    NDArray contiguous = parameters.head().transpose().reshape(-1)
         .reshape(config.embeddingSize(), config.vocabularySize());
+    this.head = forward.bf16() ? forward.toBf16(contiguous) : contiguous;
   }
 
-  /** Logits {@code [B, V]} of final hidden states {@code [B, d]}. */
+  /** Logits {@code [B, V]}, float32, of final hidden states {@code [B, d]}. */
   NDArray logits(NDArray hidden) {
-    return hidden.matMul(head);
+    return forward.linear(hidden, head, null);
   }
 
   /**
@@ -63,7 +67,7 @@ final class DecoderStep {
     int group = config.queriesPerKvHead();
     for (int layer = 0; layer < config.layers(); layer++) {
       NDArray h = forward.norm(x, layer, Slot.NORM1_W, Slot.NORM1_B);
-      NDArray qkv = DecoderForward.linear(h, parameters.layer(layer, Slot.QKV_W),
+      NDArray qkv = forward.linear(h, parameters.layer(layer, Slot.QKV_W),
           parameters.layer(layer, Slot.QKV_B));
       NDArray grouped;
       NDArray key;
@@ -83,7 +87,7 @@ final class DecoderStep {
       NDArray scores = grouped.batchMatMul(cache.keysByHead(layer)).addi(keyMask);
       NDArray attended = scores.softmax(-1).batchMatMul(cache.valuesByHead(layer))
           .reshape(batch, queries);
-      NDArray residual = DecoderForward.linear(attended, parameters.layer(layer, Slot.O_W),
+      NDArray residual = forward.linear(attended, parameters.layer(layer, Slot.O_W),
           parameters.layer(layer, Slot.O_B)).addi(x);
       x = forward.mlp(forward.norm(residual, layer, Slot.NORM2_W, Slot.NORM2_B), layer)
           .addi(residual);

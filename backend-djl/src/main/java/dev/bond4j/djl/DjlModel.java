@@ -33,10 +33,11 @@ final class DjlModel extends EngineModel {
   final DecoderConfig config;
   private final SamplingLoop loop;
 
-  DjlModel(DjlParameters parameters) {
+  /** A model over {@code parameters}; products with weights in bfloat16 when {@code bf16}. */
+  DjlModel(DjlParameters parameters, boolean bf16) {
     super(parameters.config, parameters);
     this.parameters = parameters;
-    this.forward = new DecoderForward(parameters);
+    this.forward = new DecoderForward(parameters, bf16);
     this.config = parameters.config;
     this.loop = new SamplingLoop(config);
   }

@@ -57,7 +57,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
   public static DjlPolicy load(Path directory, OptimizerSettings settings, DjlOptions options) {
     if (!Files.exists(directory.resolve(DecoderCheckpoint.OPTIMIZER_FILE))) {
       DjlParameters parameters = DjlParameters.load(directory, DjlRuntime.prepare(options), true);
-      return new DjlPolicy(new DjlModel(parameters), settings, options);
+      return new DjlPolicy(new DjlModel(parameters, options.bf16()), settings, options);
     }
     DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
     DjlPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
@@ -69,7 +69,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
       OptimizerSettings settings, DjlOptions options) {
     DjlParameters parameters = DjlParameters.of(config, values, DjlRuntime.prepare(options),
         true);
-    return new DjlPolicy(new DjlModel(parameters), settings, options);
+    return new DjlPolicy(new DjlModel(parameters, options.bf16()), settings, options);
   }
 
   @Override
@@ -112,7 +112,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
 
   @Override
   public DjlSnapshot snapshot() {
-    return new DjlSnapshot(new DjlModel(model.parameters.copy(false)));
+    return new DjlSnapshot(new DjlModel(model.parameters.copy(false), options.bf16()));
   }
 
   /** The parameters, for snapshots that follow this policy. */
@@ -120,7 +120,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     return model.parameters;
   }
 
-  /** The device and thread options this policy was made with. */
+  /** The device, thread and precision options this policy was made with. */
   public DjlOptions options() {
     return options;
   }

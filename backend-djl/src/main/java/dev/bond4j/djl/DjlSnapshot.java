@@ -22,7 +22,7 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
   /** A frozen policy from a HuggingFace model folder (config.json and single or sharded weights). */
   public static DjlSnapshot load(Path directory, DjlOptions options) {
     return new DjlSnapshot(new DjlModel(DjlParameters.load(directory,
-        DjlRuntime.prepare(options), false)));
+        DjlRuntime.prepare(options), false), options.bf16()));
   }
 
   @Override

@@ -22,12 +22,12 @@ public final class Dl4jBackend implements Backend {
   public TrainablePolicy create(ModelShape shape, BackendOptions options,
       OptimizerSettings optimizer, long seed) {
     DecoderConfig config = DecoderConfig.of(shape);
-    return Dl4jPolicy.create(config, seed, optimizer, options);
+    return Dl4jPolicy.create(config, seed, optimizer, options.requireFp32(name()));
   }
 
   @Override
   public TrainablePolicy load(Path directory, BackendOptions options,
       OptimizerSettings optimizer) {
-    return Dl4jPolicy.load(directory, optimizer, options);
+    return Dl4jPolicy.load(directory, optimizer, options.requireFp32(name()));
   }
 }
