@@ -21,7 +21,7 @@ class BenchmarkHarnessTest {
     BenchmarkOptions options = BenchmarkOptions.parse(OPTIONS,
         new String[] {"--exact-gelu", "1", "--d-model", "16"});
     assertThat(options.values()).containsExactly(Map.entry("d-model", 16),
-        Map.entry("warmup", 3), Map.entry("exact-gelu", 1));
+        Map.entry("warmup", 3), Map.entry("exact-gelu", 1), Map.entry("precision", 0));
     assertThat(options.get("warmup")).isEqualTo(3);
     assertThat(options.word("precision")).isEqualTo("fp32");
     assertThat(BenchmarkOptions.parse(OPTIONS, new String[] {"--precision", "bf16"})
