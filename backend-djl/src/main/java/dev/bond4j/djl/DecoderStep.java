@@ -25,18 +25,22 @@ final class DecoderStep {
   /** {@code head^T}, {@code [d, V]}, contiguous. */
   private final NDArray head;
 
-  /** Prepares the head; its copy belongs to the caller's {@code NDScope}. */
+  /**
+   * Prepares the head (in bfloat16 when {@code forward} is); its copy belongs to the caller's
+   * {@code NDScope}. {@code forward} is the sampling call's ({@link DecoderForward#forSampling}).
+   */
   DecoderStep(DjlParameters parameters, DecoderForward forward) {
     this.parameters = parameters;
     this.config = parameters.config;
     this.forward = forward;
-    this.head = parameters.head().transpose().reshape(-1)
+    NDArray contiguous = parameters.head().transpose().reshape(-1)
         .reshape(config.embeddingSize(), config.vocabularySize());
+    this.head = forward.bf16() ? forward.toBf16(contiguous) : contiguous;
   }
 
-  /** Logits {@code [B, V]} of final hidden states {@code [B, d]}. */
+  /** Logits {@code [B, V]}, float32, of final hidden states {@code [B, d]}. */
   NDArray logits(NDArray hidden) {
-    return hidden.matMul(head);
+    return forward.linear(hidden, head, null);
   }
 
   /**

@@ -42,6 +42,6 @@ public final class DjlBackend implements Backend {
   }
 
   private static DjlOptions options(BackendOptions options) {
-    return new DjlOptions(options.device(), options.threads());
+    return new DjlOptions(options.device(), options.threads(), options.precision());
   }
 }

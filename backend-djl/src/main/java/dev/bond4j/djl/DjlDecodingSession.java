@@ -40,12 +40,13 @@ final class DjlDecodingSession implements DecodingSession {
     int rows = batch.batch();
     int p = batch.promptSlots();
     slots = batch.slots();
-    step = new DecoderStep(parameters, forward);
+    DecoderForward sampling = forward.forSampling();
+    step = new DecoderStep(parameters, sampling);
     cache = new KvCache(manager, config, rows, slots);
     keyMask = manager.create(initialKeyMask(batch), new Shape((long) rows * config.kvHeads(), 1,
         slots));
     try (NDScope prefillScope = new NDScope()) {
-      NDArray hidden = forward.sequences(manager.create(longs(batch.tokens()), new Shape(rows, p)),
+      NDArray hidden = sampling.sequences(manager.create(longs(batch.tokens()), new Shape(rows, p)),
           manager.create(longs(batch.positions()), new Shape(rows, p)),
           manager.create(batch.mask(DecoderForward.MASKED), new Shape(rows, 1, p, p)), cache);
       NDArray last = JniUtils.slice((PtNDArray) hidden, 1, p - 1, p, 1)

@@ -39,9 +39,12 @@ final class DjlModel extends EngineModel {
   final DecoderConfig config;
   private final SamplingLoop loop;
 
-  /** A plain model over {@code parameters}, which it closes. */
-  DjlModel(DjlParameters parameters) {
-    this(parameters, null, null, null);
+  /**
+   * A plain model over {@code parameters}, which it closes; products with weights in bfloat16
+   * when {@code bf16}.
+   */
+  DjlModel(DjlParameters parameters, boolean bf16) {
+    this(parameters, null, null, null, bf16);
   }
 
   /**
@@ -50,14 +53,16 @@ final class DjlModel extends EngineModel {
    * when null).
    *
    * @param baseModel the base's folder, for the adapter's files, or null
+   * @param bf16 whether products with weights run in bfloat16
    */
-  DjlModel(DjlParameters parameters, SharedStore base, DjlAdapter adapter, String baseModel) {
+  DjlModel(DjlParameters parameters, SharedStore base, DjlAdapter adapter, String baseModel,
+      boolean bf16) {
     super(parameters.config, base == null ? parameters : base,
         adapter == null ? null : new LoraAdapter(adapter.layout, adapter, baseModel));
     this.parameters = parameters;
     this.adapter = adapter;
     this.base = base;
-    this.forward = new DecoderForward(parameters, adapter);
+    this.forward = new DecoderForward(parameters, adapter, bf16);
     this.config = parameters.config;
     this.loop = new SamplingLoop(config);
   }
@@ -65,7 +70,7 @@ final class DjlModel extends EngineModel {
   /** Another model over the same shared base, with {@code adapter} (or none). */
   DjlModel withAdapter(DjlAdapter other) {
     return new DjlModel(parameters, base.share(), other,
-        other == null ? null : adapter().baseModel());
+        other == null ? null : adapter().baseModel(), forward.bf16());
   }
 
   NDManager manager() {

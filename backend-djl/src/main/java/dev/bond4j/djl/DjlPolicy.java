@@ -70,7 +70,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     }
     if (!Files.exists(directory.resolve(DecoderCheckpoint.OPTIMIZER_FILE))) {
       DjlParameters parameters = DjlParameters.load(directory, DjlRuntime.prepare(options), true);
-      return new DjlPolicy(new DjlModel(parameters), settings, options);
+      return new DjlPolicy(new DjlModel(parameters, options.bf16()), settings, options);
     }
     DecoderCheckpoint checkpoint = DecoderCheckpoint.read(directory, true);
     DjlPolicy policy = withValues(checkpoint.config(), checkpoint.weights(), settings, options);
@@ -127,14 +127,14 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
   private static DjlPolicy adapted(DjlParameters base, DjlAdapter adapter, Path baseDirectory,
       OptimizerSettings settings, DjlOptions options) {
     return new DjlPolicy(new DjlModel(base, SharedStore.of(base), adapter,
-        baseDirectory.toAbsolutePath().normalize().toString()), settings, options);
+        baseDirectory.toAbsolutePath().normalize().toString(), options.bf16()), settings, options);
   }
 
   private static DjlPolicy withValues(DecoderConfig config, float[] values,
       OptimizerSettings settings, DjlOptions options) {
     DjlParameters parameters = DjlParameters.of(config, values, DjlRuntime.prepare(options),
         true);
-    return new DjlPolicy(new DjlModel(parameters), settings, options);
+    return new DjlPolicy(new DjlModel(parameters, options.bf16()), settings, options);
   }
 
   @Override
@@ -184,7 +184,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     if (model.adapter != null) {
       return new DjlSnapshot(model.withAdapter(model.adapter.copy(false)));
     }
-    return new DjlSnapshot(new DjlModel(model.parameters.copy(false)));
+    return new DjlSnapshot(new DjlModel(model.parameters.copy(false), options.bf16()));
   }
 
   /** For a LoRA policy, its base with the adapter off, sharing the weights; else a snapshot. */
@@ -203,7 +203,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     return model.parameters;
   }
 
-  /** The device and thread options this policy was made with. */
+  /** The device, thread and precision options this policy was made with. */
   public DjlOptions options() {
     return options;
   }

@@ -32,7 +32,8 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
   public static DjlSnapshot load(Path directory, DjlOptions options) {
     Device device = DjlRuntime.prepare(options);
     if (!LoraCheckpoint.isAdapter(directory)) {
-      return new DjlSnapshot(new DjlModel(DjlParameters.load(directory, device, false)));
+      return new DjlSnapshot(new DjlModel(DjlParameters.load(directory, device, false),
+          options.bf16()));
     }
     Path baseDirectory = LoraCheckpoint.baseModel(directory);
     DjlParameters base = DjlParameters.load(baseDirectory, device, false);
@@ -40,7 +41,7 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
       LoraCheckpoint adapter = LoraCheckpoint.read(directory, base.config, false);
       return new DjlSnapshot(new DjlModel(base, SharedStore.of(base), DjlAdapter.of(
           new LoraLayout(base.config, adapter.settings()), adapter.weights(), device, false),
-          baseDirectory.toAbsolutePath().normalize().toString()));
+          baseDirectory.toAbsolutePath().normalize().toString(), options.bf16()));
     } catch (RuntimeException e) {
       base.close();
       throw e;

@@ -125,6 +125,35 @@ class DjlPolicyTest {
   }
 
   @Test
+  void bf16ScoresCloseToFloat32AndSamplesConsistentlyWithItsOwnScores() {
+    policy.save(directory);
+    List<Completion> samples = policy.sample(promptsOfDifferentLengths(),
+        SamplingSettings.training(10), 42);
+    try (DjlPolicy half = DjlPolicy.load(directory, OptimizerSettings.defaults(),
+        new DjlOptions("cpu", 1, "bf16"))) {
+      double[] full = policy.logProbs(samples);
+      double[] low = half.logProbs(samples);
+      double largest = 0;
+      for (int i = 0; i < full.length; i++) {
+        assertThat(low[i]).isCloseTo(full[i], within(0.02 * (1 + Math.abs(full[i]))));
+        largest = Math.max(largest, Math.abs(low[i] - full[i]));
+      }
+      assertThat(largest).as("bfloat16 products round differently from float32").isPositive();
+      for (Completion c : half.sample(promptsOfDifferentLengths(), SamplingSettings.training(10),
+          7)) {
+        double sampled = 0;
+        for (double lp : c.tokenLogProbs()) {
+          sampled += lp;
+        }
+        assertThat(half.logProbs(List.of(c))[0]).isCloseTo(sampled,
+            within(0.02 * (1 + Math.abs(sampled))));
+      }
+    }
+    assertThatThrownBy(() -> new DjlOptions("cpu", 1, "fp16"))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("precision");
+  }
+
+  @Test
   void runsOfflineWithTheConfiguredThreads() {
     assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
     assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).isEqualTo(1);

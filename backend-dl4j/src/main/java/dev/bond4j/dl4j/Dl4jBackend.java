@@ -23,7 +23,7 @@ public final class Dl4jBackend implements Backend {
   public TrainablePolicy create(ModelShape shape, BackendOptions options,
       OptimizerSettings optimizer, long seed) {
     DecoderConfig config = DecoderConfig.of(shape);
-    return Dl4jPolicy.create(config, seed, optimizer, options);
+    return Dl4jPolicy.create(config, seed, optimizer, options.requireFp32(name()));
   }
 
   /**
@@ -33,9 +33,10 @@ public final class Dl4jBackend implements Backend {
   @Override
   public TrainablePolicy load(Path directory, BackendOptions options,
       OptimizerSettings optimizer) {
-    if (options.lora().isPresent() && !LoraCheckpoint.isAdapter(directory)) {
-      return Dl4jPolicy.withNewAdapter(directory, options.lora().get(), 0, optimizer, options);
+    BackendOptions fp32 = options.requireFp32(name());
+    if (fp32.lora().isPresent() && !LoraCheckpoint.isAdapter(directory)) {
+      return Dl4jPolicy.withNewAdapter(directory, fp32.lora().get(), 0, optimizer, fp32);
     }
-    return Dl4jPolicy.load(directory, optimizer, options);
+    return Dl4jPolicy.load(directory, optimizer, fp32);
   }
 }

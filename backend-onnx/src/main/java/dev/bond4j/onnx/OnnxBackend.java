@@ -31,7 +31,8 @@ public final class OnnxBackend implements Backend {
     return OnnxTrainablePolicy.load(directory, optimizer, options(options));
   }
 
-  private static OnnxOptions options(BackendOptions options) {
-    return OnnxOptions.cpu().withDevice(options.device()).withThreads(options.threads());
+  private OnnxOptions options(BackendOptions options) {
+    BackendOptions fp32 = options.requireFp32(name());
+    return OnnxOptions.cpu().withDevice(fp32.device()).withThreads(fp32.threads());
   }
 }

@@ -1,23 +1,12 @@
 package dev.bond4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.Problems;
-import dev.bond4j.algorithm.Algorithms;
-import dev.bond4j.algorithm.Metrics;
-import dev.bond4j.algorithm.Trainer;
-import dev.bond4j.algorithm.TrainingSettings;
-import dev.bond4j.backend.BackendRegistry;
-import dev.bond4j.model.RewardModel;
-import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.bench.BenchmarkPrompts;
-import dev.bond4j.spi.ModelShape;
-import dev.bond4j.value.OptimizerSettings;
-import dev.bond4j.value.Prompt;
-import dev.bond4j.value.StepReport;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import dev.bond4j.models.bench.JBondBackend;
+import dev.bond4j.models.bench.JBondBenchmark;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,9 +14,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bond bench}: times J-BOND steps of a freshly initialised model on any backend after a
- * warm-up and prints one JSON object of medians. Backends may ship their own, deeper benchmark
- * (the DJL one also measures the GEMM rate and the update's MFU).
+ * {@code bond bench}: times J-BOND steps of a freshly initialised GPT-2 on a backend after a
+ * warm-up and prints one JSON object of medians: the shared benchmark harness ({@link
+ * JBondBenchmark}, whose class comment lists the keys) on the backend's registered {@link
+ * JBondBackend}, so the line has the same keys as the backends' own benchmark programs, the
+ * peer script's among them ({@code prompts_per_s}, {@code sample_tokens_per_s}, {@code
+ * time_sample_s}, {@code time_update_s}, {@code gemm_gflops}, {@code update_mfu}, {@code
+ * peak_rss_bytes}, {@code analytic_min_bytes}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Time J-BOND steps of a fresh model and print a JSON object of medians.")
@@ -53,49 +46,27 @@ public final class BenchCommand implements Callable<Integer> {
     Problems.of("bench").atLeast("--steps", steps, 1).atLeast("--warmup", warmup, 0)
         .atLeast("--batch", batch, 1).atLeast("--prompt-length", promptLength, 1)
         .atLeast("--new-tokens", newTokens, 1).throwIfAny();
-    ModelShape shape = ModelShape.builder().vocabularySize(vocab).eosToken(vocab - 1)
-        .contextLength(promptLength + newTokens).dModel(dModel).layers(layers).heads(heads)
-        .build();
-    TrainablePolicy policy = BackendRegistry.discover().require(options.backend).create(shape,
-        options.backendOptions(), OptimizerSettings.builder().learningRate(1e-4).build(), 1);
-    List<Prompt> prompts = BenchmarkPrompts.random(batch, promptLength, vocab);
-    RewardModel evenTokens = sequences -> sequences.stream().mapToDouble(s -> {
-      int even = 0;
-      for (int t = 0; t < s.completion().length(); t++) {
-        even += s.completion().get(t) % 2 == 0 ? 1 : 0;
+    options.backendOptions();
+    List<String> names = new ArrayList<>();
+    for (JBondBackend<?> backend : ServiceLoader.load(JBondBackend.class)) {
+      if (backend.backend().equals(options.backend)) {
+        String[] argv = {"--d-model", "" + dModel, "--layers", "" + layers, "--heads", "" + heads,
+            "--vocab", "" + vocab, "--batch", "" + batch, "--prompt", "" + promptLength,
+            "--new-tokens", "" + newTokens, "--threads", "" + options.threads,
+            "--steps", "" + steps, "--warmup", "" + warmup, "--precision", options.precision};
+        String json;
+        try {
+          json = JBondBenchmark.run(backend, argv);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidArgumentException("bench: " + e.getMessage());
+        }
+        spec.commandLine().getOut().println(json);
+        spec.commandLine().getOut().flush();
+        return 0;
       }
-      return even;
-    }).toArray();
-    Trainer trainer = Algorithms.jBond(policy, policy.snapshot(), evenTokens, prompts, 0.5,
-        0.02, 0, TrainingSettings.builder().batchSize(batch).maxNewTokens(newTokens).build());
-    trainer.train(warmup);
-    double[] step = new double[steps];
-    double[] sample = new double[steps];
-    double[] update = new double[steps];
-    double[] tokens = new double[steps];
-    for (int i = 0; i < steps; i++) {
-      StepReport r = trainer.step();
-      step[i] = r.require(Metrics.TIME_STEP);
-      sample[i] = r.require(Metrics.TIME_SAMPLE);
-      update[i] = r.require(Metrics.TIME_UPDATE);
-      tokens[i] = r.require(Metrics.TOKENS_PER_S) * step[i] / Math.max(sample[i], 1e-12);
+      names.add(backend.backend());
     }
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("backend", options.backend);
-    result.put("threads", options.threads);
-    result.put("prompts_per_s", batch / median(step));
-    result.put("sample_tokens_per_s", median(tokens));
-    result.put("time_step_s", median(step));
-    result.put("time_sample_s", median(sample));
-    result.put("time_update_s", median(update));
-    spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
-    spec.commandLine().getOut().flush();
-    return 0;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    throw new InvalidArgumentException("bench: --backend " + options.backend
+        + " has no J-BOND benchmark on the class path; available: " + names);
   }
 }

@@ -9,7 +9,10 @@ import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options shared by the commands that load a policy: backend, device, threads, tokenizer. */
+/**
+ * Options shared by the commands that load a policy: backend, device, threads, precision,
+ * tokenizer.
+ */
 final class PolicyOptions {
   @Option(names = "--backend", defaultValue = "djl", description = "Backend (default: ${DEFAULT-VALUE}).")
   String backend;
@@ -22,6 +25,11 @@ final class PolicyOptions {
       description = "Engine threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--precision", defaultValue = "fp32",
+      description = "fp32, or bf16: bfloat16 matrix products with float32 weights, optimizer"
+          + " state and log-probabilities (default: ${DEFAULT-VALUE}).")
+  String precision;
+
   @Option(names = "--tokenizer", defaultValue = "demo",
       description = "demo (the demo's words), byte, a tokenizer.json or a model folder holding"
           + " one (default: ${DEFAULT-VALUE}).")
@@ -29,7 +37,8 @@ final class PolicyOptions {
 
   /** The backend's options. */
   BackendOptions backendOptions() {
-    return BackendOptions.builder().device(device).threads(threads).build();
+    return BackendOptions.builder().device(device).threads(threads).precision(precision)
+        .build();
   }
 
   /** Loads the policy in {@code directory}. */

@@ -12,7 +12,7 @@ import java.util.Optional;
  * from, the engine, the optimizer and the algorithm's knobs, all validated.
  *
  * @param backend the backend's name ({@code djl}, ...)
- * @param options device and threads
+ * @param options device, threads and precision
  * @param policy HuggingFace-layout directory of the reference policy
  * @param tokenizer {@code byte} (one token per UTF-8 byte), {@code demo} (the demo's words), or
  *     the path of a {@code tokenizer.json} or a model folder holding one

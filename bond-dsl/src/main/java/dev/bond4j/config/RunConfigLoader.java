@@ -44,11 +44,12 @@ import org.yaml.snakeyaml.LoaderOptions;
  * the file's directory.
  */
 public final class RunConfigLoader {
-  private static final Set<String> TOP_LEVEL = Set.of("backend", "device", "threads", "policy",
-      "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm", "beta", "eta", "gamma",
-      "anchorEvery", "n", "quantileSamples", "klCoefficient", "samplesPerPrompt", "batchSize",
-      "maxNewTokens", "steps", "seed", "tieRule", "checkpointEvery", "keepCheckpoints", "rewardModel",
-      "rewardOutput", "rewardLabel", "rewardMaxLength", "rewardTokenizer", "lora");
+  private static final Set<String> TOP_LEVEL = Set.of("backend", "device", "threads",
+      "precision", "policy", "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm",
+      "beta", "eta", "gamma", "anchorEvery", "n", "quantileSamples", "klCoefficient",
+      "samplesPerPrompt", "batchSize", "maxNewTokens", "steps", "seed", "tieRule",
+      "checkpointEvery", "keepCheckpoints", "rewardModel", "rewardOutput", "rewardLabel",
+      "rewardMaxLength", "rewardTokenizer", "lora");
   /** Where SnakeYAML's message places the problem: {@code in 'reader', line 3, column 1}. */
   private static final Pattern YAML_MARK = Pattern.compile("in '[Rr]eader', line (\\d+)");
   /** The deepest nesting of mappings and lists a configuration file may have. */
@@ -132,6 +133,7 @@ public final class RunConfigLoader {
     ImmutableBackendOptions.Builder options = BackendOptions.builder();
     fields.ifText("device", options::device);
     fields.ifInt("threads", options::threads);
+    fields.ifText("precision", options::precision);
     JsonNode loraNode = root.path("lora");
     if (!loraNode.isMissingNode() && !loraNode.isNull()) {
       lora(loraNode, problems).ifPresent(options::lora);

@@ -22,13 +22,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Seeded J-BOND (SPEC S7) with each trainable engine backend, found by name through the {@link
  * Backend} service, on a tiny GPT-2 and a programmatic reward (how often token 0 appears): over
  * 100 steps the mean reward of policy samples rises and {@code KL(π‖π_ref)} stays finite and
- * grows, each by more than four standard errors of the run's own 20-step windows.
+ * grows, each by more than four standard errors of the run's own 20-step windows. DJL runs it in
+ * float32 and in bf16 mixed precision.
  */
 class JBondEndToEndTest {
   private static final int STEPS = 100;
@@ -51,10 +52,11 @@ class JBondEndToEndTest {
         .filter(b -> b.name().equals(name)).findFirst().orElseThrow();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"djl", "dl4j", "onnx"})
-  void jBondRaisesTheRewardWhileKlFromTheReferenceGrows(String name) throws Exception {
-    MetricsRecorder metrics = run(name, STEPS);
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"djl, fp32", "djl, bf16", "dl4j, fp32", "onnx, fp32"})
+  void jBondRaisesTheRewardWhileKlFromTheReferenceGrows(String name, String precision)
+      throws Exception {
+    MetricsRecorder metrics = run(name, precision, STEPS);
     double[] reward = metrics.series(Metrics.REWARD_MEAN);
     double[] kl = metrics.series(Metrics.KL_REF);
     assertThat(reward).hasSize(STEPS);
@@ -73,8 +75,11 @@ class JBondEndToEndTest {
         .isGreaterThan(4 * klError);
   }
 
-  /** The metrics of {@code steps} seeded J-BOND steps of the tiny GPT-2 on backend {@code name}. */
-  static MetricsRecorder run(String name, int steps) throws Exception {
+  /**
+   * The metrics of {@code steps} seeded J-BOND steps of the tiny GPT-2 on backend {@code name} in
+   * {@code precision}.
+   */
+  static MetricsRecorder run(String name, String precision, int steps) throws Exception {
     ModelShape shape = ModelShape.builder().vocabularySize(8).eosToken(7).contextLength(16)
         .dModel(32).layers(2).heads(4).build();
     List<Prompt> prompts = new ArrayList<>();
@@ -82,7 +87,8 @@ class JBondEndToEndTest {
       prompts.add(Prompt.of("p" + i, TokenSequence.of(1 + i % 6, 1 + (i * 5) % 6)));
     }
     MetricsRecorder metrics = new MetricsRecorder();
-    TrainablePolicy policy = backend(name).create(shape, BackendOptions.defaults(),
+    TrainablePolicy policy = backend(name).create(shape,
+        BackendOptions.builder().precision(precision).build(),
         OptimizerSettings.builder().learningRate(3e-3).build(), 11);
     PolicySnapshot reference = policy.snapshot();
     try {

@@ -3,6 +3,7 @@ package dev.bond4j.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bond4j.algorithm.Metrics;
+import dev.bond4j.spi.BackendOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,8 +15,10 @@ class JBondLossParityTest {
 
   @Test
   void twentyJBondStepsOnOnnxFollowDjlsLossCurve() throws Exception {
-    double[] djl = JBondEndToEndTest.run("djl", STEPS).series(Metrics.LOSS_TOTAL);
-    double[] onnx = JBondEndToEndTest.run("onnx", STEPS).series(Metrics.LOSS_TOTAL);
+    double[] djl = JBondEndToEndTest.run("djl", BackendOptions.FP32, STEPS)
+        .series(Metrics.LOSS_TOTAL);
+    double[] onnx = JBondEndToEndTest.run("onnx", BackendOptions.FP32, STEPS)
+        .series(Metrics.LOSS_TOTAL);
     assertThat(onnx).hasSize(STEPS).hasSameSizeAs(djl);
     double largest = 0;
     for (int step = 0; step < STEPS; step++) {

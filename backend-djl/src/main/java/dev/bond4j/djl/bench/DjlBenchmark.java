@@ -25,11 +25,12 @@ import dev.bond4j.value.OptimizerSettings;
  *     --batch 16 --prompt 16 --new-tokens 48 --threads 1 --steps 20 --warmup 3
  * </pre>
  *
- * <p>{@code --exact-gelu 1} gives the model the exact (erf) GELU, one fused engine operation,
- * instead of GPT-2's tanh form, which DJL's API can only build from six elementwise operations.
+ * <p>{@code --exact-gelu 1} gives the model the exact (erf) GELU instead of GPT-2's tanh form;
+ * {@code --precision bf16} runs the products with weights in bfloat16.
  */
 public final class DjlBenchmark implements JBondBackend<DjlPolicy> {
-  private DjlBenchmark() {}
+  /** The benchmark backend, as {@code bond bench} loads it. */
+  public DjlBenchmark() {}
 
   /** Runs the benchmark and prints its JSON line; bad options exit with status 2. */
   public static void main(String[] argv) throws Exception {
@@ -42,13 +43,24 @@ public final class DjlBenchmark implements JBondBackend<DjlPolicy> {
   }
 
   @Override
+  public String backend() {
+    return "djl";
+  }
+
+  @Override
   public String engine() {
     return "PyTorch " + Engine.getEngine("PyTorch").getVersion();
   }
 
   @Override
   public DjlPolicy create(DecoderConfig config, OptimizerSettings optimizer, int threads) {
-    return DjlPolicy.create(config, 1, optimizer, new DjlOptions("cpu", threads));
+    return create(config, optimizer, threads, "fp32");
+  }
+
+  @Override
+  public DjlPolicy create(DecoderConfig config, OptimizerSettings optimizer, int threads,
+      String precision) {
+    return DjlPolicy.create(config, 1, optimizer, new DjlOptions("cpu", threads, precision));
   }
 
   @Override

@@ -32,6 +32,11 @@ public final class Dl4jBenchmark implements JBondBackend<Dl4jPolicy> {
     BenchmarkMain.run(options -> JBondBenchmark.run(new Dl4jBenchmark(), options), argv);
   }
 
+  @Override
+  public String backend() {
+    return "dl4j";
+  }
+
   /** The ND4J version on the class path, from the jars' Maven metadata. */
   @Override
   public String engine() {

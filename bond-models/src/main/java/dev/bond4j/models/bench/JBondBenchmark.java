@@ -33,13 +33,15 @@ import java.util.Map;
  * ({@code 6 N} per token for the non-embedding parameters, {@code 6 d V} per predicted token for
  * the head and {@code 12 L d T} per token for attention) over that rate.
  *
- * <p>Options (all integers): {@code --d-model --layers --heads --vocab --batch --prompt
+ * <p>Options: the integers {@code --d-model --layers --heads --vocab --batch --prompt
  * --new-tokens --threads --steps --warmup --gemm} (the GEMM side) and {@code --exact-gelu 1}
- * (the exact erf GELU instead of GPT-2's tanh form). The JSON keys are {@code engine}, every
- * option, {@code parameters}, {@code prompts_per_s}, {@code sample_tokens_per_s}, {@code
- * time_step_s}, {@code time_sample_s}, {@code time_score_s}, {@code time_estimate_s}, {@code
- * time_update_s}, {@code time_anchor_s}, {@code gemm_gflops}, {@code update_gflops} and {@code
- * update_mfu}.
+ * (the exact erf GELU instead of GPT-2's tanh form), and {@code --precision fp32|bf16}. The JSON
+ * keys are {@code engine}, every option, {@code parameters}, {@code prompts_per_s}, {@code
+ * sample_tokens_per_s}, {@code time_step_s}, {@code time_sample_s}, {@code time_score_s}, {@code
+ * time_estimate_s}, {@code time_update_s}, {@code time_anchor_s}, {@code gemm_gflops}, {@code
+ * update_gflops}, {@code update_mfu}, {@code peak_rss_bytes} (the process's resident-set peak,
+ * see {@link ProcessMemory}) and {@code analytic_min_bytes} (see {@link AnalyticMemory}, for one
+ * micro-batch of the whole update).
  */
 public final class JBondBenchmark {
   /** The options, their defaults and valid ranges. */
@@ -48,7 +50,8 @@ public final class JBondBenchmark {
       atLeast("vocab", 256, 2),
       positive("batch", 16), positive("prompt", 16), positive("new-tokens", 48),
       positive("threads", 1), positive("steps", 20), atLeast("warmup", 3, 0),
-      positive("gemm", 1024), new BenchmarkOption("exact-gelu", 0, 0, 1));
+      positive("gemm", 1024), new BenchmarkOption("exact-gelu", 0, 0, 1),
+      BenchmarkOption.choice("precision", "fp32", "bf16"));
 
   private static final List<String> PHASES = List.of(Metrics.TIME_STEP, Metrics.TIME_SAMPLE,
       Metrics.TIME_SCORE, Metrics.TIME_ESTIMATE, Metrics.TIME_UPDATE, Metrics.TIME_ANCHOR);
@@ -92,7 +95,9 @@ public final class JBondBenchmark {
     double gemmBefore = backend.gemmBeforeSteps() ? backend.gemmGflops(args.get("gemm")) : 0;
     double[] samplingRate = new double[steps];
     double[] updateFlops = new double[steps];
-    try (P policy = backend.create(config, optimizer, args.get("threads"))) {
+    long updateSequences = 0;
+    try (P policy = backend.create(config, optimizer, args.get("threads"),
+        args.word("precision"))) {
       PolicySnapshot reference = policy.snapshot();
       try {
         Trainer trainer = Algorithms.jBond(policy, reference, reward, prompts, 0.5, 0.02, 0.0,
@@ -107,6 +112,7 @@ public final class JBondBenchmark {
             samplingRate[step] = sampledTokens[0] / report.require(Metrics.TIME_SAMPLE);
             UpdateResult update = policy.lastUpdate().orElseThrow();
             updateFlops[step] = updateFlops(config, update, promptLength);
+            updateSequences = update.sequences();
           }
         }
       } finally {
@@ -119,7 +125,7 @@ public final class JBondBenchmark {
     double updateTime = Medians.of(times.get(Metrics.TIME_UPDATE));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("engine", backend.engine());
-    out.putAll(args.values());
+    out.putAll(args.forJson());
     out.put("parameters", config.parameterCount());
     out.put("prompts_per_s", batch / Medians.of(times.get(Metrics.TIME_STEP)));
     out.put("sample_tokens_per_s", Medians.of(samplingRate));
@@ -132,6 +138,9 @@ public final class JBondBenchmark {
     out.put("gemm_gflops", gflops);
     out.put("update_gflops", Medians.of(updateFlops) / updateTime / 1e9);
     out.put("update_mfu", Medians.of(updateFlops) / updateTime / 1e9 / gflops);
+    out.put("peak_rss_bytes", ProcessMemory.peakRssBytes());
+    out.put("analytic_min_bytes", AnalyticMemory.jBondMinimumBytes(config, updateSequences,
+        promptLength + newTokens - 1));
     return BenchmarkJson.write(out, "%.6g");
   }
 

@@ -13,24 +13,29 @@ class BenchmarkHarnessTest {
   private static final List<BenchmarkOption> OPTIONS = List.of(
       BenchmarkOption.atLeast("d-model", 128, 1),
       BenchmarkOption.atLeast("warmup", 3, 0),
-      new BenchmarkOption("exact-gelu", 0, 0, 1));
+      new BenchmarkOption("exact-gelu", 0, 0, 1),
+      BenchmarkOption.choice("precision", "fp32", "bf16"));
 
   @Test
   void optionsKeepTheirDefaultsAndDeclaredOrder() {
     BenchmarkOptions options = BenchmarkOptions.parse(OPTIONS,
         new String[] {"--exact-gelu", "1", "--d-model", "16"});
     assertThat(options.values()).containsExactly(Map.entry("d-model", 16),
-        Map.entry("warmup", 3), Map.entry("exact-gelu", 1));
+        Map.entry("warmup", 3), Map.entry("exact-gelu", 1), Map.entry("precision", 0));
     assertThat(options.get("warmup")).isEqualTo(3);
+    assertThat(options.word("precision")).isEqualTo("fp32");
+    assertThat(BenchmarkOptions.parse(OPTIONS, new String[] {"--precision", "bf16"})
+        .forJson()).containsEntry("precision", "bf16");
     assertThat(BenchmarkOptions.parse(JBondBenchmark.OPTIONS, new String[0]).values().keySet())
         .containsExactly("d-model", "layers", "heads", "vocab", "batch", "prompt", "new-tokens",
-            "threads", "steps", "warmup", "gemm", "exact-gelu");
+            "threads", "steps", "warmup", "gemm", "exact-gelu", "precision");
   }
 
   @Test
   void badOptionsFailInOneLineNamingOptionValueAndWhatIsValid() {
     assertBad(new String[] {"--depth", "3"}, "Unknown option --depth; options: --d-model, "
-        + "--warmup, --exact-gelu");
+        + "--warmup, --exact-gelu, --precision");
+    assertBad(new String[] {"--precision", "fp16"}, "--precision fp16: must be one of fp32, bf16");
     assertBad(new String[] {"d-model", "3"}, "Unknown option d-model");
     assertBad(new String[] {"--d-model"}, "--d-model: missing value, must be an integer");
     assertBad(new String[] {"--d-model", "wide"}, "--d-model wide: must be an integer");

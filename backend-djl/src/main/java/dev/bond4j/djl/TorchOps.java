@@ -1,0 +1,122 @@
+package dev.bond4j.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.bond4j.NativeEngineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+
+/**
+ * The PyTorch operations bond4j needs beyond DJL's Java API, as methods of a small TorchScript
+ * module shipped in the jar ({@code torch_ops.pt}, written by {@code
+ * src/main/torchscript/torch_ops.py}): the fused tanh GELU, and bfloat16 matrix products with
+ * float32 results (DJL's dtype table has no bfloat16, so its arrays can hold one but not make
+ * one). Each call is one engine call; it records autograd when grad mode is on, as DJL's own
+ * operations do. DJL's public call runs module methods in inference mode (no gradient, and
+ * results that may not be updated in place), so the method is invoked through the engine's
+ * native entry point with its training flag set, which leaves grad mode as the caller set it. Results belong to the current {@code
+ * NDScope} like any other array; a bfloat16 array must only be handed back to these methods or to
+ * products ({@code matMul}), never read into Java.
+ */
+final class TorchOps {
+  private static final String RESOURCE = "torch_ops.pt";
+  private static TorchOps instance;
+
+  private final PtSymbolBlock module;
+  private final PtNDManager manager;
+  private final MethodHandle runMethod;
+  private final Object library;
+  private final Constructor<IValue> ivalue;
+
+  private TorchOps(PtNDManager manager) {
+    this.manager = manager;
+    try (InputStream in = TorchOps.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new NativeEngineException("backend-djl's resource " + RESOURCE + " is missing", null);
+      }
+      this.module = JniUtils.loadModule(manager, in, true, false);
+      Class<?> type = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
+      Field lib = type.getDeclaredField("LIB");
+      lib.setAccessible(true);
+      this.library = lib.get(null);
+      var method = type.getDeclaredMethod("moduleRunMethod", long.class, String.class,
+          long[].class, boolean.class, boolean.class);
+      method.setAccessible(true);
+      this.runMethod = MethodHandles.lookup().unreflect(method).asType(MethodType.methodType(
+          long.class, Object.class, long.class, String.class, long[].class, boolean.class,
+          boolean.class));
+      this.ivalue = IValue.class.getDeclaredConstructor(long.class);
+      this.ivalue.setAccessible(true);
+    } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+      throw new NativeEngineException("Cannot load backend-djl's TorchScript operations ("
+          + RESOURCE + "): " + e, e);
+    }
+  }
+
+  /** The process's module, loaded on first use into a manager that lives as long as the JVM. */
+  static synchronized TorchOps get() {
+    if (instance == null) {
+      JniUtils.setGraphExecutorOptimize(false);
+      instance = new TorchOps((PtNDManager) DjlRuntime.engine().newBaseManager());
+    }
+    return instance;
+  }
+
+  /** {@code gelu(x, approximate="tanh")}: GPT-2's {@code gelu_new} as one fused operation. */
+  NDArray geluTanh(NDArray x) {
+    return call("gelu_tanh", x);
+  }
+
+  /** A bfloat16 copy of {@code x}. */
+  NDArray toBf16(NDArray x) {
+    return call("to_bf16", x);
+  }
+
+  /** {@code x @ weight} in bfloat16, in float32. */
+  NDArray matmulBf16(NDArray x, NDArray weight) {
+    return call("matmul_bf16", x, weight);
+  }
+
+  /** {@code x @ weight} in bfloat16, in float32, plus the float32 {@code bias}. */
+  NDArray linearBf16(NDArray x, NDArray weight, NDArray bias) {
+    return call("linear_bf16", x, weight, bias);
+  }
+
+  private NDArray call(String method, NDArray... inputs) {
+    IValue[] values = new IValue[inputs.length];
+    long[] handles = new long[inputs.length];
+    try {
+      for (int i = 0; i < inputs.length; i++) {
+        values[i] = IValue.from((PtNDArray) inputs[i]);
+        handles[i] = values[i].getHandle();
+      }
+      long result = (long) runMethod.invokeExact(library, module.getHandle().longValue(), method,
+          handles, true, false);
+      try (IValue out = ivalue.newInstance(result)) {
+        PtNDArray array = out.toTensor(manager);
+        // Re-home the result in the caller's manager and scope, like any DJL operation's output.
+        array.attach(((PtNDArray) inputs[0]).getManager());
+        return array;
+      }
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new NativeEngineException("TorchScript operation " + method + " failed: " + e, e);
+    } finally {
+      for (IValue value : values) {
+        if (value != null) {
+          value.close();
+        }
+      }
+    }
+  }
+}
