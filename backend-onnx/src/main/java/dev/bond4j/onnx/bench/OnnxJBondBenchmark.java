@@ -36,7 +36,8 @@ import java.util.SplittableRandom;
 public final class OnnxJBondBenchmark implements JBondBackend<OnnxTrainablePolicy> {
   private int threads = 1;
 
-  private OnnxJBondBenchmark() {}
+  /** The benchmark, as {@code bond bench --backend onnx} finds it through the service loader. */
+  public OnnxJBondBenchmark() {}
 
   /** Runs the benchmark and prints its JSON line; bad options exit with status 2. */
   public static void main(String[] argv) throws Exception {
@@ -46,6 +47,11 @@ public final class OnnxJBondBenchmark implements JBondBackend<OnnxTrainablePolic
   /** Runs the benchmark with command-line options and returns its JSON object. */
   public static String run(String[] argv) throws Exception {
     return JBondBenchmark.run(new OnnxJBondBenchmark(), argv);
+  }
+
+  @Override
+  public String backend() {
+    return "onnx";
   }
 
   @Override
