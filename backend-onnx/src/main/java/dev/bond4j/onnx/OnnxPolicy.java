@@ -81,8 +81,9 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     try {
       this.signature = DecoderSignature.of(session, file);
       checkFits();
-      for (Map.Entry<String, long[]> weight : tensors != null ? Map.<String, long[]>of().entrySet()
-          : signature.weights.entrySet()) {
+      // Weights fed as tensors someone else owns need no buffers of their own.
+      Map<String, long[]> owned = tensors == null ? signature.weights : Map.of();
+      for (Map.Entry<String, long[]> weight : owned.entrySet()) {
         long count = Arrays.stream(weight.getValue()).reduce(1, Math::multiplyExact);
         FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(count * 4))
             .order(ByteOrder.nativeOrder()).asFloatBuffer();
