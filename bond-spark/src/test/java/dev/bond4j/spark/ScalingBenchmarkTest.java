@@ -41,7 +41,7 @@ class ScalingBenchmarkTest {
   private static final int PROMPTS = Integer.getInteger("bench.prompts", 1024);
   private static final int N = Integer.getInteger("bench.n", 16);
   /** Untimed runs first: a fresh executor's JIT compilers keep a core busy for many seconds. */
-  private static final int WARM_UPS = Integer.getInteger("bench.warmups", 4);
+  private static final int WARM_UPS = Integer.getInteger("bench.warmups", 10);
 
   @Test
   void scaling() throws Exception {
