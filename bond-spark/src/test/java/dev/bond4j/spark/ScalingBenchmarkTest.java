@@ -40,6 +40,8 @@ class ScalingBenchmarkTest {
 
   private static final int PROMPTS = Integer.getInteger("bench.prompts", 1024);
   private static final int N = Integer.getInteger("bench.n", 16);
+  /** Untimed runs first: a fresh executor's JIT compilers keep a core busy for many seconds. */
+  private static final int WARM_UPS = Integer.getInteger("bench.warmups", 10);
 
   @Test
   void scaling() throws Exception {
@@ -58,7 +60,9 @@ class ScalingBenchmarkTest {
         SparkSession spark = session(cluster, executors);
         try {
           BestOfNGeneration job = new BestOfNGeneration(spark, generator, 8 * executors);
-          job.rows(prompts).count();
+          for (int warmUp = 0; warmUp < WARM_UPS; warmUp++) {
+            job.rows(prompts).count();
+          }
           List<Double> seconds = new ArrayList<>();
           for (int repeat = 0; repeat < 3; repeat++) {
             long start = System.nanoTime();
