@@ -1,5 +1,6 @@
 package dev.bond4j.djl;
 
+import ai.djl.ndarray.NDManager;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.spi.Backend;
@@ -7,6 +8,7 @@ import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * The DJL backend as a service named {@code djl}: decoder policies (GPT-2 and the Llama family)
@@ -30,6 +32,14 @@ public final class DjlBackend implements Backend {
   public TrainablePolicy load(Path directory, BackendOptions options,
       OptimizerSettings optimizer) {
     return DjlPolicy.load(directory, optimizer, options(options));
+  }
+
+  /** The arrays every open manager of the PyTorch engine holds (DJL's own accounting). */
+  @Override
+  public OptionalLong liveNativeObjects() {
+    try (NDManager probe = DjlRuntime.engine().newBaseManager()) {
+      return OptionalLong.of(probe.getParentManager().getManagedArrays().size());
+    }
   }
 
   private static DjlOptions options(BackendOptions options) {

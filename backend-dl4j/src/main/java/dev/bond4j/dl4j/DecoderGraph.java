@@ -121,7 +121,7 @@ final class DecoderGraph implements AutoCloseable {
   }
 
   private SDVariable constant(long... values) {
-    INDArray array = Nd4j.createFromArray(values);
+    INDArray array = NdArrays.owned(Nd4j.createFromArray(values));
     constants.add(array);
     return sameDiff.constant(array);
   }

@@ -7,6 +7,7 @@ import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * The Deeplearning4j backend as a service named {@code dl4j}: decoder policies (GPT-2 and the
@@ -29,5 +30,11 @@ public final class Dl4jBackend implements Backend {
   public TrainablePolicy load(Path directory, BackendOptions options,
       OptimizerSettings optimizer) {
     return Dl4jPolicy.load(directory, optimizer, options);
+  }
+
+  /** The open arrays the backend allocated and closes: parameters, moments, caches, constants. */
+  @Override
+  public OptionalLong liveNativeObjects() {
+    return OptionalLong.of(NdArrays.openOwned());
   }
 }

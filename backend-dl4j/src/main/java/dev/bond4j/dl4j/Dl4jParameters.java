@@ -29,14 +29,17 @@ final class Dl4jParameters implements ParameterStore {
     this.config = config;
     this.layout = new DecoderLayout(config);
     this.tensors = tensors;
+    for (INDArray tensor : tensors) {
+      NdArrays.owned(tensor);
+    }
     if (config.rope() == null) {
       ropeCos = null;
       ropeSin = null;
     } else {
       float[][] tables = config.rope().tables(config.maxPositions(), config.headSize());
       long[] shape = {config.maxPositions(), config.headSize() / 2};
-      ropeCos = Nd4j.create(tables[0], shape, DataType.FLOAT);
-      ropeSin = Nd4j.create(tables[1], shape, DataType.FLOAT);
+      ropeCos = NdArrays.owned(Nd4j.create(tables[0], shape, DataType.FLOAT));
+      ropeSin = NdArrays.owned(Nd4j.create(tables[1], shape, DataType.FLOAT));
     }
   }
 
@@ -86,7 +89,7 @@ final class Dl4jParameters implements ParameterStore {
   private static INDArray[] zeros(DecoderLayout layout) {
     INDArray[] arrays = new INDArray[layout.size()];
     for (int i = 0; i < arrays.length; i++) {
-      arrays[i] = Nd4j.zeros(DataType.FLOAT, layout.shape(i));
+      arrays[i] = NdArrays.owned(Nd4j.zeros(DataType.FLOAT, layout.shape(i)));
     }
     return arrays;
   }

@@ -33,6 +33,7 @@ abstract class AbstractTrainer implements Trainer {
   private RunIdentity identity;
 
   private long steps;
+  private boolean closed;
 
   /**
    * Checks, before anything is allocated, that the completions fit the policy's context and that
@@ -65,6 +66,9 @@ abstract class AbstractTrainer implements Trainer {
 
   @Override
   public final StepReport step() {
+    if (closed) {
+      throw new BondException("The trainer is closed: it cannot step after close()");
+    }
     long step = steps + 1;
     StageTimer timer = new StageTimer();
     Map<String, Double> metrics = new LinkedHashMap<>();
@@ -79,6 +83,15 @@ abstract class AbstractTrainer implements Trainer {
       listener.onStep(report);
     }
     return report;
+  }
+
+  /** Closes the anchor, which frees the snapshot it made, once. */
+  @Override
+  public final void close() {
+    if (!closed) {
+      closed = true;
+      anchor().close();
+    }
   }
 
   /** The policy being trained. */

@@ -7,6 +7,7 @@ import dev.bond4j.algorithm.Metrics;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.backend.BackendRegistry;
+import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.bench.BenchmarkPrompts;
@@ -56,8 +57,20 @@ public final class BenchCommand implements Callable<Integer> {
     ModelShape shape = ModelShape.builder().vocabularySize(vocab).eosToken(vocab - 1)
         .contextLength(promptLength + newTokens).dModel(dModel).layers(layers).heads(heads)
         .build();
-    TrainablePolicy policy = BackendRegistry.discover().require(options.backend).create(shape,
-        options.backendOptions(), OptimizerSettings.builder().learningRate(1e-4).build(), 1);
+    Map<String, Object> result = new LinkedHashMap<>();
+    try (TrainablePolicy policy = BackendRegistry.discover().require(options.backend).create(
+        shape, options.backendOptions(), OptimizerSettings.builder().learningRate(1e-4).build(),
+        1); PolicySnapshot reference = policy.snapshot()) {
+      time(policy, reference, result);
+    }
+    spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  /** Runs the warm-up and the timed J-BOND steps and puts their medians in {@code result}. */
+  private void time(TrainablePolicy policy, PolicySnapshot reference,
+      Map<String, Object> result) {
     List<Prompt> prompts = BenchmarkPrompts.random(batch, promptLength, vocab);
     RewardModel evenTokens = sequences -> sequences.stream().mapToDouble(s -> {
       int even = 0;
@@ -66,21 +79,21 @@ public final class BenchCommand implements Callable<Integer> {
       }
       return even;
     }).toArray();
-    Trainer trainer = Algorithms.jBond(policy, policy.snapshot(), evenTokens, prompts, 0.5,
-        0.02, 0, TrainingSettings.builder().batchSize(batch).maxNewTokens(newTokens).build());
-    trainer.train(warmup);
     double[] step = new double[steps];
     double[] sample = new double[steps];
     double[] update = new double[steps];
     double[] tokens = new double[steps];
-    for (int i = 0; i < steps; i++) {
-      StepReport r = trainer.step();
-      step[i] = r.require(Metrics.TIME_STEP);
-      sample[i] = r.require(Metrics.TIME_SAMPLE);
-      update[i] = r.require(Metrics.TIME_UPDATE);
-      tokens[i] = r.require(Metrics.TOKENS_PER_S) * step[i] / Math.max(sample[i], 1e-12);
+    try (Trainer trainer = Algorithms.jBond(policy, reference, evenTokens, prompts, 0.5, 0.02, 0,
+        TrainingSettings.builder().batchSize(batch).maxNewTokens(newTokens).build())) {
+      trainer.train(warmup);
+      for (int i = 0; i < steps; i++) {
+        StepReport r = trainer.step();
+        step[i] = r.require(Metrics.TIME_STEP);
+        sample[i] = r.require(Metrics.TIME_SAMPLE);
+        update[i] = r.require(Metrics.TIME_UPDATE);
+        tokens[i] = r.require(Metrics.TOKENS_PER_S) * step[i] / Math.max(sample[i], 1e-12);
+      }
     }
-    Map<String, Object> result = new LinkedHashMap<>();
     result.put("backend", options.backend);
     result.put("threads", options.threads);
     result.put("prompts_per_s", batch / median(step));
@@ -88,9 +101,6 @@ public final class BenchCommand implements Callable<Integer> {
     result.put("time_step_s", median(step));
     result.put("time_sample_s", median(sample));
     result.put("time_update_s", median(update));
-    spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
-    spec.commandLine().getOut().flush();
-    return 0;
   }
 
   private static double median(double[] values) {

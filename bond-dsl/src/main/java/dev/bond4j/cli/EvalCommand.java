@@ -58,10 +58,11 @@ public final class EvalCommand implements Callable<Integer> {
     WordTokenizer tokenizer = ReviewCorpus.tokenizer();
     List<Prompt> list = prompts == null ? ReviewCorpus.prompts(tokenizer)
         : PromptFiles.read(prompts, tokenizer);
-    Policy ref = options.load(reference);
-    Policy trained = options.load(policy);
-    Evaluation e = new MonteCarloEvaluator(ref, new LexiconReward(tokenizer), samples,
-        referenceSamples, maxNewTokens).evaluate(trained, list, seed);
+    Evaluation e;
+    try (Policy ref = options.load(reference); Policy trained = options.load(policy)) {
+      e = new MonteCarloEvaluator(ref, new LexiconReward(tokenizer), samples, referenceSamples,
+          maxNewTokens).evaluate(trained, list, seed);
+    }
     spec.commandLine().getOut().printf("reward %.3f%nkl/ref %.3f%nlog_quantile %.3f%n"
         + "n_eff %.2f%nwin_rate %.3f%nsamples %d%n", e.reward(), e.klFromReference(),
         e.meanLogQuantile(), e.effectiveN(), e.winRate(), e.samples());

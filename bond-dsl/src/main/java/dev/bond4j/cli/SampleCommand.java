@@ -72,7 +72,15 @@ public final class SampleCommand implements Callable<Integer> {
       all.addAll(PromptFiles.read(promptFile, tokenizer));
     }
     Problems.require(!all.isEmpty(), "prompts", 0, "--prompt TEXT or --prompts FILE");
-    Policy loaded = options.load(policy);
+    try (Policy loaded = options.load(policy)) {
+      print(loaded, tokenizer, all, settings);
+    }
+    return 0;
+  }
+
+  /** Samples {@code --samples} completions of every prompt and prints them. */
+  private void print(Policy loaded, Tokenizer tokenizer, List<Prompt> all,
+      SamplingSettings settings) {
     MemoryBudget.requireSequences(loaded, all, samples, maxNewTokens, "--max-new-tokens",
         "--samples", samples);
     List<Prompt> repeated = new ArrayList<>();
@@ -91,6 +99,5 @@ public final class SampleCommand implements Callable<Integer> {
           c.logProb(), rewards == null ? "" : String.format(" | reward %.1f", rewards[i]));
     }
     out.flush();
-    return 0;
   }
 }

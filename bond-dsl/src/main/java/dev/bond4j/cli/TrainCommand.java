@@ -20,8 +20,11 @@ import dev.bond4j.sink.CsvSink;
 import dev.bond4j.sink.JsonlSink;
 import dev.bond4j.sink.ProgressBar;
 import dev.bond4j.spi.Backend;
+import dev.bond4j.value.Prompt;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,19 +52,33 @@ public final class TrainCommand implements Callable<Integer> {
     RunConfig run = new RunConfigLoader().load(config);
     Backend backend = BackendRegistry.discover().require(run.backend());
     Tokenizer tokenizer = Tokenizers.open(run.tokenizer());
-    TrainablePolicy policy = backend.load(run.policy(), run.options(), run.optimizer());
-    Tokenizers.checkFits(run.tokenizer(), tokenizer, policy.vocabularySize());
-    Tokenizer rewardTokenizer = run.rewardTokenizer() == null ? tokenizer
-        : Tokenizers.open(run.rewardTokenizer());
+    try (TrainablePolicy policy = backend.load(run.policy(), run.options(), run.optimizer())) {
+      Tokenizers.checkFits(run.tokenizer(), tokenizer, policy.vocabularySize());
+      Tokenizer rewardTokenizer = run.rewardTokenizer() == null ? tokenizer
+          : Tokenizers.open(run.rewardTokenizer());
+      List<Prompt> prompts = PromptFiles.read(run.prompts(), tokenizer);
+      try (RewardModel reward = reward(run, tokenizer, rewardTokenizer);
+          BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(), reward, prompts,
+              true);
+          Trainer trainer = bond.trainer()) {
+        train(run, policy, trainer);
+      }
+    }
+    return 0;
+  }
+
+  /** The configured reward, reading the policy's token ids. */
+  private static RewardModel reward(RunConfig run, Tokenizer tokenizer,
+      Tokenizer rewardTokenizer) {
     RewardModel reward = run.rewardSpec().isEmpty() ? new LexiconReward(rewardTokenizer)
         : RewardRegistry.discover().require(run.reward()).open(run.rewardSpec().get(),
             rewardTokenizer);
-    if (rewardTokenizer != tokenizer) {
-      reward = new RetokenizedReward(reward, tokenizer, rewardTokenizer);
-    }
-    BondRun bond = new BondRun(run.algorithm(), policy, policy.snapshot(), reward,
-        PromptFiles.read(run.prompts(), tokenizer));
-    Trainer trainer = bond.trainer();
+    return rewardTokenizer == tokenizer ? reward
+        : new RetokenizedReward(reward, tokenizer, rewardTokenizer);
+  }
+
+  /** Resumes or starts the run, trains it, checkpoints it and saves the policy. */
+  private void train(RunConfig run, TrainablePolicy policy, Trainer trainer) throws IOException {
     trainer.identity().put("reward", run.reward())
         .put("reward.spec", run.rewardSpec().map(Object::toString).orElse("(none)"))
         .put("reward.tokenizer", String.valueOf(run.rewardTokenizer()))
@@ -96,6 +113,5 @@ public final class TrainCommand implements Callable<Integer> {
     trainer.checkpoint(store);
     policy.save(run.out().resolve("policy"));
     out.printf("Wrote %s (metrics.jsonl, metrics.csv, policy/, checkpoints/).%n", run.out());
-    return 0;
   }
 }

@@ -84,8 +84,16 @@ public final class Demo {
     Path referenceDir = reference(out.resolve("reference"));
     OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(3e-4)
         .maxGradNorm(1.0).build();
-    TrainablePolicy jbondPolicy = backend.load(referenceDir, BackendOptions.defaults(), optimizer);
-    PolicySnapshot reference = jbondPolicy.snapshot();
+    try (TrainablePolicy jbondPolicy = backend.load(referenceDir, BackendOptions.defaults(),
+            optimizer);
+        PolicySnapshot reference = jbondPolicy.snapshot()) {
+      return run(start, prompts, referenceDir, optimizer, jbondPolicy, reference);
+    }
+  }
+
+  private DemoSummary run(long start, List<Prompt> prompts, Path referenceDir,
+      OptimizerSettings optimizer, TrainablePolicy jbondPolicy, PolicySnapshot reference) {
+    Path out = settings.out();
     MonteCarloEvaluator evaluator = new MonteCarloEvaluator(reference, reward, 8, 16,
         MAX_NEW_TOKENS);
     Evaluation before = evaluator.evaluate(reference, prompts, settings.seed());
@@ -105,13 +113,15 @@ public final class Demo {
 
     Map<String, Evaluation> baselines = new LinkedHashMap<>();
     for (double kl : REINFORCE_KL) {
-      TrainablePolicy policy = backend.load(referenceDir, BackendOptions.defaults(), optimizer);
-      String label = "REINFORCE beta_RL=" + kl;
-      BondRun run = Bond.reinforce().policy(policy).reference(reference).reward(reward)
-          .prompts(prompts).klCoefficient(kl).batchSize(BATCH).maxNewTokens(MAX_NEW_TOKENS)
-          .steps(settings.steps()).seed(settings.seed()).build();
-      curves.put(label, train("reinforce-" + kl, run));
-      baselines.put(label, evaluator.evaluate(policy, prompts, settings.seed() + 1));
+      try (TrainablePolicy policy = backend.load(referenceDir, BackendOptions.defaults(),
+          optimizer)) {
+        String label = "REINFORCE beta_RL=" + kl;
+        BondRun run = Bond.reinforce().policy(policy).reference(reference).reward(reward)
+            .prompts(prompts).klCoefficient(kl).batchSize(BATCH).maxNewTokens(MAX_NEW_TOKENS)
+            .steps(settings.steps()).seed(settings.seed()).build();
+        curves.put(label, train("reinforce-" + kl, run));
+        baselines.put(label, evaluator.evaluate(policy, prompts, settings.seed() + 1));
+      }
     }
 
     Map<Integer, Double> bestOfN = new LinkedHashMap<>();
@@ -145,9 +155,22 @@ public final class Demo {
     }
     console.println("Training the reference policy on the synthetic review corpus ("
         + settings.pretrainSteps() + " steps)...");
-    TrainablePolicy policy = backend.create(shape(), BackendOptions.defaults(),
+    try (TrainablePolicy policy = backend.create(shape(), BackendOptions.defaults(),
         OptimizerSettings.builder().learningRate(3e-3).warmupSteps(20).maxGradNorm(1.0).build(),
-        settings.seed());
+        settings.seed())) {
+      pretrain(policy);
+      policy.save(directory);
+    }
+    try {
+      Files.deleteIfExists(directory.resolve("optimizer.safetensors"));
+    } catch (IOException e) {
+      throw new BondException("Cannot tidy the reference in " + directory, e);
+    }
+    return directory;
+  }
+
+  /** Trains {@code policy} on the corpus for the settings' pretraining steps. */
+  private void pretrain(TrainablePolicy policy) {
     List<String> corpus = ReviewCorpus.sentences(20_000, settings.seed());
     int batch = 32;
     for (int step = 0; step < settings.pretrainSteps(); step++) {
@@ -166,22 +189,15 @@ public final class Demo {
         console.flush();
       }
     }
-    policy.save(directory);
-    try {
-      Files.deleteIfExists(directory.resolve("optimizer.safetensors"));
-    } catch (IOException e) {
-      throw new BondException("Cannot tidy the reference in " + directory, e);
-    }
-    return directory;
   }
 
   private MetricsRecorder train(String name, BondRun run) {
-    Trainer trainer = run.trainer();
     MetricsRecorder recorder = new MetricsRecorder();
-    trainer.addListener(recorder);
     Path dir = settings.out().resolve("runs").resolve(name);
-    try (JsonlSink jsonl = new JsonlSink(dir.resolve("metrics.jsonl"));
+    try (Trainer trainer = run.trainer();
+        JsonlSink jsonl = new JsonlSink(dir.resolve("metrics.jsonl"));
         CsvSink csv = new CsvSink(dir.resolve("metrics.csv"))) {
+      trainer.addListener(recorder);
       trainer.addListener(jsonl);
       trainer.addListener(csv);
       trainer.addListener(new ProgressBar(console, name, run.settings().steps(), interactive));

@@ -96,8 +96,14 @@ public final class NeuralClaims {
   private List<Measurement> measure(Path referenceDir, long seed) {
     OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(3e-4)
         .maxGradNorm(1.0).build();
-    PolicySnapshot reference = backend.load(referenceDir, BackendOptions.defaults(), optimizer)
-        .snapshot();
+    try (TrainablePolicy loaded = backend.load(referenceDir, BackendOptions.defaults(), optimizer);
+        PolicySnapshot reference = loaded.snapshot()) {
+      return measure(referenceDir, optimizer, reference, seed);
+    }
+  }
+
+  private List<Measurement> measure(Path referenceDir, OptimizerSettings optimizer,
+      PolicySnapshot reference, long seed) {
     List<Prompt> prompts = ReviewCorpus.prompts(tokenizer);
     BestOfNEstimates estimates = new BestOfNEstimates(reference, reward, prompts, N,
         REFERENCE_SAMPLES, EVAL_SAMPLES, Demo.MAX_NEW_TOKENS, seed * 1000);
@@ -223,17 +229,19 @@ public final class NeuralClaims {
 
     /** Trains from the reference, evaluating {@code evaluations} times after step 0. */
     Trained train(String label, RunBuilder builder, int evaluations) {
-      TrainablePolicy policy = backend.load(referenceDir, BackendOptions.defaults(), optimizer);
-      Trainer trainer = builder.policy(policy).reference(reference).reward(reward)
-          .prompts(prompts).batchSize(Demo.BATCH).maxNewTokens(Demo.MAX_NEW_TOKENS)
-          .steps(steps).seed(seed).build().trainer();
       double[][] rows = new double[evaluations + 1][];
       double[] stepAt = new double[evaluations + 1];
       rows[0] = atReference;
-      for (int e = 1; e <= evaluations; e++) {
-        trainer.train(steps / evaluations);
-        stepAt[e] = trainer.steps();
-        rows[e] = estimates.evaluate(policy, seed * 7919 + e);
+      try (TrainablePolicy policy = backend.load(referenceDir, BackendOptions.defaults(),
+              optimizer);
+          Trainer trainer = builder.policy(policy).reference(reference).reward(reward)
+              .prompts(prompts).batchSize(Demo.BATCH).maxNewTokens(Demo.MAX_NEW_TOKENS)
+              .steps(steps).seed(seed).build().trainer()) {
+        for (int e = 1; e <= evaluations; e++) {
+          trainer.train(steps / evaluations);
+          stepAt[e] = trainer.steps();
+          rows[e] = estimates.evaluate(policy, seed * 7919 + e);
+        }
       }
       double[][] columns = new double[5][evaluations + 1];
       for (int e = 0; e <= evaluations; e++) {

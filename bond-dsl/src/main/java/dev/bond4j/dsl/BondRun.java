@@ -19,20 +19,37 @@ import java.util.List;
 /**
  * A fully specified training run: the validated {@link AlgorithmSettings} and the components it
  * trains with. It is immutable; {@link #toBuilder()} derives variants and {@link #trainer()}
- * starts training.
+ * starts training. A run owns its reference when it made it (the snapshot {@link
+ * RunBuilder#build()} takes when no reference was given): {@link #close} frees it then, and
+ * nothing else. A run derived by {@link #toBuilder()} shares that reference: close this run last.
  *
  * @param settings the algorithm and its knobs
  * @param policy the policy to train
  * @param reference the reference policy {@code π_ref}
  * @param reward the reward model
  * @param prompts the training prompts
+ * @param ownsReference whether {@link #close} closes {@code reference}
  */
 public record BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy reference,
-    RewardModel reward, List<Prompt> prompts) {
+    RewardModel reward, List<Prompt> prompts, boolean ownsReference) implements AutoCloseable {
 
   /** Copies the prompt list. */
   public BondRun {
     prompts = List.copyOf(prompts);
+  }
+
+  /** A run over a reference its caller owns (and closes). */
+  public BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy reference,
+      RewardModel reward, List<Prompt> prompts) {
+    this(settings, policy, reference, reward, prompts, false);
+  }
+
+  /** Closes the reference when the run made it; the policy and reward stay open. */
+  @Override
+  public void close() {
+    if (ownsReference) {
+      reference.close();
+    }
   }
 
   /** A builder holding this run. */

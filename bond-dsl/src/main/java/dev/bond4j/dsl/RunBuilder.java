@@ -29,7 +29,10 @@ public final class RunBuilder {
     return this;
   }
 
-  /** The reference {@code π_ref}; by default a snapshot of the policy taken at {@link #build()}. */
+  /**
+   * The reference {@code π_ref}, which the caller keeps and closes; by default a snapshot of the
+   * policy taken at {@link #build()}, which the run owns and {@link BondRun#close() closes}.
+   */
   public RunBuilder reference(Policy reference) {
     this.reference = reference;
     return this;
@@ -141,7 +144,7 @@ public final class RunBuilder {
       }
     }
     problems.throwIfAny();
-    return new BondRun(built, policy, reference == null ? policy.snapshot() : reference, reward,
-        prompts);
+    return reference == null ? new BondRun(built, policy, policy.snapshot(), reward, prompts, true)
+        : new BondRun(built, policy, reference, reward, prompts, false);
   }
 }

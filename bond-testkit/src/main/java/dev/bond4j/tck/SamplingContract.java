@@ -3,6 +3,7 @@ package dev.bond4j.tck;
 import static dev.bond4j.testkit.BondAssertions.assertThat;
 import static dev.bond4j.testkit.BondAssertions.assertThatThrownBy;
 import static dev.bond4j.testkit.BondAssertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bond4j.BondException;
 import dev.bond4j.model.Policy;
@@ -18,6 +19,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,13 +42,36 @@ public abstract class SamplingContract {
   protected abstract SamplingBackend backend();
 
   @AfterEach
-  void closePolicies() throws Exception {
-    for (Policy policy : created) {
-      if (policy instanceof AutoCloseable closeable) {
-        closeable.close();
-      }
-    }
+  void closePolicies() {
+    created.forEach(Policy::close);
     created.clear();
+  }
+
+  /**
+   * The backend's count of live native objects; the test is skipped when the backend cannot tell
+   * (a pure-Java backend holds nothing native).
+   */
+  protected long liveNativeObjects() {
+    OptionalLong live = backend().liveNativeObjects();
+    assumeTrue(live.isPresent(), "the backend does not report its native objects");
+    return live.getAsLong();
+  }
+
+  // ---------------------------------------------------------------- native memory
+
+  @Test
+  void closingAUsedPolicyFreesItsNativeMemory() {
+    long before = liveNativeObjects();
+    Policy policy = backend().sampler(21);
+    List<Completion> samples = policy.sample(backend().prompts(),
+        SamplingSettings.training(maxNew()), 21);
+    policy.logProbs(samples);
+    assertThat(liveNativeObjects()).as("native objects of an open policy").isGreaterThan(before);
+    policy.close();
+    assertThat(liveNativeObjects()).as("native objects after closing a policy that sampled and"
+        + " scored, against %s before it was made", before).isEqualTo(before);
+    policy.close();
+    assertThat(liveNativeObjects()).as("after closing it twice").isEqualTo(before);
   }
 
   /** Closes {@code policy} after the test. */

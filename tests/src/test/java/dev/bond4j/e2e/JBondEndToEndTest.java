@@ -61,17 +61,13 @@ class JBondEndToEndTest {
       prompts.add(Prompt.of("p" + i, TokenSequence.of(1 + i % 6, 1 + (i * 5) % 6)));
     }
     MetricsRecorder metrics = new MetricsRecorder();
-    TrainablePolicy policy = backend(name).create(shape, BackendOptions.defaults(),
-        OptimizerSettings.builder().learningRate(3e-3).build(), 11);
-    PolicySnapshot reference = policy.snapshot();
-    try {
-      Trainer trainer = Algorithms.jBond(policy, reference, ZEROS, prompts, 0.5, 0.02, 0.0,
-          TrainingSettings.builder().batchSize(16).maxNewTokens(8).seed(3).build());
+    try (TrainablePolicy policy = backend(name).create(shape, BackendOptions.defaults(),
+            OptimizerSettings.builder().learningRate(3e-3).build(), 11);
+        PolicySnapshot reference = policy.snapshot();
+        Trainer trainer = Algorithms.jBond(policy, reference, ZEROS, prompts, 0.5, 0.02, 0.0,
+            TrainingSettings.builder().batchSize(16).maxNewTokens(8).seed(3).build())) {
       trainer.addListener(metrics);
       trainer.train(STEPS);
-    } finally {
-      close(reference);
-      close(policy);
     }
     double[] reward = metrics.series(Metrics.REWARD_MEAN);
     double[] kl = metrics.series(Metrics.KL_REF);
@@ -89,13 +85,6 @@ class JBondEndToEndTest {
     double klError = Math.sqrt(variance(klFirst) / WINDOW + variance(klLast) / WINDOW);
     assertThat(mean(klLast) - mean(klFirst)).as("KL growth, standard error %s", klError)
         .isGreaterThan(4 * klError);
-  }
-
-  /** Engine policies hold native memory and are {@link AutoCloseable}. */
-  private static void close(Object policy) throws Exception {
-    if (policy instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
   }
 
   private static double mean(double[] values) {

@@ -94,9 +94,8 @@ public final class JBondBenchmark {
     double[] updateFlops = new double[steps];
     try (P policy = backend.create(config, optimizer, args.get("threads"))) {
       PolicySnapshot reference = policy.snapshot();
-      try {
-        Trainer trainer = Algorithms.jBond(policy, reference, reward, prompts, 0.5, 0.02, 0.0,
-            TrainingSettings.builder().batchSize(batch).maxNewTokens(newTokens).seed(1).build());
+      try (Trainer trainer = Algorithms.jBond(policy, reference, reward, prompts, 0.5, 0.02, 0.0,
+          TrainingSettings.builder().batchSize(batch).maxNewTokens(newTokens).seed(1).build())) {
         for (int step = -args.get("warmup"); step < steps; step++) {
           sampledTokens[0] = 0;
           StepReport report = trainer.step();
@@ -110,9 +109,7 @@ public final class JBondBenchmark {
           }
         }
       } finally {
-        if (reference instanceof AutoCloseable closeable) {
-          closeable.close();
-        }
+        reference.close();
       }
     }
     double gflops = Math.max(gemmBefore, backend.gemmGflops(args.get("gemm")));
