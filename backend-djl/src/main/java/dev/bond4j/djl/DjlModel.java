@@ -53,7 +53,7 @@ final class DjlModel extends EngineModel {
       return loop.sample(prompts, settings, new SplittableRandom(seed),
           temperature -> new DjlDecodingSession(parameters, forward, temperature));
     } catch (EngineException e) {
-      throw new NativeEngineException("The PyTorch engine failed while sampling: " + e.getMessage(), e);
+      throw NativeEngineException.failed(DjlRuntime.NAME, "sampling", e);
     }
   }
 
@@ -68,7 +68,7 @@ final class DjlModel extends EngineModel {
     try (NDScope scope = new NDScope()) {
       return packed.sumByRow(tokenLogProbs(packed).toFloatArray());
     } catch (EngineException e) {
-      throw new NativeEngineException("The PyTorch engine failed while scoring: " + e.getMessage(), e);
+      throw NativeEngineException.failed(DjlRuntime.NAME, "scoring", e);
     }
   }
 

@@ -102,8 +102,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
       }
       return sum;
     } catch (EngineException e) {
-      throw new NativeEngineException("The PyTorch engine failed in an update: "
-          + e.getMessage(), e);
+      throw NativeEngineException.failed(DjlRuntime.NAME, "updating", e);
     } catch (IllegalStateException e) {
       throw new NativeEngineException("Another DJL update is running in this process (DJL allows"
           + " one gradient recording at a time): " + e.getMessage(), e);

@@ -14,6 +14,8 @@ import dev.bond4j.NativeEngineException;
  */
 final class DjlRuntime {
   private static final String ENGINE = "PyTorch";
+  /** The engine as error messages name it. */
+  static final String NAME = "The PyTorch engine";
 
   private DjlRuntime() {}
 
@@ -26,7 +28,7 @@ final class DjlRuntime {
     try {
       return Engine.getEngine(ENGINE);
     } catch (RuntimeException | UnsatisfiedLinkError e) {
-      throw new NativeEngineException("Cannot start DJL's PyTorch engine: " + e, e);
+      throw NativeEngineException.cannotStart("DJL's PyTorch engine", e);
     }
   }
 

@@ -55,7 +55,7 @@ final class Dl4jModel extends EngineModel {
     } catch (BondException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new NativeEngineException("ND4J failed while sampling: " + e.getMessage(), e);
+      throw NativeEngineException.failed("ND4J", "sampling", e);
     }
   }
 
@@ -157,7 +157,7 @@ final class Dl4jModel extends EngineModel {
     } catch (BondException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new NativeEngineException("ND4J failed in a forward pass: " + e.getMessage(), e);
+      throw NativeEngineException.failed("ND4J", "running a forward pass", e);
     } finally {
       NdArrays.closeAll(placeholders);
       if (results != null) {

@@ -63,10 +63,7 @@ final class Dl4jParameters implements ParameterStore {
 
   /** Parameters holding {@code values}, laid out in the canonical order. */
   static Dl4jParameters of(DecoderConfig config, float[] values) {
-    if (values.length != config.parameterCount()) {
-      throw new BondException("Expected " + config.parameterCount() + " parameters for " + config
-          + ", got " + values.length);
-    }
+    config.requireParameterCount(values.length);
     Dl4jParameters parameters = new Dl4jParameters(config, zeros(new DecoderLayout(config)));
     overwrite(parameters.tensors, values);
     return parameters;

@@ -114,7 +114,7 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
       }
       return sum;
     } catch (RuntimeException e) {
-      throw new NativeEngineException("ND4J failed in an update: " + e.getMessage(), e);
+      throw NativeEngineException.failed("ND4J", "updating", e);
     } finally {
       NdArrays.closeAll(placeholders);
       if (result != null) {

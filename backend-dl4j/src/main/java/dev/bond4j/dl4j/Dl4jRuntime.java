@@ -31,7 +31,7 @@ final class Dl4jRuntime {
         blas.setMaxThreads(options.threads());
       }
     } catch (RuntimeException | UnsatisfiedLinkError | ExceptionInInitializerError e) {
-      throw new NativeEngineException("Cannot start ND4J's native backend: " + e, e);
+      throw NativeEngineException.cannotStart("ND4J's native backend", e);
     }
     if (options.device().equals("cpu")) {
       return;

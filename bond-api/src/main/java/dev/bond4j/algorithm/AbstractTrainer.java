@@ -139,7 +139,7 @@ abstract class AbstractTrainer implements Trainer {
     if (!differences.isEmpty()) {
       Problems problems = Problems.of("resume from " + found.folder()
           + ", a checkpoint of another run");
-      differences.forEach(p -> problems.check(false, p.field(), p.value(), p.expected()));
+      differences.forEach(problems::add);
       problems.throwIfAny();
     }
     try {

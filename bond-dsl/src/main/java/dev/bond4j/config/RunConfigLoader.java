@@ -217,7 +217,7 @@ public final class RunConfigLoader {
     AlgorithmSettings builtAlgorithm = build(algorithm::build, "", problems);
     if (!problems.isEmpty()) {
       Problems all = Problems.of(source);
-      problems.forEach(p -> all.check(false, p.field(), p.value(), p.expected()));
+      problems.forEach(all::add);
       all.throwIfAny();
     }
     return new RunConfig(backend, builtOptions, base.resolve(policy).normalize(), tokenizer,
@@ -232,8 +232,7 @@ public final class RunConfigLoader {
         return rule;
       }
     }
-    Problems.require(false, "tieRule", name, "strict or uniform");
-    throw new AssertionError();
+    throw Problems.invalid("tieRule", name, "strict or uniform");
   }
 
   private static <T> T build(java.util.function.Supplier<T> builder, String prefix,

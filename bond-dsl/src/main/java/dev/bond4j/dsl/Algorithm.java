@@ -37,8 +37,7 @@ public enum Algorithm {
         return a;
       }
     }
-    Problems.require(false, "algorithm", name, "one of " + Arrays.stream(values())
+    throw Problems.invalid("algorithm", name, "one of " + Arrays.stream(values())
         .map(Algorithm::configName).collect(Collectors.joining(", ")));
-    throw new AssertionError();
   }
 }

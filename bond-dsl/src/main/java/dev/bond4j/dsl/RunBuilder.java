@@ -139,9 +139,7 @@ public final class RunBuilder {
     try {
       built = settings.build();
     } catch (dev.bond4j.InvalidArgumentException e) {
-      for (var problem : e.problems()) {
-        problems.check(false, problem.field(), problem.value(), problem.expected());
-      }
+      e.problems().forEach(problems::add);
     }
     problems.throwIfAny();
     return reference == null ? new BondRun(built, policy, policy.snapshot(), reward, prompts, true)

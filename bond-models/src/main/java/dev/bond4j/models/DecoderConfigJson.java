@@ -225,7 +225,7 @@ final class DecoderConfigJson {
         return (int) number;
       }
     }
-    problems.check(false, field, value, "an integer");
+    problems.add(field, value, "an integer");
     return fallback;
   }
 
@@ -234,7 +234,7 @@ final class DecoderConfigJson {
     if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
       return value.getAsDouble();
     }
-    problems.check(false, field, value, "a number");
+    problems.add(field, value, "a number");
     return 1e-5;
   }
 

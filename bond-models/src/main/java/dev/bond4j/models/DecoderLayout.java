@@ -266,10 +266,7 @@ public final class DecoderLayout {
 
   /** Splits a flat array in the canonical order into HuggingFace-named float32 tensors. */
   public Map<String, SafeTensor> tensorsOf(float[] values) {
-    if (values.length != parameterCount()) {
-      throw new BondException("Expected " + parameterCount() + " parameters for " + config
-          + ", got " + values.length);
-    }
+    config.requireParameterCount(values.length);
     Map<String, SafeTensor> out = new LinkedHashMap<>();
     for (int i = 0; i < tensors.size(); i++) {
       Tensor tensor = tensors.get(i);
