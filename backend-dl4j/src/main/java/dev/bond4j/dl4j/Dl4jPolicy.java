@@ -33,7 +33,7 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
     super(model);
     this.optimizer = new AdamW(settings, model.parameters);
     this.options = options;
-    model.graph.prepareGradients();
+    model.graph.prepareGradients(options.filterEngineStdout());
   }
 
   /**
@@ -78,9 +78,12 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
     return 2;
   }
 
+  /** Releases unreachable native buffers when the options ask for it. */
   @Override
   protected void afterStep() {
-    NativeHeap.release();
+    if (options.trimNativeMemory()) {
+      NativeHeap.release();
+    }
   }
 
   /**

@@ -10,7 +10,8 @@ import org.nd4j.nativeblas.Nd4jBlas;
  * Starts ND4J the way bond4j needs it: the CPU backend of the {@code nd4j-native} jars on the
  * class path (nothing is downloaded), the configured number of threads for ND4J's own loops and
  * for OpenBLAS, and a clear error for a device that is not there. ND4J logs through slf4j under
- * {@code org.nd4j}; the one thing it prints to stdout is silenced by {@link QuietStdout}.
+ * {@code org.nd4j}; the one thing it prints to stdout is silenced by {@link QuietStdout} when the
+ * options ask for it.
  */
 final class Dl4jRuntime {
   private Dl4jRuntime() {}

@@ -214,18 +214,31 @@ class Dl4jPolicyTest {
   }
 
   @Test
-  void printsNothingToStdout() {
+  void printsNothingToStdoutWhenTheApplicationAsksForTheFilter() {
+    assertThat(stdoutOfAFreshPolicy(BackendOptions.builder().filterEngineStdout(true).build()))
+        .isEmpty();
+  }
+
+  @Test
+  void leavesStdoutAloneByDefault() {
+    assertThat(stdoutOfAFreshPolicy(BackendOptions.defaults()))
+        .as("SameDiff's own chatter, which only an application may decide to filter")
+        .contains("Added differentiated op");
+  }
+
+  /** What a fresh policy made with {@code options} prints to stdout while it samples and trains. */
+  private static String stdoutOfAFreshPolicy(BackendOptions options) {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try (Dl4jPolicy fresh = Dl4jPolicy.create(DecoderConfig.gpt2(12, 16, 16, 1, 2), 8,
-        OptimizerSettings.defaults(), BackendOptions.defaults())) {
+        OptimizerSettings.defaults(), options)) {
       List<Completion> samples = fresh.sample(promptsOfDifferentLengths().subList(0, 1),
           SamplingSettings.training(4), 1);
       fresh.update(List.of(WeightedSequence.of(samples.get(0), 1.0)));
     } finally {
       System.setOut(original);
     }
-    assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+    return captured.toString(StandardCharsets.UTF_8);
   }
 }

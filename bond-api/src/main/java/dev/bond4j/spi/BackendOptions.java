@@ -23,6 +23,31 @@ public abstract class BackendOptions {
     return 1;
   }
 
+  /**
+   * Whether, after each update, the backend may ask for a garbage collection (at most every ten
+   * seconds) and return freed native memory to the operating system: the dl4j backend needs both
+   * to keep a long run's resident memory flat, since ND4J frees small native buffers only when
+   * their Java objects are collected. Off by default: it acts on the whole process (a
+   * {@code System.gc()}, JavaCPP's {@code malloc_trim}), which only the application may decide.
+   * Backends that do not need it ignore it.
+   */
+  @Value.Default
+  public boolean trimNativeMemory() {
+    return false;
+  }
+
+  /**
+   * Whether the engine's own chatter on {@code System.out} is filtered out while the backend
+   * builds a gradient graph (dl4j's SameDiff prints one line per operation): {@code System.out}
+   * is replaced, for the whole process, for the duration of the build, and the chatter goes to
+   * the debug log. Off by default: replacing {@code System.out} is the application's decision.
+   * Backends whose engine is quiet ignore it.
+   */
+  @Value.Default
+  public boolean filterEngineStdout() {
+    return false;
+  }
+
   /** The defaults: CPU, one thread. */
   public static BackendOptions defaults() {
     return builder().build();

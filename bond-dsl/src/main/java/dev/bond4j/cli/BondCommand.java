@@ -41,6 +41,7 @@ public final class BondCommand implements java.util.concurrent.Callable<Integer>
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    ApplicationOptions.configureProcess();
     int status;
     try {
       status = commandLine().execute(args);

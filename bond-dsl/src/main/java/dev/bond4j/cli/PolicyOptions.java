@@ -29,7 +29,7 @@ final class PolicyOptions {
 
   /** The backend's options. */
   BackendOptions backendOptions() {
-    return BackendOptions.builder().device(device).threads(threads).build();
+    return ApplicationOptions.of(BackendOptions.builder().device(device).threads(threads).build());
   }
 
   /** Loads the policy in {@code directory}. */

@@ -52,7 +52,8 @@ public final class TrainCommand implements Callable<Integer> {
     RunConfig run = new RunConfigLoader().load(config);
     Backend backend = BackendRegistry.discover().require(run.backend());
     Tokenizer tokenizer = Tokenizers.open(run.tokenizer());
-    try (TrainablePolicy policy = backend.load(run.policy(), run.options(), run.optimizer())) {
+    try (TrainablePolicy policy = backend.load(run.policy(), ApplicationOptions.of(run.options()),
+        run.optimizer())) {
       Tokenizers.checkFits(run.tokenizer(), tokenizer, policy.vocabularySize());
       Tokenizer rewardTokenizer = run.rewardTokenizer() == null ? tokenizer
           : Tokenizers.open(run.rewardTokenizer());

@@ -3,6 +3,7 @@ package dev.bond4j.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.bond4j.BondException;
+import dev.bond4j.cli.ApplicationOptions;
 import dev.bond4j.algorithm.BestOfNSampler;
 import dev.bond4j.algorithm.Evaluation;
 import dev.bond4j.algorithm.Metrics;
@@ -24,7 +25,6 @@ import dev.bond4j.sink.CsvSink;
 import dev.bond4j.sink.JsonlSink;
 import dev.bond4j.sink.ProgressBar;
 import dev.bond4j.spi.Backend;
-import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
@@ -84,7 +84,7 @@ public final class Demo {
     Path referenceDir = reference(out.resolve("reference"));
     OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(3e-4)
         .maxGradNorm(1.0).build();
-    try (TrainablePolicy jbondPolicy = backend.load(referenceDir, BackendOptions.defaults(),
+    try (TrainablePolicy jbondPolicy = backend.load(referenceDir, ApplicationOptions.DEFAULTS,
             optimizer);
         PolicySnapshot reference = jbondPolicy.snapshot()) {
       return run(start, prompts, referenceDir, optimizer, jbondPolicy, reference);
@@ -113,7 +113,7 @@ public final class Demo {
 
     Map<String, Evaluation> baselines = new LinkedHashMap<>();
     for (double kl : REINFORCE_KL) {
-      try (TrainablePolicy policy = backend.load(referenceDir, BackendOptions.defaults(),
+      try (TrainablePolicy policy = backend.load(referenceDir, ApplicationOptions.DEFAULTS,
           optimizer)) {
         String label = "REINFORCE beta_RL=" + kl;
         BondRun run = Bond.reinforce().policy(policy).reference(reference).reward(reward)
@@ -155,7 +155,7 @@ public final class Demo {
     }
     console.println("Training the reference policy on the synthetic review corpus ("
         + settings.pretrainSteps() + " steps)...");
-    try (TrainablePolicy policy = backend.create(shape(), BackendOptions.defaults(),
+    try (TrainablePolicy policy = backend.create(shape(), ApplicationOptions.DEFAULTS,
         OptimizerSettings.builder().learningRate(3e-3).warmupSteps(20).maxGradNorm(1.0).build(),
         settings.seed())) {
       pretrain(policy);

@@ -3,6 +3,7 @@ package dev.bond4j.demo;
 import static dev.bond4j.paper.Requirement.INTERVAL_ABOVE_ZERO;
 
 import dev.bond4j.Problems;
+import dev.bond4j.cli.ApplicationOptions;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.dsl.Bond;
 import dev.bond4j.dsl.RunBuilder;
@@ -16,7 +17,6 @@ import dev.bond4j.paper.Panel;
 import dev.bond4j.paper.PaperClaims;
 import dev.bond4j.paper.Series;
 import dev.bond4j.spi.Backend;
-import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import java.io.PrintWriter;
@@ -96,7 +96,7 @@ public final class NeuralClaims {
   private List<Measurement> measure(Path referenceDir, long seed) {
     OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(3e-4)
         .maxGradNorm(1.0).build();
-    try (TrainablePolicy loaded = backend.load(referenceDir, BackendOptions.defaults(), optimizer);
+    try (TrainablePolicy loaded = backend.load(referenceDir, ApplicationOptions.DEFAULTS, optimizer);
         PolicySnapshot reference = loaded.snapshot()) {
       return measure(referenceDir, optimizer, reference, seed);
     }
@@ -232,7 +232,7 @@ public final class NeuralClaims {
       double[][] rows = new double[evaluations + 1][];
       double[] stepAt = new double[evaluations + 1];
       rows[0] = atReference;
-      try (TrainablePolicy policy = backend.load(referenceDir, BackendOptions.defaults(),
+      try (TrainablePolicy policy = backend.load(referenceDir, ApplicationOptions.DEFAULTS,
               optimizer);
           Trainer trainer = builder.policy(policy).reference(reference).reward(reward)
               .prompts(prompts).batchSize(Demo.BATCH).maxNewTokens(Demo.MAX_NEW_TOKENS)
