@@ -9,6 +9,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
+import dev.bond4j.model.EngineInfo;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.EngineModel;
 import dev.bond4j.models.PackedSequences;
@@ -43,6 +44,12 @@ final class DjlModel extends EngineModel {
 
   NDManager manager() {
     return parameters.manager;
+  }
+
+  @Override
+  public EngineInfo engine() {
+    return new EngineInfo("PyTorch (DJL)", DjlRuntime.engine().getVersion(),
+        parameters.flat.getDevice().toString(), "float32");
   }
 
   /** Batched sampling with a KV cache; prompts of different lengths are left-padded. */

@@ -2,6 +2,7 @@ package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
+import dev.bond4j.model.EngineInfo;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.EngineModel;
 import dev.bond4j.models.DecodingSession;
@@ -14,10 +15,13 @@ import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
 import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,6 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * native memory does not wait for Java's garbage collector. Not thread-safe: one call at a time.
  */
 final class Dl4jModel extends EngineModel {
+  private static final String ND4J_VERSION = nd4jVersion();
   final Dl4jParameters parameters;
   final DecoderGraph graph;
   final DecoderConfig config;
@@ -48,6 +53,27 @@ final class Dl4jModel extends EngineModel {
    * Batched sampling with a key-value cache: the graph runs the left-padded prompts once and fills
    * the cache, then {@link DecoderStep} feeds one token per row and step.
    */
+  @Override
+  public EngineInfo engine() {
+    String device = Nd4j.getEnvironment().isCPU() ? "cpu"
+        : "cuda:" + Nd4j.getAffinityManager().getDeviceForCurrentThread();
+    return new EngineInfo("ND4J SameDiff", ND4J_VERSION, device, "float32");
+  }
+
+  /** ND4J's version, from its jar's Maven metadata. */
+  private static String nd4jVersion() {
+    Properties pom = new Properties();
+    try (InputStream in = Nd4j.class.getResourceAsStream(
+        "/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+      if (in != null) {
+        pom.load(in);
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return pom.getProperty("version", "unknown");
+  }
+
   @Override
   public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
     try {

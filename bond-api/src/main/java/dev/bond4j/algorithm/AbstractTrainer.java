@@ -29,11 +29,13 @@ abstract class AbstractTrainer implements Trainer {
   private final PromptOrder order;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private static final String STATE = "trainer.properties";
+  private static final String PROVENANCE = "provenance.json";
   private final String promptsDigest;
   private RunIdentity identity;
 
   private long steps;
   private boolean closed;
+  private boolean started;
 
   /**
    * Checks, before anything is allocated, that the completions fit the policy's context and that
@@ -68,6 +70,11 @@ abstract class AbstractTrainer implements Trainer {
   public final StepReport step() {
     if (closed) {
       throw new BondException("The trainer is closed: it cannot step after close()");
+    }
+    if (!started) {
+      started = true;
+      RunProvenance provenance = provenance();
+      listeners.forEach(listener -> listener.onStart(provenance));
     }
     long step = steps + 1;
     StageTimer timer = new StageTimer();
@@ -118,6 +125,11 @@ abstract class AbstractTrainer implements Trainer {
   abstract void describe(RunIdentity identity);
 
   @Override
+  public final RunProvenance provenance() {
+    return RunProvenance.of(policy().engine(), identity(), Map.of("run", settings.seed()));
+  }
+
+  @Override
   public final Path checkpoint(CheckpointStore store) {
     long step = steps;
     return store.write(step, identity(), folder -> {
@@ -125,6 +137,7 @@ abstract class AbstractTrainer implements Trainer {
       Files.createDirectories(folder.resolve("anchor"));
       anchor().save(folder.resolve("anchor"));
       Files.writeString(folder.resolve(STATE), "steps=" + step + "\n");
+      Files.writeString(folder.resolve(PROVENANCE), provenance().toJson() + "\n");
     }, phase -> listeners.forEach(l -> l.onCheckpoint(step, phase)));
   }
 

@@ -57,6 +57,13 @@ public interface Trainer extends AutoCloseable {
    */
   RunIdentity identity();
 
+  /**
+   * Where this run's results come from: the bond4j build, the JVM, the policy's engine, device
+   * and precision, a hash of the run's {@link #identity()} and its seed. Every checkpoint holds it
+   * ({@code provenance.json}), and listeners receive it before the first step.
+   */
+  RunProvenance provenance();
+
   /** Registers a listener called at every step. */
   void addListener(TrainingListener listener);
 

@@ -45,6 +45,14 @@ public interface Policy extends AutoCloseable {
   double[] logProbs(List<? extends PromptedSequence> sequences);
 
   /**
+   * The engine that runs this policy, device and precision included, for a run's provenance. The
+   * default is pure-Java arithmetic in double precision.
+   */
+  default EngineInfo engine() {
+    return EngineInfo.java();
+  }
+
+  /**
    * Releases the native memory this policy holds; the policy must not be used afterwards. Closing
    * twice does nothing. The default, for policies that hold no native memory, does nothing.
    */

@@ -2,6 +2,7 @@ package dev.bond4j.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bond4j.BondException;
+import dev.bond4j.algorithm.RunProvenance;
 import dev.bond4j.algorithm.TrainingListener;
 import dev.bond4j.value.StepReport;
 import java.io.BufferedWriter;
@@ -13,11 +14,13 @@ import java.util.Map;
 
 /**
  * Writes one JSON object per step ({@code {"step": 1, "reward/mean": ...}}) to a file, flushed at
- * every line so that a crash loses nothing already reported.
+ * every line so that a crash loses nothing already reported. The first line is the run's
+ * provenance, {@code {"provenance": {...}}} (see {@link RunProvenance}), written when the trainer
+ * starts.
  */
 public final class JsonlSink implements TrainingListener, Closeable {
   private final ObjectMapper json = new ObjectMapper();
-  private final BufferedWriter writer;
+  private BufferedWriter writer;
   private final Path file;
 
   /** Creates or truncates {@code file}. */
@@ -35,6 +38,12 @@ public final class JsonlSink implements TrainingListener, Closeable {
       long step = SinkFiles.stepOf(line, "{\"step\":");
       return step >= 1 && step <= resumedStep && line.endsWith("}");
     });
+  }
+
+  /** Writes {@code {"provenance": {...}}} at the head of the file, replacing an earlier one. */
+  @Override
+  public void onStart(RunProvenance provenance) {
+    writer = SinkFiles.withHeader(writer, file, "{\"provenance\":" + provenance.toJson() + "}");
   }
 
   @Override

@@ -60,8 +60,10 @@ class KillAndResumeTest {
     assertThat(digests(killed.resolve("result"))).isEqualTo(digests(reference.resolve("result")))
         .containsKey("checkpoints/step-" + steps + "/manifest.sha256")
         .containsKey("checkpoints/latest");
+    List<String> lines = Files.readAllLines(killed.resolve("result/metrics.jsonl"));
+    assertThat(lines.get(0)).startsWith("{\"provenance\":");
     List<String> logged = new ArrayList<>();
-    for (String line : Files.readAllLines(killed.resolve("result/metrics.jsonl"))) {
+    for (String line : lines.subList(1, lines.size())) {
       logged.add(line.substring("{\"step\":".length(), line.indexOf(',')));
     }
     List<String> expected = new ArrayList<>();
@@ -69,7 +71,7 @@ class KillAndResumeTest {
       expected.add(String.valueOf(s));
     }
     assertThat(logged).isEqualTo(expected);
-    assertThat(Files.readAllLines(killed.resolve("result/metrics.csv"))).hasSize(steps + 1);
+    assertThat(Files.readAllLines(killed.resolve("result/metrics.csv"))).hasSize(steps + 2);
   }
 
   private static Path prepare(Path folder, int steps) throws IOException {

@@ -2,6 +2,7 @@ package dev.bond4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bond4j.sink.CsvSink;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -96,9 +97,16 @@ class TrainCommandTest {
     Run run = train("backend: fake\npolicy: model\nprompts: prompts.txt\nsteps: 3\n"
         + "batchSize: 2\nmaxNewTokens: 3\nout: result\n");
     assertThat(run.status()).as(run.err()).isZero();
-    assertThat(Files.readAllLines(dir.resolve("result/metrics.jsonl"))).hasSize(3);
-    assertThat(Files.readAllLines(dir.resolve("result/metrics.csv")).get(0))
-        .startsWith("step,reward/mean");
+    List<String> jsonl = Files.readAllLines(dir.resolve("result/metrics.jsonl"));
+    assertThat(jsonl).hasSize(4);
+    assertThat(jsonl.get(0)).startsWith("{\"provenance\":{\"bond4j\":\"")
+        .contains("\"engine\":\"java\"", "\"seeds\":{\"run\":0}");
+    List<String> csv = Files.readAllLines(dir.resolve("result/metrics.csv"));
+    assertThat(csv.get(0)).isEqualTo(CsvSink.PROVENANCE_PREFIX
+        + jsonl.get(0).substring("{\"provenance\":".length(), jsonl.get(0).length() - 1));
+    assertThat(csv.get(1)).startsWith("step,reward/mean");
+    assertThat(dir.resolve("result/checkpoints/step-3/provenance.json"))
+        .hasContent(csv.get(0).substring(CsvSink.PROVENANCE_PREFIX.length()));
     assertThat(dir.resolve("result/policy")).isDirectory();
     assertThat(dir.resolve("result/checkpoints/step-3")).isDirectory();
   }
@@ -111,10 +119,13 @@ class TrainCommandTest {
     Run resumed = train(config + "steps: 7\n", "--resume");
     assertThat(resumed.status()).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("Resumed after step 4.");
-    assertThat(Files.readAllLines(dir.resolve("result/metrics.jsonl"))).hasSize(7);
+    List<String> jsonl = Files.readAllLines(dir.resolve("result/metrics.jsonl"));
+    assertThat(jsonl).hasSize(8);
+    assertThat(jsonl).filteredOn(l -> l.startsWith("{\"provenance\"")).hasSize(1);
     List<String> csv = Files.readAllLines(dir.resolve("result/metrics.csv"));
-    assertThat(csv).hasSize(8);
-    assertThat(csv.get(7)).startsWith("7,");
+    assertThat(csv).hasSize(9);
+    assertThat(csv.get(0)).startsWith(CsvSink.PROVENANCE_PREFIX);
+    assertThat(csv.get(8)).startsWith("7,");
   }
 
   private static final String CHECKPOINTED = "backend: fake\npolicy: model\nprompts: prompts.txt\n"
@@ -146,20 +157,21 @@ class TrainCommandTest {
     Path csv = dir.resolve("result/metrics.csv");
     // A run killed after step 6 but before its checkpoint: rows 5 and 6, and a row cut short.
     List<String> rows = Files.readAllLines(jsonl);
-    Files.write(jsonl, List.of(rows.get(3).replace("\"step\":4", "\"step\":5"),
-        rows.get(3).replace("\"step\":4", "\"step\":6"), "{\"step\":7,\"rew"),
+    Files.write(jsonl, List.of(rows.get(4).replace("\"step\":4", "\"step\":5"),
+        rows.get(4).replace("\"step\":4", "\"step\":6"), "{\"step\":7,\"rew"),
         java.nio.file.StandardOpenOption.APPEND);
     List<String> csvRows = Files.readAllLines(csv);
-    Files.write(csv, List.of("5" + csvRows.get(4).substring(1), "6,0.5"),
+    Files.write(csv, List.of("5" + csvRows.get(5).substring(1), "6,0.5"),
         java.nio.file.StandardOpenOption.APPEND);
 
     Run resumed = train(CHECKPOINTED + "steps: 7\n", "--resume");
     assertThat(resumed.status()).as(resumed.err()).isZero();
     assertThat(Files.readAllLines(jsonl)).extracting(l -> l.substring(0, l.indexOf(',')))
-        .containsExactly("{\"step\":1", "{\"step\":2", "{\"step\":3", "{\"step\":4",
+        .containsExactly("{\"provenance\":{\"bond4j\":\"0.1.0-SNAPSHOT\"", "{\"step\":1", "{\"step\":2", "{\"step\":3", "{\"step\":4",
             "{\"step\":5", "{\"step\":6", "{\"step\":7");
     assertThat(Files.readAllLines(csv)).extracting(l -> l.substring(0, l.indexOf(',')))
-        .containsExactly("step", "1", "2", "3", "4", "5", "6", "7");
+        .containsExactly("# provenance {\"bond4j\":\"0.1.0-SNAPSHOT\"", "step", "1", "2", "3", "4",
+            "5", "6", "7");
   }
 
   @Test
@@ -189,7 +201,7 @@ class TrainCommandTest {
     assertThat(resumed.status()).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("Resumed after step 2 (skipped, as damaged: step-4 (named"
         + " by latest but missing)).");
-    assertThat(Files.readAllLines(dir.resolve("result/metrics.jsonl"))).hasSize(6);
+    assertThat(Files.readAllLines(dir.resolve("result/metrics.jsonl"))).hasSize(7);
     assertThat(Files.readString(dir.resolve("result/checkpoints/latest"))).isEqualTo("step-6");
   }
 }
