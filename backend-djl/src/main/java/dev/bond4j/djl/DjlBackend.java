@@ -25,13 +25,13 @@ public final class DjlBackend implements Backend {
   public TrainablePolicy create(ModelShape shape, BackendOptions options,
       OptimizerSettings optimizer, long seed) {
     DecoderConfig config = DecoderConfig.of(shape);
-    return DjlPolicy.create(config, seed, optimizer, options(options));
+    return DjlPolicy.create(config, seed, optimizer, options);
   }
 
   @Override
   public TrainablePolicy load(Path directory, BackendOptions options,
       OptimizerSettings optimizer) {
-    return DjlPolicy.load(directory, optimizer, options(options));
+    return DjlPolicy.load(directory, optimizer, options);
   }
 
   /** The arrays every open manager of the PyTorch engine holds (DJL's own accounting). */
@@ -40,9 +40,5 @@ public final class DjlBackend implements Backend {
     try (NDManager probe = DjlRuntime.engine().newBaseManager()) {
       return OptionalLong.of(probe.getParentManager().getManagedArrays().size());
     }
-  }
-
-  private static DjlOptions options(BackendOptions options) {
-    return new DjlOptions(options.device(), options.threads());
   }
 }

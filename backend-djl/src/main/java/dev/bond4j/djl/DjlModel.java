@@ -1,5 +1,6 @@
 package dev.bond4j.djl;
 
+import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -48,8 +49,9 @@ final class DjlModel extends EngineModel {
 
   @Override
   public EngineInfo engine() {
+    Device device = parameters.flat.getDevice();
     return new EngineInfo("PyTorch (DJL)", DjlRuntime.engine().getVersion(),
-        parameters.flat.getDevice().toString(), "float32");
+        device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu", "float32");
   }
 
   /** Batched sampling with a KV cache; prompts of different lengths are left-padded. */

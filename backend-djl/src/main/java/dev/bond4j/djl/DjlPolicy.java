@@ -15,6 +15,7 @@ import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.PackedSequences;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.WeightedSequence;
+import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,9 +30,9 @@ import java.util.List;
  */
 public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
   private final AdamW optimizer;
-  private final DjlOptions options;
+  private final BackendOptions options;
 
-  private DjlPolicy(DjlModel model, OptimizerSettings settings, DjlOptions options) {
+  private DjlPolicy(DjlModel model, OptimizerSettings settings, BackendOptions options) {
     super(model);
     this.optimizer = new AdamW(settings, model.parameters);
     this.options = options;
@@ -43,7 +44,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
    * @throws BondException when the device is not available
    */
   public static DjlPolicy create(DecoderConfig config, long seed, OptimizerSettings settings,
-      DjlOptions options) {
+      BackendOptions options) {
     return withValues(config, new DecoderLayout(config).initialValues(seed), settings, options);
   }
 
@@ -54,7 +55,8 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
    *
    * @throws BondException when a file is missing or malformed, or does not fit the config
    */
-  public static DjlPolicy load(Path directory, OptimizerSettings settings, DjlOptions options) {
+  public static DjlPolicy load(Path directory, OptimizerSettings settings,
+      BackendOptions options) {
     if (!Files.exists(directory.resolve(DecoderCheckpoint.OPTIMIZER_FILE))) {
       DjlParameters parameters = DjlParameters.load(directory, DjlRuntime.prepare(options), true);
       return new DjlPolicy(new DjlModel(parameters), settings, options);
@@ -66,7 +68,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
   }
 
   private static DjlPolicy withValues(DecoderConfig config, float[] values,
-      OptimizerSettings settings, DjlOptions options) {
+      OptimizerSettings settings, BackendOptions options) {
     DjlParameters parameters = DjlParameters.of(config, values, DjlRuntime.prepare(options),
         true);
     return new DjlPolicy(new DjlModel(parameters), settings, options);
@@ -120,7 +122,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
   }
 
   /** The device and thread options this policy was made with. */
-  public DjlOptions options() {
+  public BackendOptions options() {
     return options;
   }
 

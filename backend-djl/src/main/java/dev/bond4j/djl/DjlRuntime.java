@@ -6,6 +6,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
+import dev.bond4j.spi.BackendOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,19 +58,17 @@ final class DjlRuntime {
    *
    * @throws BondException when the device does not exist on this machine
    */
-  static Device prepare(DjlOptions options) {
+  static Device prepare(BackendOptions options) {
     Engine engine = engine();
     JniUtils.setNumThreads(options.threads());
-    if (options.device().equals("cpu")) {
+    if (options.device().isCpu()) {
       return Device.cpu();
     }
-    int index = Integer.parseInt(options.device().substring("cuda:".length()));
     int count = engine.getGpuCount();
-    if (index >= count) {
-      throw new BondException("Device " + options.device() + " is not available: the PyTorch engine "
-          + "sees " + count + " CUDA device(s)" + (count == 0
-              ? " (this is a CPU build or no GPU is present); use device \"cpu\"" : ""));
+    if (options.device().cudaIndex() >= count) {
+      throw options.device().unavailable("the PyTorch engine", count,
+          "(this is a CPU build or no GPU is present); use device \"cpu\"");
     }
-    return Device.gpu(index);
+    return Device.gpu(options.device().cudaIndex());
   }
 }

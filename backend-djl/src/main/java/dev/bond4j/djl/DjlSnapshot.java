@@ -7,6 +7,7 @@ import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Path;
 
 /**
@@ -20,7 +21,7 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
   }
 
   /** A frozen policy from a HuggingFace model folder (config.json and single or sharded weights). */
-  public static DjlSnapshot load(Path directory, DjlOptions options) {
+  public static DjlSnapshot load(Path directory, BackendOptions options) {
     return new DjlSnapshot(new DjlModel(DjlParameters.load(directory,
         DjlRuntime.prepare(options), false)));
   }

@@ -38,7 +38,7 @@ class DjlBackendTest {
   void setsNoDjlSystemPropertyWhenItStartsTheEngineAndTrains() {
     Map<String, String> before = djlProperties();
     try (DjlPolicy policy = DjlPolicy.create(DecoderConfig.gpt2(8, 8, 8, 1, 2), 3,
-        OptimizerSettings.defaults(), DjlOptions.cpu())) {
+        OptimizerSettings.defaults(), BackendOptions.defaults())) {
       Prompt prompt = Prompt.of("p", TokenSequence.of(1));
       policy.update(List.of(WeightedSequence.of(policy.sample(List.of(prompt),
           SamplingSettings.training(3), 1).get(0), 1.0)));

@@ -11,6 +11,7 @@ import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
+import dev.bond4j.spi.BackendOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class DjlMemorySoakTest {
       prompts.add(Prompt.of("p" + i, TokenSequence.of(1 + i % 60, 1 + (i * 7) % 60)));
     }
     try (DjlPolicy policy = DjlPolicy.create(config, 5,
-            OptimizerSettings.builder().learningRate(1e-3).build(), DjlOptions.cpu());
+            OptimizerSettings.builder().learningRate(1e-3).build(), BackendOptions.defaults());
         DjlSnapshot reference = policy.snapshot()) {
       Trainer trainer = Algorithms.jBond(policy, reference,
           sequences -> sequences.stream().mapToDouble(s -> s.completion().length()).toArray(),

@@ -15,6 +15,7 @@ import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
+import dev.bond4j.spi.BackendOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class DjlPolicyTest {
   @BeforeAll
   static void train() {
     policy = DjlPolicy.create(CONFIG, 3,
-        OptimizerSettings.builder().learningRate(0.05).build(), DjlOptions.cpu());
+        OptimizerSettings.builder().learningRate(0.05).build(), BackendOptions.defaults());
     List<WeightedSequence> batch = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       batch.add(WeightedSequence.of(Prompt.of("p" + i, TokenSequence.of(i, i + 1)),
@@ -117,10 +118,10 @@ class DjlPolicyTest {
 
   @Test
   void rejectsUnknownAndUnavailableDevices() {
-    assertThatThrownBy(() -> new DjlOptions("tpu:0", 1))
+    assertThatThrownBy(() -> BackendOptions.on("tpu:0"))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("cuda:N");
     assertThatThrownBy(() -> DjlPolicy.create(CONFIG, 1, OptimizerSettings.defaults(),
-        new DjlOptions("cuda:7", 1)))
+        BackendOptions.on("cuda:7")))
         .isInstanceOf(BondException.class).hasMessageContaining("cuda:7 is not available");
   }
 
@@ -135,9 +136,9 @@ class DjlPolicyTest {
     policy.save(directory);
     assertThat(directory.resolve("config.json")).exists();
     assertThat(directory.resolve("model.safetensors")).exists();
-    try (DjlSnapshot snapshot = DjlSnapshot.load(directory, DjlOptions.cpu());
+    try (DjlSnapshot snapshot = DjlSnapshot.load(directory, BackendOptions.defaults());
         DjlPolicy fresh = DjlPolicy.load(directory, OptimizerSettings.defaults(),
-            DjlOptions.cpu())) {
+            BackendOptions.defaults())) {
       assertThat(snapshot.parameters()).containsExactly(policy.parameters());
       assertThat(fresh.steps()).isEqualTo(policy.steps());
       snapshot.save(directory.resolve("copy"));
@@ -150,14 +151,14 @@ class DjlPolicyTest {
   void aSnapshotRestoresWhatItSavedInPlace() {
     try (DjlSnapshot saved = policy.snapshot();
         DjlSnapshot other = DjlPolicy.create(CONFIG, 99, OptimizerSettings.defaults(),
-            DjlOptions.cpu()).snapshot()) {
+            BackendOptions.defaults()).snapshot()) {
       saved.save(directory);
       assertThat(other.parameters()).isNotEqualTo(saved.parameters());
       other.restore(directory);
       assertThat(other.parameters()).containsExactly(saved.parameters());
     }
     try (DjlSnapshot small = DjlPolicy.create(DecoderConfig.gpt2(20, 24, 16, 1, 2), 1,
-        OptimizerSettings.defaults(), DjlOptions.cpu()).snapshot()) {
+        OptimizerSettings.defaults(), BackendOptions.defaults()).snapshot()) {
       assertThatThrownBy(() -> small.restore(directory)).hasMessageContaining("config in");
     }
   }
@@ -168,7 +169,7 @@ class DjlPolicyTest {
     policy.save(first);
     Path second = directory.resolve("second");
     try (DjlPolicy other = DjlPolicy.create(CONFIG, 99, OptimizerSettings.defaults(),
-        DjlOptions.cpu())) {
+        BackendOptions.defaults())) {
       other.save(second);
     }
     Files.copy(first.resolve("optimizer.safetensors"), second.resolve("optimizer.safetensors"),
@@ -186,7 +187,7 @@ class DjlPolicyTest {
     tensors.put("wpe.weight", SafeTensor.ofFloats(new long[] {2, 2}, new float[4]));
     tensors.put("h.9.attn.c_attn.weight", SafeTensor.ofFloats(new long[] {1}, new float[1]));
     new SafeTensors(tensors, Map.of()).write(file);
-    assertThatThrownBy(() -> DjlSnapshot.load(directory, DjlOptions.cpu()))
+    assertThatThrownBy(() -> DjlSnapshot.load(directory, BackendOptions.defaults()))
         .isInstanceOf(BondException.class)
         .hasMessageContaining("h.1.ln_2.bias is missing")
         .hasMessageContaining("wpe.weight has shape [2, 2], expected [24, 32]")
@@ -197,7 +198,7 @@ class DjlPolicyTest {
   void refusesWeightsOfAnotherConfig() {
     policy.save(directory);
     DecoderConfig.gpt2(20, 24, 32, 3, 4, 128, 1e-5, "gelu_new", 19).write(directory);
-    assertThatThrownBy(() -> DjlSnapshot.load(directory, DjlOptions.cpu()))
+    assertThatThrownBy(() -> DjlSnapshot.load(directory, BackendOptions.defaults()))
         .isInstanceOf(BondException.class).hasMessageContaining("h.2.ln_1.weight is missing");
     assertThatThrownBy(() -> policy.load(directory)).isInstanceOf(BondException.class);
   }
@@ -211,7 +212,7 @@ class DjlPolicyTest {
     tensors.put("transformer.h.0.attn.bias", SafeTensor.ofFloats(new long[] {1}, new float[1]));
     tensors.put("lm_head.weight", tensors.get("transformer.wte.weight"));
     new SafeTensors(tensors, Map.of()).write(file);
-    try (DjlSnapshot snapshot = DjlSnapshot.load(directory, DjlOptions.cpu())) {
+    try (DjlSnapshot snapshot = DjlSnapshot.load(directory, BackendOptions.defaults())) {
       assertThat(snapshot.parameters()).containsExactly(policy.parameters());
     }
   }
@@ -240,7 +241,7 @@ class DjlPolicyTest {
   void snapshotFollowsOnlyADjlPolicyOfTheSameShape() {
     try (DjlSnapshot snapshot = policy.snapshot();
         DjlPolicy other = DjlPolicy.create(DecoderConfig.gpt2(20, 24, 16, 1, 2), 1,
-            OptimizerSettings.defaults(), DjlOptions.cpu())) {
+            OptimizerSettings.defaults(), BackendOptions.defaults())) {
       assertThatThrownBy(() -> snapshot.moveToward(other, 0.5))
           .isInstanceOf(InvalidArgumentException.class);
     }

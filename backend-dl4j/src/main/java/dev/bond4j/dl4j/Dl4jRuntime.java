@@ -34,16 +34,15 @@ final class Dl4jRuntime {
     } catch (RuntimeException | UnsatisfiedLinkError | ExceptionInInitializerError e) {
       throw NativeEngineException.cannotStart("ND4J's native backend", e);
     }
-    if (options.device().equals("cpu")) {
+    if (options.device().isCpu()) {
       return;
     }
     int count = cpu ? 0 : Nd4j.getAffinityManager().getNumberOfDevices();
-    if (options.cudaIndex() >= count) {
-      throw new BondException("Device " + options.device() + " is not available: ND4J's "
-          + Nd4j.getBackend().getClass().getSimpleName() + " sees " + count + " CUDA device(s)"
-          + (cpu ? " (the dl4j backend ships ND4J's CPU backend, nd4j-native); use device \"cpu\""
-              : ""));
+    if (options.device().cudaIndex() >= count) {
+      throw options.device().unavailable("ND4J's " + Nd4j.getBackend().getClass().getSimpleName(),
+          count, cpu ? "(the dl4j backend ships ND4J's CPU backend, nd4j-native); use device"
+              + " \"cpu\"" : "");
     }
-    Nd4j.getAffinityManager().unsafeSetDevice(options.cudaIndex());
+    Nd4j.getAffinityManager().unsafeSetDevice(options.device().cudaIndex());
   }
 }

@@ -121,10 +121,10 @@ class Dl4jPolicyTest {
 
   @Test
   void rejectsUnknownAndUnavailableDevices() {
-    assertThatThrownBy(() -> BackendOptions.builder().device("tpu:0").build())
+    assertThatThrownBy(() -> BackendOptions.on("tpu:0"))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("cuda:N");
     assertThatThrownBy(() -> Dl4jPolicy.create(CONFIG, 1, OptimizerSettings.defaults(),
-        BackendOptions.builder().device("cuda:7").build()))
+        BackendOptions.on("cuda:7")))
         .isInstanceOf(BondException.class).hasMessageContaining("cuda:7 is not available")
         .hasMessageContaining("use device \"cpu\"");
   }

@@ -8,10 +8,10 @@ import org.immutables.value.Value;
 @Value.Immutable
 @BondStyle
 public abstract class BackendOptions {
-  /** {@code cpu} or {@code cuda:N}. */
+  /** Where the engine computes; the CPU by default. */
   @Value.Default
-  public String device() {
-    return "cpu";
+  public Device device() {
+    return Device.cpu();
   }
 
   /**
@@ -48,6 +48,11 @@ public abstract class BackendOptions {
     return false;
   }
 
+  /** The defaults on {@code device}, named as configurations name it ({@link Device#parse}). */
+  public static BackendOptions on(String device) {
+    return builder().device(Device.parse(device)).build();
+  }
+
   /** The defaults: CPU, one thread. */
   public static BackendOptions defaults() {
     return builder().build();
@@ -63,16 +68,9 @@ public abstract class BackendOptions {
     return 4 * Runtime.getRuntime().availableProcessors();
   }
 
-  /** The CUDA device index, or -1 for the CPU. */
-  public int cudaIndex() {
-    return device().equals("cpu") ? -1 : Integer.parseInt(device().substring("cuda:".length()));
-  }
-
   @Value.Check
   protected void check() {
     Problems.of("BackendOptions")
-        .check(device().equals("cpu") || device().matches("cuda:\\d+"), "device", device(),
-            "\"cpu\" or \"cuda:N\"")
         .check(threads() >= 1 && threads() <= maxThreads(), "threads", threads(),
             "an integer in [1, " + maxThreads() + "] (four per processor)")
         .throwIfAny();

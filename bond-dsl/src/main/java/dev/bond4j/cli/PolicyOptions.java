@@ -5,6 +5,7 @@ import dev.bond4j.config.Tokenizers;
 import dev.bond4j.model.Tokenizer;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.Device;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -29,7 +30,8 @@ final class PolicyOptions {
 
   /** The backend's options. */
   BackendOptions backendOptions() {
-    return ApplicationOptions.of(BackendOptions.builder().device(device).threads(threads).build());
+    return ApplicationOptions.of(BackendOptions.builder().device(Device.parse(device))
+        .threads(threads).build());
   }
 
   /** Loads the policy in {@code directory}. */

@@ -19,6 +19,7 @@ import dev.bond4j.dsl.AlgorithmSettings;
 import dev.bond4j.dsl.ImmutableAlgorithmSettings;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.Device;
 import dev.bond4j.spi.ImmutableRewardSpec;
 import dev.bond4j.spi.RewardSpec;
 import dev.bond4j.spi.ImmutableBackendOptions;
@@ -128,7 +129,7 @@ public final class RunConfigLoader {
     Fields fields = new Fields(root, problems);
     String backend = fields.text("backend", "djl");
     ImmutableBackendOptions.Builder options = BackendOptions.builder();
-    fields.ifText("device", options::device);
+    fields.ifText("device", text -> options.device(Device.parse(text)));
     fields.ifInt("threads", options::threads);
     String policy = fields.text("policy", null);
     if (policy == null) {

@@ -9,7 +9,7 @@ class ApplicationOptionsTest {
 
   @Test
   void theLibraryDefaultsLeaveTheProcessAloneAndTheCommandLineAsksForItsChoices() {
-    BackendOptions library = BackendOptions.builder().device("cpu").threads(2).build();
+    BackendOptions library = BackendOptions.builder().threads(2).build();
     assertThat(library.trimNativeMemory()).isFalse();
     assertThat(library.filterEngineStdout()).isFalse();
     BackendOptions application = ApplicationOptions.of(library);

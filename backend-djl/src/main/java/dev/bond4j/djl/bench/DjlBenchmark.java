@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.bench.BenchmarkMain;
@@ -13,6 +12,7 @@ import dev.bond4j.models.bench.GemmRate;
 import dev.bond4j.models.bench.JBondBackend;
 import dev.bond4j.models.bench.JBondBenchmark;
 import dev.bond4j.value.OptimizerSettings;
+import dev.bond4j.spi.BackendOptions;
 
 /**
  * Times J-BOND steps of the DJL backend on a randomly initialised GPT-2 and prints one JSON
@@ -48,7 +48,8 @@ public final class DjlBenchmark implements JBondBackend<DjlPolicy> {
 
   @Override
   public DjlPolicy create(DecoderConfig config, OptimizerSettings optimizer, int threads) {
-    return DjlPolicy.create(config, 1, optimizer, new DjlOptions("cpu", threads));
+    return DjlPolicy.create(config, 1, optimizer,
+        BackendOptions.builder().threads(threads).build());
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.bond4j.djl.bench;
 
 import dev.bond4j.BondException;
-import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlSnapshot;
+import dev.bond4j.spi.BackendOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ public final class LoadMemory {
   /** Loads {@code args[0]} and prints the figures. */
   public static void main(String[] args) throws Exception {
     Path folder = Path.of(args[0]);
-    try (DjlSnapshot warm = DjlSnapshot.load(folder, DjlOptions.cpu())) {
+    try (DjlSnapshot warm = DjlSnapshot.load(folder, BackendOptions.defaults())) {
       // Starting the engine once first keeps its own allocations out of the baseline.
       warm.vocabularySize();
     }
@@ -31,7 +31,7 @@ public final class LoadMemory {
     Files.writeString(Path.of("/proc/self/clear_refs"), "5");
     long before = status("VmRSS");
     long peakBefore = status("VmHWM");
-    try (DjlSnapshot snapshot = DjlSnapshot.load(folder, DjlOptions.cpu())) {
+    try (DjlSnapshot snapshot = DjlSnapshot.load(folder, BackendOptions.defaults())) {
       long after = status("VmRSS");
       long peak = status("VmHWM");
       long model = 4L * snapshot.config().parameterCount();
