@@ -30,7 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -216,6 +218,11 @@ public final class RunConfigLoader {
         : build(rewardSpec::build, "reward.", problems);
     OptimizerSettings builtOptimizer = build(optimizer::build, "optimizer.", problems);
     AlgorithmSettings builtAlgorithm = build(algorithm::build, "", problems);
+    if (builtAlgorithm != null) {
+      Map<String, Object> given = new LinkedHashMap<>();
+      root.fieldNames().forEachRemaining(key -> given.put(key, root.get(key).asText()));
+      problems.addAll(builtAlgorithm.algorithm().foreignSettings(given));
+    }
     if (!problems.isEmpty()) {
       Problems all = Problems.of(source);
       problems.forEach(all::add);

@@ -104,7 +104,7 @@ public final class Demo {
     RunBuilder base = Bond.jbond().reference(reference).reward(reward).prompts(prompts)
         .batchSize(BATCH).maxNewTokens(MAX_NEW_TOKENS).steps(settings.steps())
         .seed(settings.seed());
-    curves.put("J-BOND", train("jbond", base.policy(jbondPolicy).beta(0.5).anchorEma(0.05)
+    curves.put("J-BOND", train("jbond", base.policy(jbondPolicy).beta(0.5).eta(0.05)
         .build()));
     Evaluation distilled = evaluator.evaluate(jbondPolicy, prompts, settings.seed() + 1);
     List<Completion> samplesAfter = jbondPolicy.sample(prompts,

@@ -128,7 +128,7 @@ public final class NeuralClaims {
     c2.test("log-quantile(beta=0.5) - log-quantile(beta=0)", c2Runs[1][4] - c2Runs[0][4],
         INTERVAL_ABOVE_ZERO);
 
-    Curve jbond = context.train("J-BOND", Bond.jbond().beta(0.5).anchorEma(0.05), EVALUATIONS)
+    Curve jbond = context.train("J-BOND", Bond.jbond().beta(0.5).eta(0.05), EVALUATIONS)
         .curve();
     Measurement c5 = Measurement.of("C5 (GPT)");
     double jbondShortfall = shortfall(jbond, bonCurve);

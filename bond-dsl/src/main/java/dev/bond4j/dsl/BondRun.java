@@ -1,13 +1,9 @@
 package dev.bond4j.dsl;
 
 import dev.bond4j.algorithm.Algorithms;
-import dev.bond4j.algorithm.BondConfig;
-import dev.bond4j.algorithm.BondTrainer;
-import dev.bond4j.algorithm.LogQuantileEstimate;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.algorithm.TwoSampleEstimate;
-import dev.bond4j.anchor.Anchor;
 import dev.bond4j.divergence.Divergence;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.RewardModel;
@@ -54,7 +50,7 @@ public record BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy
 
   /** A builder holding this run. */
   public RunBuilder toBuilder() {
-    return new RunBuilder(settings.toBuilder()).policy(policy).reference(reference)
+    return new RunBuilder(settings.algorithm(), settings.toBuilder()).policy(policy).reference(reference)
         .reward(reward).prompts(prompts);
   }
 
@@ -88,13 +84,9 @@ public record BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy
       case BOND -> Algorithms.bond(policy, reference, reward, prompts, s.n(),
           Divergence.jeffreys(s.beta()), MonteCarloQuantileEstimator.smoothed(s.quantileSamples()),
           training);
-      case ITERATIVE_BOND -> new BondTrainer(BondConfig.builder().policy(policy)
-          .reference(reference).reward(reward).prompts(prompts)
-          .anchor(Anchor.periodic(policy, s.anchorEvery()))
-          .estimate(new LogQuantileEstimate(
-              MonteCarloQuantileEstimator.smoothed(s.quantileSamples())))
-          .n(s.n()).divergence(Divergence.jeffreys(s.beta())).gamma(s.gamma())
-          .settings(training).build());
+      case ITERATIVE_BOND -> Algorithms.iterativeBond(policy, reference, reward, prompts, s.n(),
+          s.anchorEvery(), Divergence.jeffreys(s.beta()), s.gamma(),
+          MonteCarloQuantileEstimator.smoothed(s.quantileSamples()), training);
       case VBON -> Algorithms.vBoN(policy, reference, reward, prompts, s.n(),
           new TwoSampleEstimate(), training);
       case BON_SFT -> Algorithms.bestOfNSft(policy, reference, reward, prompts, s.n(), training);

@@ -134,12 +134,13 @@ class TrainCommandTest {
   @Test
   void aResumeOfAnotherRunListsEveryDifferenceAndExits2() throws Exception {
     assertThat(train(CHECKPOINTED + "algorithm: jbond\nsteps: 4\n").status()).isZero();
-    Run other = train(CHECKPOINTED + "algorithm: reinforce\nbeta: 0.25\nseed: 9\nsteps: 6\n",
-        "--resume");
+    Run other = train(CHECKPOINTED + "algorithm: reinforce\nklCoefficient: 0.25\nseed: 9\n"
+        + "steps: 6\n", "--resume");
     assertThat(other.status()).isEqualTo(BondCommand.INVALID_INPUT);
     assertThat(other.err().strip().lines()).hasSize(1);
     assertThat(other.err()).contains("settings.algorithm = \"reinforce\" (expected the"
-        + " checkpoint's jbond)").contains("settings.beta = \"0.25\"").contains("seed = \"9\"")
+        + " checkpoint's jbond)").contains("settings.klCoefficient = \"0.25\"")
+        .contains("seed = \"9\"")
         .contains("trainer = \"reinforce\"");
     Run fewer = train(CHECKPOINTED + "algorithm: jbond\nsteps: 3\n", "--resume");
     assertThat(fewer.status()).isEqualTo(BondCommand.INVALID_INPUT);

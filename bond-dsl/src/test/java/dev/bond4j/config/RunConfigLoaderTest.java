@@ -39,6 +39,15 @@ class RunConfigLoaderTest {
   }
 
   @Test
+  void aKeyTheAlgorithmDoesNotReadIsRefused() throws Exception {
+    assertThat(refusal("r.yaml", VALID_YAML + "algorithm: reinforce\nbeta: 0.3\neta: 0.1\n"))
+        .contains("beta = \"0.3\" (expected no beta for reinforce, which reads klCoefficient,"
+            + " samplesPerPrompt)").contains("eta = \"0.1\"");
+    assertThat(refusal("j.yaml", VALID_YAML + "klCoefficient: 0.1\n"))
+        .contains("no klCoefficient for jbond");
+  }
+
+  @Test
   void trailingContentIsRefused() throws Exception {
     assertThat(refusal("t.json", VALID_JSON + " {\"beta\": 0.1}")).contains("t.json")
         .contains("trailing content after the end of the configuration at line 1");

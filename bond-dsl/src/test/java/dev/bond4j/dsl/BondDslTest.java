@@ -32,7 +32,7 @@ class BondDslTest {
   void buildsAJBondRunThatTrains() {
     BondRun run = Bond.jbond().policy(policy).reward(reward)
         .prompts(List.of(TabularPolicy.prompt(0), TabularPolicy.prompt(1)))
-        .beta(0.5).anchorEma(0.02).klRegularization(0).batchSize(4).maxNewTokens(3).steps(30)
+        .beta(0.5).eta(0.02).gamma(0).batchSize(4).maxNewTokens(3).steps(30)
         .seed(9).build();
     assertThat(run.settings().algorithm()).isEqualTo(Algorithm.JBOND);
     Trainer trainer = run.trainer();
@@ -58,7 +58,7 @@ class BondDslTest {
 
   @Test
   void reportsEveryProblemAtOnce() {
-    assertThatThrownBy(() -> Bond.jbond().beta(1.5).anchorEma(-0.1).klRegularization(-1).build())
+    assertThatThrownBy(() -> Bond.jbond().beta(1.5).eta(-0.1).gamma(-1).build())
         .isInstanceOfSatisfying(InvalidArgumentException.class, e ->
             assertThat(e.problems()).extracting(InvalidArgumentException.Problem::field)
                 .containsExactly("policy", "reward", "prompts", "beta", "eta", "gamma"))
@@ -125,5 +125,33 @@ class BondDslTest {
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }
+  }
+
+  @Test
+  void aSettingTheAlgorithmDoesNotReadIsRejectedNotIgnored() {
+    var prompts = List.of(TabularPolicy.prompt(0));
+    assertThatThrownBy(() -> Bond.reinforce().policy(policy).reward(reward).prompts(prompts)
+        .beta(0.3).klCoefficient(0.1).eta(0.1).build())
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e ->
+            assertThat(e.problems()).extracting(InvalidArgumentException.Problem::field)
+                .containsExactly("beta", "eta"))
+        .hasMessageContaining("beta = 0.3 (expected no beta for reinforce, which reads"
+            + " klCoefficient, samplesPerPrompt)");
+    assertThatThrownBy(() -> Bond.jbond().policy(policy).reward(reward).prompts(prompts)
+        .samplesPerPrompt(4).build()).hasMessageContaining("no samplesPerPrompt for jbond");
+    assertThatThrownBy(() -> Bond.bond(4).policy(policy).reward(reward).prompts(prompts)
+        .gamma(0.1).build()).hasMessageContaining("no gamma for bond");
+    assertThat(Bond.iterativeBond(2, 5).policy(policy).reward(reward).prompts(prompts)
+        .gamma(0.1).build().settings().gamma()).isEqualTo(0.1);
+  }
+
+  @Test
+  @SuppressWarnings("deprecation")
+  void theOldBuilderNamesAreAliasesOfTheConfigKeys() {
+    var prompts = List.of(TabularPolicy.prompt(0));
+    assertThat(Bond.jbond().policy(policy).reward(reward).prompts(prompts).anchorEma(0.1)
+        .klRegularization(0.2).build().settings())
+        .isEqualTo(Bond.jbond().policy(policy).reward(reward).prompts(prompts).eta(0.1)
+            .gamma(0.2).build().settings());
   }
 }
