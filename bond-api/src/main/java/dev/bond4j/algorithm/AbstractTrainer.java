@@ -6,13 +6,17 @@ import dev.bond4j.MemoryBudget;
 import dev.bond4j.Problems;
 import dev.bond4j.anchor.Anchor;
 import dev.bond4j.model.Policy;
+import dev.bond4j.model.RewardModel;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.random.Seeds;
+import dev.bond4j.value.Completion;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.PromptedSequence;
+import dev.bond4j.value.StepReport;
+import dev.bond4j.value.UpdateResult;
+import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.bond4j.value.Prompt;
-import dev.bond4j.value.StepReport;
-import dev.bond4j.value.WeightedSequence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,10 +24,14 @@ import java.util.Map;
 
 /**
  * The plumbing every trainer shares: step counting, seeded prompt order, listeners (a
- * {@link NonFiniteGuard} and a {@link NoSignalWarning} are always installed), stage timing and the
- * step report. Subclasses implement one step's pipeline.
+ * {@link NonFiniteGuard} and a {@link NoSignalWarning} are always installed), stage timing, the
+ * step report, and the step's pipeline of named stages, each passing a typed record to the next:
+ * {@link #sample} → {@link #score} → {@link #estimate} → {@link #weigh} → update → move the anchor
+ * → {@link #report}. Subclasses implement the stages.
+ *
+ * @param <E> what the estimate stage of the trainer computes
  */
-abstract class AbstractTrainer implements Trainer {
+abstract class AbstractTrainer<E> implements Trainer {
   final TrainingSettings settings;
   final Seeds seeds;
   private final PromptOrder order;
@@ -169,12 +177,57 @@ abstract class AbstractTrainer implements Trainer {
   }
 
   /**
-   * Runs the pipeline of step {@code step} on {@code prompts}, writing metrics.
+   * Runs the stages of step {@code step} on {@code prompts}, timing each, and writes the metrics.
    *
    * @return the number of tokens sampled in the step
    */
-  abstract long runStep(long step, List<Prompt> prompts, StageTimer timer,
+  private long runStep(long step, List<Prompt> prompts, StageTimer timer,
+      Map<String, Double> metrics) {
+    Samples samples = sample(step, prompts);
+    timer.lap(Metrics.TIME_SAMPLE);
+    Rewards rewards = score(step, samples);
+    timer.lap(Metrics.TIME_SCORE);
+    E estimates = estimate(step, rewards);
+    timer.lap(Metrics.TIME_ESTIMATE);
+    Weights weights = weigh(step, estimates);
+    UpdateResult update = weights.batch().isEmpty() ? null : policy().update(weights.batch());
+    timer.lap(Metrics.TIME_UPDATE);
+    boolean moved = anchor().afterStep(policy(), step);
+    if (movesAnchor()) {
+      timer.lap(Metrics.TIME_ANCHOR);
+    }
+    report(estimates, weights, update, moved, metrics);
+    return samples.tokens();
+  }
+
+  /** Stage 1: the policy's (and the anchor's) completions of the step's prompts. */
+  abstract Samples sample(long step, List<Prompt> prompts);
+
+  /** Stage 2: the rewards of every sample, one per sample and finite. */
+  final Rewards score(long step, Samples samples) {
+    List<Completion> all = samples.all();
+    double[] rewards = reward().score(all);
+    Problems.require(rewards.length == all.size(), "reward.score(...).length", rewards.length,
+        "one reward per sequence, " + all.size());
+    NonFiniteGuard.requireFinite(step, "reward", rewards);
+    return new Rewards(samples, rewards);
+  }
+
+  /** Stage 3: the trainer's estimates (log-probabilities, returns, Best-of-N picks, ...). */
+  abstract E estimate(long step, Rewards rewards);
+
+  /** Stage 4: the weights of each loss term, handed to the listeners, and the update's batch. */
+  abstract Weights weigh(long step, E estimates);
+
+  /** Whether the trainer has an anchor stage of its own, timed as {@code time/anchor}. */
+  abstract boolean movesAnchor();
+
+  /** Stage 7: the step's metrics (SPEC S10), after the update (stage 5) and anchor (stage 6). */
+  abstract void report(E estimates, Weights weights, UpdateResult update, boolean anchorMoved,
       Map<String, Double> metrics);
+
+  /** The reward model. */
+  abstract RewardModel reward();
 
   /** Hands a term's weights to the listeners (the guard stops non-finite ones here). */
   final void checkWeights(long step, String term, double[] weights) {
@@ -185,7 +238,7 @@ abstract class AbstractTrainer implements Trainer {
 
   /** Adds the sequences with non-zero weight to {@code batch}. */
   static void addWeighted(List<WeightedSequence> batch,
-      List<? extends dev.bond4j.value.PromptedSequence> sequences, double[] weights) {
+      List<? extends PromptedSequence> sequences, double[] weights) {
     for (int i = 0; i < weights.length; i++) {
       if (weights[i] != 0) {
         batch.add(WeightedSequence.of(sequences.get(i), weights[i]));

@@ -1,6 +1,8 @@
 package dev.bond4j.algorithm;
 
-import dev.bond4j.Problems;
+import dev.bond4j.anchor.Anchor;
+import dev.bond4j.model.RewardModel;
+import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.random.Seeds;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
@@ -17,7 +19,7 @@ import java.util.Map;
  * {@code A_i = R_i − mean_{j≠i} R_j} within the prompt, loss {@code −sg(A_i) log π(y_i)} averaged
  * over all samples.
  */
-public final class ReinforceTrainer extends AbstractTrainer {
+public final class ReinforceTrainer extends AbstractTrainer<ReinforceTrainer.Estimates> {
   private final ReinforceConfig config;
 
   /** A trainer for {@code config}. */
@@ -32,14 +34,14 @@ public final class ReinforceTrainer extends AbstractTrainer {
   }
 
   @Override
-  dev.bond4j.model.TrainablePolicy policy() {
+  TrainablePolicy policy() {
     return config.policy();
   }
 
   /** REINFORCE has no anchor: its KL penalty is against the fixed reference. */
   @Override
-  dev.bond4j.anchor.Anchor anchor() {
-    return dev.bond4j.anchor.Anchor.fixed(config.reference());
+  Anchor anchor() {
+    return Anchor.fixed(config.reference());
   }
 
   @Override
@@ -49,18 +51,32 @@ public final class ReinforceTrainer extends AbstractTrainer {
   }
 
   @Override
-  long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
-    int k = config.samplesPerPrompt();
-    int total = prompts.size() * k;
-    List<Completion> samples = config.policy().sample(BondTrainer.repeat(prompts, k),
+  RewardModel reward() {
+    return config.reward();
+  }
+
+  /** No anchor stage: the KL penalty is against the fixed reference. */
+  @Override
+  boolean movesAnchor() {
+    return false;
+  }
+
+  /** What REINFORCE's estimate stage computes: log-probabilities and KL-penalised returns. */
+  record Estimates(Rewards rewards, double[] logPi, double[] logRef, double[] returns) {}
+
+  @Override
+  Samples sample(long step, List<Prompt> prompts) {
+    List<Completion> samples = config.policy().sample(
+        BondTrainer.repeat(prompts, config.samplesPerPrompt()),
         SamplingSettings.training(settings.maxNewTokens()),
         seeds.seed(Seeds.POLICY_SAMPLING, step));
-    timer.lap(Metrics.TIME_SAMPLE);
-    double[] rewards = config.reward().score(samples);
-    Problems.require(rewards.length == total, "reward.score(...).length", rewards.length,
-        "one reward per sequence, " + total);
-    NonFiniteGuard.requireFinite(step, "reward", rewards);
-    timer.lap(Metrics.TIME_SCORE);
+    return new Samples(prompts, samples, List.of(), 0);
+  }
+
+  @Override
+  Estimates estimate(long step, Rewards rewards) {
+    List<Completion> samples = rewards.samples().policy();
+    int total = samples.size();
     double[] logRef = config.reference().logProbs(samples);
     double[] logPi = new double[total];
     for (int i = 0; i < total; i++) {
@@ -70,39 +86,51 @@ public final class ReinforceTrainer extends AbstractTrainer {
     NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
     double[] returns = new double[total];
     for (int i = 0; i < total; i++) {
-      returns[i] = rewards[i] - config.klCoefficient() * (logPi[i] - logRef[i]);
+      returns[i] = rewards.all()[i] - config.klCoefficient() * (logPi[i] - logRef[i]);
     }
+    return new Estimates(rewards, logPi, logRef, returns);
+  }
+
+  @Override
+  Weights weigh(long step, Estimates estimates) {
+    int k = config.samplesPerPrompt();
+    int total = estimates.returns().length;
     double[] weights = new double[total];
-    for (int p = 0; p < prompts.size(); p++) {
+    for (int p = 0; p < total / k; p++) {
       double[] group = new double[k];
-      System.arraycopy(returns, p * k, group, 0, k);
+      System.arraycopy(estimates.returns(), p * k, group, 0, k);
       double[] advantages = leaveOneOut(group);
       for (int j = 0; j < k; j++) {
         weights[p * k + j] = advantages[j] / total;
       }
     }
-    timer.lap(Metrics.TIME_ESTIMATE);
     checkWeights(step, "backward", weights);
     List<WeightedSequence> weighted = new ArrayList<>(total);
-    addWeighted(weighted, samples, weights);
-    UpdateResult update = weighted.isEmpty() ? null : config.policy().update(weighted);
-    timer.lap(Metrics.TIME_UPDATE);
+    addWeighted(weighted, estimates.rewards().samples().policy(), weights);
+    return new Weights(new double[0], weights, new double[0], weighted);
+  }
 
+  @Override
+  void report(Estimates estimates, Weights weights, UpdateResult update, boolean anchorMoved,
+      Map<String, Double> metrics) {
+    List<Completion> samples = estimates.rewards().samples().policy();
+    int total = samples.size();
+    double[] logPi = estimates.logPi();
     double lossBackward = 0;
     long tokens = 0;
     for (int i = 0; i < total; i++) {
-      lossBackward -= weights[i] * logPi[i];
+      lossBackward -= weights.backward()[i] * logPi[i];
       tokens += samples.get(i).completion().length();
     }
+    double[] rewards = estimates.rewards().all();
     metrics.put(Metrics.REWARD_MEAN, mean(rewards));
     metrics.put(Metrics.REWARD_STD, std(rewards));
-    metrics.put(Metrics.KL_REF, mean(BondTrainer.subtract(logPi, logRef)));
+    metrics.put(Metrics.KL_REF, mean(BondTrainer.subtract(logPi, estimates.logRef())));
     metrics.put(Metrics.LOSS_BACKWARD, lossBackward);
     metrics.put(Metrics.LOSS_TOTAL, update == null ? 0.0 : update.loss());
     metrics.put(Metrics.GRAD_NORM, update == null ? 0.0 : update.gradientNorm());
     metrics.put(Metrics.LEARNING_RATE, update == null ? 0.0 : update.learningRate());
     metrics.put(Metrics.LENGTH, (double) tokens / total);
     metrics.put(Metrics.ENTROPY, -mean(logPi));
-    return tokens;
   }
 }
