@@ -63,10 +63,10 @@ class TrainCommandTest {
 
   @Test
   void aProvidedRewardNeedsAProviderOnTheClassPath() throws Exception {
-    Run missing = train(VALID + "reward: onnx\n");
+    Run missing = train(VALID + "reward: rerank\n");
     assertThat(missing.status()).isEqualTo(BondCommand.INVALID_INPUT);
-    assertThat(missing.err()).contains("reward = \"onnx\" (expected lexicon or a reward provider"
-        + " on the class path (none is))");
+    assertThat(missing.err()).contains("reward = \"rerank\" (expected lexicon or a reward"
+        + " provider on the class path (found: onnx))");
     Files.writeString(dir.resolve("reward.onnx"), "not a model");
     Run absent = train(VALID + "reward: onnx\nrewardModel: reward.onnx\nrewardLabel: -3\n");
     assertThat(absent.err()).contains("reward.label = -3");
