@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
 import dev.bond4j.model.EngineInfo;
 import dev.bond4j.models.DecoderConfig;

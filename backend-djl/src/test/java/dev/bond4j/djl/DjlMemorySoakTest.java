@@ -13,6 +13,7 @@ import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.spi.BackendOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ class DjlMemorySoakTest {
     Process child = new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
         "-cp", System.getProperty("java.class.path"), DjlMemorySoakTest.class.getName(),
         dir.resolve("checkpoints").toString()).redirectErrorStream(true).start();
-    String out = new String(child.getInputStream().readAllBytes());
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(child.waitFor(20, TimeUnit.MINUTES)).isTrue();
     assertThat(child.exitValue()).as(out).isZero();
     String series = out.lines().filter(l -> l.startsWith("RSS [")).findFirst().orElseThrow();

@@ -4,18 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
+import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
-import dev.bond4j.spi.BackendOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,7 +130,7 @@ class DjlPolicyTest {
   @Test
   void runsOfflineWithTheConfiguredThreads() {
     assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
-    assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).isEqualTo(1);
+    assertThat(JniUtils.getNumThreads()).isEqualTo(1);
   }
 
   @Test
@@ -219,7 +221,7 @@ class DjlPolicyTest {
 
   @Test
   void releasesTheNativeMemoryOfEveryCall() {
-    ai.djl.ndarray.NDManager manager = policy.parametersInternal().manager;
+    NDManager manager = policy.parametersInternal().manager;
     List<Completion> samples = policy.sample(promptsOfDifferentLengths(),
         SamplingSettings.training(6), 9);
     List<WeightedSequence> batch = new ArrayList<>();

@@ -2,10 +2,11 @@ package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
 import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.DecoderLayout.Global;
 import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.ParameterStore;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -131,7 +132,7 @@ final class Dl4jParameters implements ParameterStore {
     int at = 0;
     for (INDArray array : arrays) {
       int n = Math.toIntExact(array.length());
-      float[] part = java.util.Arrays.copyOfRange(values, at, at + n);
+      float[] part = Arrays.copyOfRange(values, at, at + n);
       try (INDArray source = Nd4j.create(part, array.shape(), DataType.FLOAT)) {
         array.assign(source);
       }

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +93,7 @@ class Dl4jPolicyTest {
     double[] recomputed = policy.logProbs(batch);
     for (int i = 0; i < batch.size(); i++) {
       assertThat(recomputed[i]).isCloseTo(batch.get(i).logProb(),
-          org.assertj.core.api.Assertions.within(2e-5));
+          Assertions.within(2e-5));
     }
     List<Completion> alone = policy.sample(List.of(promptsOfDifferentLengths().get(1)),
         SamplingSettings.builder().topK(1).maxNewTokens(6).build(), 4);

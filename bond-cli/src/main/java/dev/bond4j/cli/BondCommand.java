@@ -3,10 +3,11 @@ package dev.bond4j.cli;
 import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
 import dev.bond4j.NumericalException;
-import picocli.CommandLine;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code bond} command line: one subcommand per job. Every error is printed as one line
@@ -18,7 +19,7 @@ import picocli.CommandLine.ScopeType;
     description = "Best-of-N Distillation (BOND, J-BOND) for the JVM.",
     subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class,
         EvalCommand.class, BenchCommand.class, PaperCommand.class, InitCommand.class, CommandLine.HelpCommand.class})
-public final class BondCommand implements java.util.concurrent.Callable<Integer> {
+public final class BondCommand implements Callable<Integer> {
   /** Exit status for an engine failure or an internal error (a bug, an exhausted JVM). */
   public static final int INTERNAL_ERROR = 1;
   /** Exit status for input the library rejected: configuration, files, options, checkpoints. */
@@ -31,6 +32,7 @@ public final class BondCommand implements java.util.concurrent.Callable<Integer>
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
       description = "Print stack traces of errors.")
+  @SuppressWarnings("unused") // picocli sets it; the error handler reads it through the spec
   private boolean verbose;
 
   /** With no subcommand, {@code bond} runs the demo. */

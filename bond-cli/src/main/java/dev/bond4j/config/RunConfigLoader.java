@@ -10,19 +10,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.bond4j.BondException;
-import dev.bond4j.backend.RewardRegistry;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.Problems;
 import dev.bond4j.algorithm.CheckpointStore;
+import dev.bond4j.backend.RewardRegistry;
 import dev.bond4j.dsl.Algorithm;
 import dev.bond4j.dsl.AlgorithmSettings;
 import dev.bond4j.dsl.ImmutableAlgorithmSettings;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.Device;
+import dev.bond4j.spi.ImmutableBackendOptions;
 import dev.bond4j.spi.ImmutableRewardSpec;
 import dev.bond4j.spi.RewardSpec;
-import dev.bond4j.spi.ImmutableBackendOptions;
 import dev.bond4j.value.ImmutableOptimizerSettings;
 import dev.bond4j.value.OptimizerSettings;
 import java.io.IOException;
@@ -33,8 +33,14 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
+import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -229,7 +235,7 @@ public final class RunConfigLoader {
       all.throwIfAny();
     }
     return new RunConfig(backend, builtOptions, base.resolve(policy).normalize(), tokenizer,
-        base.resolve(prompts).normalize(), reward, java.util.Optional.ofNullable(builtReward),
+        base.resolve(prompts).normalize(), reward, Optional.ofNullable(builtReward),
         rewardTokenizer, builtOptimizer, builtAlgorithm,
         base.resolve(out).normalize(), checkpointEvery[0], keepCheckpoints[0]);
   }
@@ -243,7 +249,7 @@ public final class RunConfigLoader {
     throw Problems.invalid("tieRule", name, "strict or uniform");
   }
 
-  private static <T> T build(java.util.function.Supplier<T> builder, String prefix,
+  private static <T> T build(Supplier<T> builder, String prefix,
       List<InvalidArgumentException.Problem> problems) {
     try {
       return builder.get();
@@ -296,14 +302,14 @@ public final class RunConfigLoader {
       return value.asText();
     }
 
-    void ifText(String key, java.util.function.Consumer<String> setter) {
+    void ifText(String key, Consumer<String> setter) {
       String value = text(key, null);
       if (value != null) {
         guard(key, value, () -> setter.accept(value));
       }
     }
 
-    void ifDouble(String key, java.util.function.DoubleConsumer setter) {
+    void ifDouble(String key, DoubleConsumer setter) {
       JsonNode value = node.get(key);
       if (value != null) {
         if (value.isNumber()) {
@@ -315,7 +321,7 @@ public final class RunConfigLoader {
       }
     }
 
-    void ifInt(String key, java.util.function.IntConsumer setter) {
+    void ifInt(String key, IntConsumer setter) {
       JsonNode value = node.get(key);
       if (value != null) {
         if (value.isIntegralNumber() && value.canConvertToInt()) {
@@ -327,7 +333,7 @@ public final class RunConfigLoader {
       }
     }
 
-    void ifLong(String key, java.util.function.LongConsumer setter) {
+    void ifLong(String key, LongConsumer setter) {
       JsonNode value = node.get(key);
       if (value != null) {
         if (value.isIntegralNumber() && value.canConvertToLong()) {

@@ -3,13 +3,13 @@ package dev.bond4j.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.bond4j.BondException;
-import dev.bond4j.cli.ApplicationOptions;
 import dev.bond4j.algorithm.BestOfNSampler;
 import dev.bond4j.algorithm.Evaluation;
 import dev.bond4j.algorithm.Metrics;
 import dev.bond4j.algorithm.MetricsRecorder;
 import dev.bond4j.algorithm.MonteCarloEvaluator;
 import dev.bond4j.algorithm.Trainer;
+import dev.bond4j.cli.ApplicationOptions;
 import dev.bond4j.dsl.Bond;
 import dev.bond4j.dsl.BondRun;
 import dev.bond4j.dsl.RunBuilder;
@@ -38,6 +38,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,7 +181,7 @@ public final class Demo {
         Prompt prompt = Prompt.of("corpus", tokens.prefix(3));
         TokenSequence rest = tokens.concat(TokenSequence.of(WordTokenizer.EOS));
         sequences.add(WeightedSequence.of(prompt, TokenSequence.of(
-            java.util.Arrays.copyOfRange(rest.toArray(), 3, rest.length())), 1.0 / batch));
+            Arrays.copyOfRange(rest.toArray(), 3, rest.length())), 1.0 / batch));
       }
       double loss = policy.update(sequences).loss();
       if ((step + 1) % Math.max(1, settings.pretrainSteps() / 5) == 0) {

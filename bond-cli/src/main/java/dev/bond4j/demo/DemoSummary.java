@@ -1,5 +1,6 @@
 package dev.bond4j.demo;
 
+import dev.bond4j.algorithm.Evaluation;
 import java.util.Map;
 
 /**
@@ -11,6 +12,6 @@ import java.util.Map;
  * @param bestOfNReward mean reward of Best-of-N sampling from the reference, by N
  * @param seconds wall time of the whole demo
  */
-public record DemoSummary(dev.bond4j.algorithm.Evaluation reference,
-    dev.bond4j.algorithm.Evaluation distilled, Map<String, dev.bond4j.algorithm.Evaluation>
+public record DemoSummary(Evaluation reference,
+    Evaluation distilled, Map<String, Evaluation>
         baselines, Map<Integer, Double> bestOfNReward, double seconds) {}

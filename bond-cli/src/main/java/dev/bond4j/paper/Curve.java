@@ -1,5 +1,7 @@
 package dev.bond4j.paper;
 
+import java.util.Arrays;
+
 /**
  * One training run evaluated exactly at regular steps: the series the paper's figures plot.
  *
@@ -47,8 +49,8 @@ public record Curve(String label, double[] steps, double[] reward, double[] klFr
   public static double tailSlope(double[] x, double[] y) {
     int count = Math.max(2, x.length / 4);
     int from = Math.max(0, x.length - count);
-    double[] fit = line(java.util.Arrays.copyOfRange(x, from, x.length),
-        java.util.Arrays.copyOfRange(y, from, y.length));
+    double[] fit = line(Arrays.copyOfRange(x, from, x.length),
+        Arrays.copyOfRange(y, from, y.length));
     return fit[0];
   }
 

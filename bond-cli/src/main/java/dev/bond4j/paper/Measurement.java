@@ -1,5 +1,6 @@
 package dev.bond4j.paper;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public record Measurement(String id, Map<String, Double> statistics,
   /** An empty measurement of {@code id} to fill. */
   public static Measurement of(String id) {
     return new Measurement(id, new LinkedHashMap<>(), new LinkedHashMap<>(),
-        new java.util.ArrayList<>());
+        new ArrayList<>());
   }
 
   /** Records a statistic the verdict depends on. */

@@ -5,6 +5,7 @@ import dev.bond4j.math.TieRule;
 import dev.bond4j.testbed.ExactEvaluator;
 import dev.bond4j.testbed.ExactMetrics;
 import dev.bond4j.testbed.TabulatedDistribution;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -63,7 +64,7 @@ public final class ReferenceCurves {
     for (int c = 0; c < p.length; c++) {
       double[] ref = testbed.reference().distribution(c);
       double[] r = testbed.reward().rewards(c);
-      double max = java.util.Arrays.stream(r).max().orElse(0);
+      double max = Arrays.stream(r).max().orElse(0);
       double z = 0;
       p[c] = new double[ref.length];
       for (int i = 0; i < ref.length; i++) {
@@ -167,7 +168,7 @@ public final class ReferenceCurves {
   /** The figure of both curves: reward, log-quantile and win rate against KL. */
   public Figure figure() {
     double[][] b = columns(bestOfN);
-    double[][] f = columns(java.util.Arrays.copyOf(frontier, frontierCut()));
+    double[][] f = columns(Arrays.copyOf(frontier, frontierCut()));
     return new Figure("reference_curves", List.of(
         new Panel("Reward vs KL", "KL(. || pi_ref)", "E[r]", List.of(
             Series.line("Best-of-N", b[0], b[1]), Series.line("frontier", f[0], f[1]))),

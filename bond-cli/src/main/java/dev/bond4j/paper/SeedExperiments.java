@@ -31,7 +31,9 @@ import dev.bond4j.value.SamplingSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -155,7 +157,7 @@ final class SeedExperiments {
         }
         double[] law = DiscreteBestOfN.of(base.distribution(0), reward.rewards(0)).law(n, rule);
         double p = ChiSquare.goodnessOfFit(counts, law, 5).pValue();
-        m.report("p_value/" + rule.name().toLowerCase() + "/n" + n, p);
+        m.report("p_value/" + rule.name().toLowerCase(Locale.ROOT) + "/n" + n, p);
         worst = Math.min(worst, p);
       }
     }
@@ -165,7 +167,7 @@ final class SeedExperiments {
 
   /** C2 (Fig. 7): Jeffreys β = 0.5 keeps both KLs low and raises the log-quantile. */
   Measurement c2() {
-    Map<Double, Curve> c = new java.util.LinkedHashMap<>();
+    Map<Double, Curve> c = new LinkedHashMap<>();
     for (double beta : new double[] {0.0, 0.5, 1.0}) {
       c.put(beta, untilLevelled(C2_N, beta));
     }

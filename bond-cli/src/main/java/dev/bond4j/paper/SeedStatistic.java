@@ -2,6 +2,7 @@ package dev.bond4j.paper;
 
 import dev.bond4j.Problems;
 import dev.bond4j.stats.StudentT;
+import java.util.Arrays;
 
 /**
  * One statistic of a claim measured once per seed: the values, their mean, the 95% confidence
@@ -38,7 +39,7 @@ public record SeedStatistic(String name, Requirement requirement, long[] seeds, 
     double half = StudentT.quantile975(n - 1) * Math.sqrt(variance / n);
     boolean holds = switch (requirement) {
       case INTERVAL_ABOVE_ZERO -> mean - half > 0;
-      case EVERY_SEED_ABOVE_ZERO -> java.util.Arrays.stream(values).allMatch(v -> v > 0);
+      case EVERY_SEED_ABOVE_ZERO -> Arrays.stream(values).allMatch(v -> v > 0);
       case REPORTED -> true;
     };
     return new SeedStatistic(name, requirement, seeds.clone(), values.clone(), mean, mean - half,

@@ -4,6 +4,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.paper.Figure;
 import dev.bond4j.paper.Panel;
 import dev.bond4j.paper.Series;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +49,8 @@ public final class FigureRenderer {
     XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT)
         .title(panel.title()).xAxisTitle(panel.xLabel()).yAxisTitle(panel.yLabel()).build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-    chart.getStyler().setLegendBackgroundColor(new java.awt.Color(255, 255, 255, 200));
-    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setLegendBackgroundColor(new Color(255, 255, 255, 200));
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotGridLinesVisible(true);
     for (Series series : panel.series()) {
       XYSeries line = chart.addSeries(series.name(), series.x(), series.y());

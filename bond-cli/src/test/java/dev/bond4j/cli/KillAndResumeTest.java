@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -123,7 +124,7 @@ class KillAndResumeTest {
     }
     try (Stream<String> lines = Files.lines(file)) {
       return lines.count();
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       return 0;
     }
   }

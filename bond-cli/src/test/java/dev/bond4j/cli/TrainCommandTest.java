@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,10 +162,10 @@ class TrainCommandTest {
     List<String> rows = Files.readAllLines(jsonl);
     Files.write(jsonl, List.of(rows.get(4).replace("\"step\":4", "\"step\":5"),
         rows.get(4).replace("\"step\":4", "\"step\":6"), "{\"step\":7,\"rew"),
-        java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.APPEND);
     List<String> csvRows = Files.readAllLines(csv);
     Files.write(csv, List.of("5" + csvRows.get(5).substring(1), "6,0.5"),
-        java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.APPEND);
 
     Run resumed = train(CHECKPOINTED + "steps: 7\n", "--resume");
     assertThat(resumed.status()).as(resumed.err()).isZero();
@@ -194,7 +196,7 @@ class TrainCommandTest {
     assertThat(train(CHECKPOINTED + "steps: 4\n").status()).isZero();
     Path newest = dir.resolve("result/checkpoints/step-4");
     try (var walk = Files.walk(newest)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }

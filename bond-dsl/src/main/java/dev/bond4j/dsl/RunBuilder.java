@@ -1,5 +1,6 @@
 package dev.bond4j.dsl;
 
+import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.Problems;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.model.Policy;
@@ -173,7 +174,7 @@ public final class RunBuilder {
     AlgorithmSettings built = null;
     try {
       built = settings.build();
-    } catch (dev.bond4j.InvalidArgumentException e) {
+    } catch (InvalidArgumentException e) {
       e.problems().forEach(problems::add);
     }
     problems.throwIfAny();

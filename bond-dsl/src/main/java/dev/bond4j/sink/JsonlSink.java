@@ -1,5 +1,6 @@
 package dev.bond4j.sink;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bond4j.BondException;
 import dev.bond4j.algorithm.RunProvenance;
@@ -53,7 +54,7 @@ public final class JsonlSink implements TrainingListener, Closeable {
     row.putAll(report.metrics());
     try {
       SinkFiles.writeLine(writer, file, json.writeValueAsString(row));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new BondException("Cannot encode the metrics of step " + report.step(), e);
     }
   }

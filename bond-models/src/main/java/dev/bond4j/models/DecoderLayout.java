@@ -1,6 +1,5 @@
 package dev.bond4j.models;
 
-import dev.bond4j.BondException;
 import dev.bond4j.MemoryBudget;
 import dev.bond4j.Problems;
 import java.util.ArrayList;

@@ -15,6 +15,7 @@ import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -229,12 +230,12 @@ public abstract class SamplingContract {
   }
 
   private static double[] truncate(double[] weights, SamplingSettings settings) {
-    double total = java.util.Arrays.stream(weights).sum();
+    double total = Arrays.stream(weights).sum();
     Integer[] order = new Integer[weights.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> weights[a] != weights[b]
+    Arrays.sort(order, (a, b) -> weights[a] != weights[b]
         ? Double.compare(weights[b], weights[a]) : Integer.compare(a, b));
     int keep = settings.topK() == 0 ? weights.length : Math.min(settings.topK(), weights.length);
     double kept = 0;

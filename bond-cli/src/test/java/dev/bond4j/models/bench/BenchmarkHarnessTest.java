@@ -3,6 +3,7 @@ package dev.bond4j.models.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +62,8 @@ class BenchmarkHarnessTest {
     for (int trial = 0; trial < 200; trial++) {
       double[] values = random.doubles(1 + random.nextInt(20), -5, 5).toArray();
       double median = Medians.of(values);
-      long below = java.util.Arrays.stream(values).filter(v -> v < median).count();
-      long above = java.util.Arrays.stream(values).filter(v -> v > median).count();
+      long below = Arrays.stream(values).filter(v -> v < median).count();
+      long above = Arrays.stream(values).filter(v -> v > median).count();
       assertThat(below).isLessThanOrEqualTo(values.length / 2);
       assertThat(above).isLessThanOrEqualTo(values.length / 2);
     }
