@@ -1,5 +1,6 @@
 package dev.bond4j;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.bond4j.model.Policy;
 import dev.bond4j.value.Prompt;
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,7 @@ public final class MemoryBudget {
   /** The machine's (or the container's) physical memory, or {@code Long.MAX_VALUE} if unknown. */
   public static long machineLimit() {
     if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
+        instanceof OperatingSystemMXBean os) {
       long total = os.getTotalMemorySize();
       return total > 0 ? total : Long.MAX_VALUE;
     }

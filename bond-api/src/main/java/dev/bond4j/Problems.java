@@ -35,6 +35,17 @@ public final class Problems {
     return this;
   }
 
+  /** Records {@code problem}, found elsewhere (a nested builder, a comparison). */
+  public Problems add(InvalidArgumentException.Problem problem) {
+    found.add(problem);
+    return this;
+  }
+
+  /** Records a problem with {@code field} unconditionally: its value is not what was expected. */
+  public Problems add(String field, Object value, String expected) {
+    return add(new InvalidArgumentException.Problem(field, value, expected));
+  }
+
   /** Records a problem unless {@code value} is finite. */
   public Problems finite(String field, double value) {
     return check(Double.isFinite(value), field, value, "a finite number");
@@ -65,8 +76,16 @@ public final class Problems {
   /** Shorthand for a single check that throws at once. */
   public static void require(boolean valid, String field, Object value, String expected) {
     if (!valid) {
-      throw new InvalidArgumentException(
-          field, List.of(new InvalidArgumentException.Problem(field, value, expected)));
+      throw invalid(field, value, expected);
     }
+  }
+
+  /**
+   * The exception for one bad value, for code that has already decided it is bad: {@code throw
+   * Problems.invalid("tieRule", name, "strict or uniform")}.
+   */
+  public static InvalidArgumentException invalid(String field, Object value, String expected) {
+    return new InvalidArgumentException(field,
+        List.of(new InvalidArgumentException.Problem(field, value, expected)));
   }
 }

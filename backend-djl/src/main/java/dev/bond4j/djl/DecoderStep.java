@@ -5,7 +5,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.models.DecoderLayout.Slot;
 import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
 
 /**
  * One token per sequence through the decoder against a {@link KvCache}: the inner loop of

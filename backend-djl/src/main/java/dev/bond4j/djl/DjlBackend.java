@@ -1,5 +1,6 @@
 package dev.bond4j.djl;
 
+import ai.djl.ndarray.NDManager;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.LoraCheckpoint;
@@ -8,6 +9,7 @@ import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * The DJL backend as a service named {@code djl}: decoder policies (GPT-2 and the Llama family)
@@ -24,24 +26,23 @@ public final class DjlBackend implements Backend {
   public TrainablePolicy create(ModelShape shape, BackendOptions options,
       OptimizerSettings optimizer, long seed) {
     DecoderConfig config = DecoderConfig.of(shape);
-    return DjlPolicy.create(config, seed, optimizer, options(options));
+    return DjlPolicy.create(config, seed, optimizer, options);
   }
 
-  /**
-   * A policy from a model folder, or from a PEFT adapter folder over the base it names; with
-   * {@link BackendOptions#lora()} a model folder gets a fresh adapter (drawn from seed 0) to train.
-   */
   @Override
   public TrainablePolicy load(Path directory, BackendOptions options,
       OptimizerSettings optimizer) {
     if (options.lora().isPresent() && !LoraCheckpoint.isAdapter(directory)) {
-      return DjlPolicy.withNewAdapter(directory, options.lora().get(), 0, optimizer,
-          options(options));
+      return DjlPolicy.withNewAdapter(directory, options.lora().get(), 0, optimizer, options);
     }
-    return DjlPolicy.load(directory, optimizer, options(options));
+    return DjlPolicy.load(directory, optimizer, options);
   }
 
-  private static DjlOptions options(BackendOptions options) {
-    return new DjlOptions(options.device(), options.threads(), options.precision());
+  /** The arrays every open manager of the PyTorch engine holds (DJL's own accounting). */
+  @Override
+  public OptionalLong liveNativeObjects() {
+    try (NDManager probe = DjlRuntime.engine().newBaseManager()) {
+      return OptionalLong.of(probe.getParentManager().getManagedArrays().size());
+    }
   }
 }

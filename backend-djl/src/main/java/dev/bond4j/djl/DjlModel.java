@@ -1,5 +1,6 @@
 package dev.bond4j.djl;
 
+import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -7,8 +8,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
+import dev.bond4j.model.EngineInfo;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.EngineModel;
 import dev.bond4j.models.LoraAdapter;
@@ -77,6 +78,14 @@ final class DjlModel extends EngineModel {
     return parameters.manager;
   }
 
+  @Override
+  public EngineInfo engine() {
+    Device device = parameters.flat.getDevice();
+    return new EngineInfo("PyTorch (DJL)", DjlRuntime.engine().getVersion(),
+        device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu",
+        forward.bf16() ? "bf16 products, float32 weights" : "float32");
+  }
+
   /** Batched sampling with a KV cache; prompts of different lengths are left-padded. */
   @Override
   public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
@@ -85,7 +94,7 @@ final class DjlModel extends EngineModel {
       return loop.sample(prompts, settings, new SplittableRandom(seed),
           temperature -> new DjlDecodingSession(parameters, forward, temperature));
     } catch (EngineException e) {
-      throw new NativeEngineException("The PyTorch engine failed while sampling: " + e.getMessage(), e);
+      throw NativeEngineException.failed(DjlRuntime.NAME, "sampling", e);
     }
   }
 
@@ -100,7 +109,7 @@ final class DjlModel extends EngineModel {
     try (NDScope scope = new NDScope()) {
       return packed.sumByRow(tokenLogProbs(packed).toFloatArray());
     } catch (EngineException e) {
-      throw new NativeEngineException("The PyTorch engine failed while scoring: " + e.getMessage(), e);
+      throw NativeEngineException.failed(DjlRuntime.NAME, "scoring", e);
     }
   }
 

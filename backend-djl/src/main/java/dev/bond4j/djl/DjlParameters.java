@@ -104,10 +104,7 @@ final class DjlParameters implements ParameterStore {
 
   /** Parameters holding {@code values} (laid out in the canonical order) on {@code device}. */
   static DjlParameters of(DecoderConfig config, float[] values, Device device, boolean trainable) {
-    if (values.length != config.parameterCount()) {
-      throw new BondException("Expected " + config.parameterCount() + " parameters for " + config
-          + ", got " + values.length);
-    }
+    config.requireParameterCount(values.length);
     NDManager manager = DjlRuntime.engine().newBaseManager(device);
     try {
       NDArray flat = manager.create(values);

@@ -20,6 +20,7 @@ import dev.bond4j.models.SharedStore;
 import dev.bond4j.spi.LoraSettings;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.WeightedSequence;
+import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,9 +37,9 @@ import java.util.List;
  */
 public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
   private final AdamW optimizer;
-  private final DjlOptions options;
+  private final BackendOptions options;
 
-  private DjlPolicy(DjlModel model, OptimizerSettings settings, DjlOptions options) {
+  private DjlPolicy(DjlModel model, OptimizerSettings settings, BackendOptions options) {
     super(model);
     this.optimizer = model.adapter == null
         ? new AdamW(settings, model.parameters.manager, model.parameters.flat,
@@ -53,7 +54,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
    * @throws BondException when the device is not available
    */
   public static DjlPolicy create(DecoderConfig config, long seed, OptimizerSettings settings,
-      DjlOptions options) {
+      BackendOptions options) {
     return withValues(config, new DecoderLayout(config).initialValues(seed), settings, options);
   }
 
@@ -64,7 +65,8 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
    *
    * @throws BondException when a file is missing or malformed, or does not fit the config
    */
-  public static DjlPolicy load(Path directory, OptimizerSettings settings, DjlOptions options) {
+  public static DjlPolicy load(Path directory, OptimizerSettings settings,
+      BackendOptions options) {
     if (LoraCheckpoint.isAdapter(directory)) {
       return loadAdapter(directory, settings, options);
     }
@@ -87,7 +89,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
    *     model (a target module it lacks, a rank above a layer's dimension)
    */
   public static DjlPolicy withNewAdapter(Path baseDirectory, LoraSettings lora, long seed,
-      OptimizerSettings settings, DjlOptions options) {
+      OptimizerSettings settings, BackendOptions options) {
     Device device = DjlRuntime.prepare(options);
     DjlParameters base = DjlParameters.load(baseDirectory, device, false);
     try {
@@ -106,7 +108,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
    * one.
    */
   private static DjlPolicy loadAdapter(Path directory, OptimizerSettings settings,
-      DjlOptions options) {
+      BackendOptions options) {
     Device device = DjlRuntime.prepare(options);
     Path baseDirectory = LoraCheckpoint.baseModel(directory);
     DjlParameters base = DjlParameters.load(baseDirectory, device, false);
@@ -125,13 +127,13 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
   }
 
   private static DjlPolicy adapted(DjlParameters base, DjlAdapter adapter, Path baseDirectory,
-      OptimizerSettings settings, DjlOptions options) {
+      OptimizerSettings settings, BackendOptions options) {
     return new DjlPolicy(new DjlModel(base, SharedStore.of(base), adapter,
         baseDirectory.toAbsolutePath().normalize().toString(), options.bf16()), settings, options);
   }
 
   private static DjlPolicy withValues(DecoderConfig config, float[] values,
-      OptimizerSettings settings, DjlOptions options) {
+      OptimizerSettings settings, BackendOptions options) {
     DjlParameters parameters = DjlParameters.of(config, values, DjlRuntime.prepare(options),
         true);
     return new DjlPolicy(new DjlModel(parameters, options.bf16()), settings, options);
@@ -167,8 +169,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
       }
       return sum;
     } catch (EngineException e) {
-      throw new NativeEngineException("The PyTorch engine failed in an update: "
-          + e.getMessage(), e);
+      throw NativeEngineException.failed(DjlRuntime.NAME, "updating", e);
     } catch (IllegalStateException e) {
       throw new NativeEngineException("Another DJL update is running in this process (DJL allows"
           + " one gradient recording at a time): " + e.getMessage(), e);
@@ -204,7 +205,7 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
   }
 
   /** The device, thread and precision options this policy was made with. */
-  public DjlOptions options() {
+  public BackendOptions options() {
     return options;
   }
 

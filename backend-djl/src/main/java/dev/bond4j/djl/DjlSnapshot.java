@@ -11,6 +11,7 @@ import dev.bond4j.models.DecoderPolicy;
 import dev.bond4j.models.LoraCheckpoint;
 import dev.bond4j.models.LoraLayout;
 import dev.bond4j.models.SharedStore;
+import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Path;
 
 /**
@@ -29,7 +30,7 @@ public final class DjlSnapshot extends DecoderPolicy<DjlModel> implements Policy
    * A frozen policy from a HuggingFace model folder (config.json and single or sharded weights),
    * or from a PEFT adapter folder over the base model folder it names.
    */
-  public static DjlSnapshot load(Path directory, DjlOptions options) {
+  public static DjlSnapshot load(Path directory, BackendOptions options) {
     Device device = DjlRuntime.prepare(options);
     if (!LoraCheckpoint.isAdapter(directory)) {
       return new DjlSnapshot(new DjlModel(DjlParameters.load(directory, device, false),

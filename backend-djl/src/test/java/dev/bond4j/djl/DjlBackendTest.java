@@ -9,6 +9,13 @@ import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
 import dev.bond4j.value.OptimizerSettings;
 import java.util.ServiceLoader;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.SamplingSettings;
+import dev.bond4j.value.TokenSequence;
+import dev.bond4j.value.WeightedSequence;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class DjlBackendTest {
@@ -25,5 +32,25 @@ class DjlBackendTest {
           29));
       assertThat(djl.eosToken()).isEqualTo(29);
     }
+  }
+
+  @Test
+  void setsNoDjlSystemPropertyWhenItStartsTheEngineAndTrains() {
+    Map<String, String> before = djlProperties();
+    try (DjlPolicy policy = DjlPolicy.create(DecoderConfig.gpt2(8, 8, 8, 1, 2), 3,
+        OptimizerSettings.defaults(), BackendOptions.defaults())) {
+      Prompt prompt = Prompt.of("p", TokenSequence.of(1));
+      policy.update(List.of(WeightedSequence.of(policy.sample(List.of(prompt),
+          SamplingSettings.training(3), 1).get(0), 1.0)));
+    }
+    assertThat(djlProperties()).isEqualTo(before);
+  }
+
+  /** The {@code ai.djl.*} system properties (DJL's own JNA sets {@code jna.*} ones). */
+  private static Map<String, String> djlProperties() {
+    Map<String, String> out = new TreeMap<>();
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("ai.djl."))
+        .forEach(k -> out.put(k, System.getProperty(k)));
+    return out;
   }
 }

@@ -11,7 +11,9 @@ import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
+import dev.bond4j.spi.BackendOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ class DjlMemorySoakTest {
       prompts.add(Prompt.of("p" + i, TokenSequence.of(1 + i % 60, 1 + (i * 7) % 60)));
     }
     try (DjlPolicy policy = DjlPolicy.create(config, 5,
-            OptimizerSettings.builder().learningRate(1e-3).build(), DjlOptions.cpu());
+            OptimizerSettings.builder().learningRate(1e-3).build(), BackendOptions.defaults());
         DjlSnapshot reference = policy.snapshot()) {
       Trainer trainer = Algorithms.jBond(policy, reference,
           sequences -> sequences.stream().mapToDouble(s -> s.completion().length()).toArray(),
@@ -70,7 +72,7 @@ class DjlMemorySoakTest {
     Process child = new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
         "-cp", System.getProperty("java.class.path"), DjlMemorySoakTest.class.getName(),
         dir.resolve("checkpoints").toString()).redirectErrorStream(true).start();
-    String out = new String(child.getInputStream().readAllBytes());
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(child.waitFor(20, TimeUnit.MINUTES)).isTrue();
     assertThat(child.exitValue()).as(out).isZero();
     String series = out.lines().filter(l -> l.startsWith("RSS [")).findFirst().orElseThrow();

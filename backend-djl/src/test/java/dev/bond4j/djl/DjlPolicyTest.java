@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.SafeTensor;
 import dev.bond4j.models.SafeTensors;
+import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
@@ -38,7 +41,7 @@ class DjlPolicyTest {
   @BeforeAll
   static void train() {
     policy = DjlPolicy.create(CONFIG, 3,
-        OptimizerSettings.builder().learningRate(0.05).build(), DjlOptions.cpu());
+        OptimizerSettings.builder().learningRate(0.05).build(), BackendOptions.defaults());
     List<WeightedSequence> batch = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       batch.add(WeightedSequence.of(Prompt.of("p" + i, TokenSequence.of(i, i + 1)),
@@ -117,10 +120,10 @@ class DjlPolicyTest {
 
   @Test
   void rejectsUnknownAndUnavailableDevices() {
-    assertThatThrownBy(() -> new DjlOptions("tpu:0", 1))
+    assertThatThrownBy(() -> BackendOptions.on("tpu:0"))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("cuda:N");
     assertThatThrownBy(() -> DjlPolicy.create(CONFIG, 1, OptimizerSettings.defaults(),
-        new DjlOptions("cuda:7", 1)))
+        BackendOptions.on("cuda:7")))
         .isInstanceOf(BondException.class).hasMessageContaining("cuda:7 is not available");
   }
 
@@ -130,7 +133,7 @@ class DjlPolicyTest {
     List<Completion> samples = policy.sample(promptsOfDifferentLengths(),
         SamplingSettings.training(10), 42);
     try (DjlPolicy half = DjlPolicy.load(directory, OptimizerSettings.defaults(),
-        new DjlOptions("cpu", 1, "bf16"))) {
+        BackendOptions.builder().precision(BackendOptions.BF16).build())) {
       double[] full = policy.logProbs(samples);
       double[] low = half.logProbs(samples);
       double largest = 0;
@@ -149,14 +152,14 @@ class DjlPolicyTest {
             within(0.02 * (1 + Math.abs(sampled))));
       }
     }
-    assertThatThrownBy(() -> new DjlOptions("cpu", 1, "fp16"))
+    assertThatThrownBy(() -> BackendOptions.builder().precision("fp16").build())
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("precision");
   }
 
   @Test
   void runsOfflineWithTheConfiguredThreads() {
     assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
-    assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).isEqualTo(1);
+    assertThat(JniUtils.getNumThreads()).isEqualTo(1);
   }
 
   @Test
@@ -164,9 +167,9 @@ class DjlPolicyTest {
     policy.save(directory);
     assertThat(directory.resolve("config.json")).exists();
     assertThat(directory.resolve("model.safetensors")).exists();
-    try (DjlSnapshot snapshot = DjlSnapshot.load(directory, DjlOptions.cpu());
+    try (DjlSnapshot snapshot = DjlSnapshot.load(directory, BackendOptions.defaults());
         DjlPolicy fresh = DjlPolicy.load(directory, OptimizerSettings.defaults(),
-            DjlOptions.cpu())) {
+            BackendOptions.defaults())) {
       assertThat(snapshot.parameters()).containsExactly(policy.parameters());
       assertThat(fresh.steps()).isEqualTo(policy.steps());
       snapshot.save(directory.resolve("copy"));
@@ -179,14 +182,14 @@ class DjlPolicyTest {
   void aSnapshotRestoresWhatItSavedInPlace() {
     try (DjlSnapshot saved = policy.snapshot();
         DjlSnapshot other = DjlPolicy.create(CONFIG, 99, OptimizerSettings.defaults(),
-            DjlOptions.cpu()).snapshot()) {
+            BackendOptions.defaults()).snapshot()) {
       saved.save(directory);
       assertThat(other.parameters()).isNotEqualTo(saved.parameters());
       other.restore(directory);
       assertThat(other.parameters()).containsExactly(saved.parameters());
     }
     try (DjlSnapshot small = DjlPolicy.create(DecoderConfig.gpt2(20, 24, 16, 1, 2), 1,
-        OptimizerSettings.defaults(), DjlOptions.cpu()).snapshot()) {
+        OptimizerSettings.defaults(), BackendOptions.defaults()).snapshot()) {
       assertThatThrownBy(() -> small.restore(directory)).hasMessageContaining("config in");
     }
   }
@@ -197,7 +200,7 @@ class DjlPolicyTest {
     policy.save(first);
     Path second = directory.resolve("second");
     try (DjlPolicy other = DjlPolicy.create(CONFIG, 99, OptimizerSettings.defaults(),
-        DjlOptions.cpu())) {
+        BackendOptions.defaults())) {
       other.save(second);
     }
     Files.copy(first.resolve("optimizer.safetensors"), second.resolve("optimizer.safetensors"),
@@ -215,7 +218,7 @@ class DjlPolicyTest {
     tensors.put("wpe.weight", SafeTensor.ofFloats(new long[] {2, 2}, new float[4]));
     tensors.put("h.9.attn.c_attn.weight", SafeTensor.ofFloats(new long[] {1}, new float[1]));
     new SafeTensors(tensors, Map.of()).write(file);
-    assertThatThrownBy(() -> DjlSnapshot.load(directory, DjlOptions.cpu()))
+    assertThatThrownBy(() -> DjlSnapshot.load(directory, BackendOptions.defaults()))
         .isInstanceOf(BondException.class)
         .hasMessageContaining("h.1.ln_2.bias is missing")
         .hasMessageContaining("wpe.weight has shape [2, 2], expected [24, 32]")
@@ -226,7 +229,7 @@ class DjlPolicyTest {
   void refusesWeightsOfAnotherConfig() {
     policy.save(directory);
     DecoderConfig.gpt2(20, 24, 32, 3, 4, 128, 1e-5, "gelu_new", 19).write(directory);
-    assertThatThrownBy(() -> DjlSnapshot.load(directory, DjlOptions.cpu()))
+    assertThatThrownBy(() -> DjlSnapshot.load(directory, BackendOptions.defaults()))
         .isInstanceOf(BondException.class).hasMessageContaining("h.2.ln_1.weight is missing");
     assertThatThrownBy(() -> policy.load(directory)).isInstanceOf(BondException.class);
   }
@@ -240,14 +243,14 @@ class DjlPolicyTest {
     tensors.put("transformer.h.0.attn.bias", SafeTensor.ofFloats(new long[] {1}, new float[1]));
     tensors.put("lm_head.weight", tensors.get("transformer.wte.weight"));
     new SafeTensors(tensors, Map.of()).write(file);
-    try (DjlSnapshot snapshot = DjlSnapshot.load(directory, DjlOptions.cpu())) {
+    try (DjlSnapshot snapshot = DjlSnapshot.load(directory, BackendOptions.defaults())) {
       assertThat(snapshot.parameters()).containsExactly(policy.parameters());
     }
   }
 
   @Test
   void releasesTheNativeMemoryOfEveryCall() {
-    ai.djl.ndarray.NDManager manager = policy.parametersInternal().manager;
+    NDManager manager = policy.parametersInternal().manager;
     List<Completion> samples = policy.sample(promptsOfDifferentLengths(),
         SamplingSettings.training(6), 9);
     List<WeightedSequence> batch = new ArrayList<>();
@@ -269,7 +272,7 @@ class DjlPolicyTest {
   void snapshotFollowsOnlyADjlPolicyOfTheSameShape() {
     try (DjlSnapshot snapshot = policy.snapshot();
         DjlPolicy other = DjlPolicy.create(DecoderConfig.gpt2(20, 24, 16, 1, 2), 1,
-            OptimizerSettings.defaults(), DjlOptions.cpu())) {
+            OptimizerSettings.defaults(), BackendOptions.defaults())) {
       assertThatThrownBy(() -> snapshot.moveToward(other, 0.5))
           .isInstanceOf(InvalidArgumentException.class);
     }

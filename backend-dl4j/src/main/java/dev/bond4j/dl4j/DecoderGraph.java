@@ -110,13 +110,21 @@ final class DecoderGraph implements AutoCloseable {
     return new DecoderGraph(parameters, adapter);
   }
 
-  /** Builds the backward graph now, once, with SameDiff's stdout chatter filtered. */
-  void prepareGradients() {
-    if (sameDiff.getFunction("grad") == null) {
+  /**
+   * Builds the backward graph now, once; with {@code filterStdout}, SameDiff's stdout chatter is
+   * filtered out while it does ({@link QuietStdout}).
+   */
+  void prepareGradients(boolean filterStdout) {
+    if (sameDiff.getFunction("grad") != null) {
+      return;
+    }
+    if (filterStdout) {
       QuietStdout.during(() -> {
         sameDiff.createGradFunction();
         return null;
       });
+    } else {
+      sameDiff.createGradFunction();
     }
   }
 
@@ -150,7 +158,7 @@ final class DecoderGraph implements AutoCloseable {
   }
 
   private SDVariable constant(long... values) {
-    INDArray array = Nd4j.createFromArray(values);
+    INDArray array = NdArrays.owned(Nd4j.createFromArray(values));
     constants.add(array);
     return sameDiff.constant(array);
   }

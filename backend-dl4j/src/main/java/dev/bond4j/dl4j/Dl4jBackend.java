@@ -8,6 +8,7 @@ import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * The Deeplearning4j backend as a service named {@code dl4j}: decoder policies (GPT-2 and the
@@ -38,5 +39,11 @@ public final class Dl4jBackend implements Backend {
       return Dl4jPolicy.withNewAdapter(directory, fp32.lora().get(), 0, optimizer, fp32);
     }
     return Dl4jPolicy.load(directory, optimizer, fp32);
+  }
+
+  /** The open arrays the backend allocated and closes: parameters, moments, caches, constants. */
+  @Override
+  public OptionalLong liveNativeObjects() {
+    return OptionalLong.of(NdArrays.openOwned());
   }
 }

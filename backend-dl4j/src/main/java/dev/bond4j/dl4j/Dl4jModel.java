@@ -2,6 +2,7 @@ package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
+import dev.bond4j.model.EngineInfo;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.EngineModel;
 import dev.bond4j.models.LoraAdapter;
@@ -16,10 +17,13 @@ import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
 import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,6 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * native memory does not wait for Java's garbage collector. Not thread-safe: one call at a time.
  */
 final class Dl4jModel extends EngineModel {
+  private static final String ND4J_VERSION = nd4jVersion();
   final Dl4jParameters parameters;
   /** The LoRA adapter, or null. */
   final Dl4jAdapter adapter;
@@ -76,13 +81,34 @@ final class Dl4jModel extends EngineModel {
    * the cache, then {@link DecoderStep} feeds one token per row and step.
    */
   @Override
+  public EngineInfo engine() {
+    String device = Nd4j.getEnvironment().isCPU() ? "cpu"
+        : "cuda:" + Nd4j.getAffinityManager().getDeviceForCurrentThread();
+    return new EngineInfo("ND4J SameDiff", ND4J_VERSION, device, "float32");
+  }
+
+  /** ND4J's version, from its jar's Maven metadata. */
+  private static String nd4jVersion() {
+    Properties pom = new Properties();
+    try (InputStream in = Nd4j.class.getResourceAsStream(
+        "/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+      if (in != null) {
+        pom.load(in);
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return pom.getProperty("version", "unknown");
+  }
+
+  @Override
   public List<Completion> sample(List<Prompt> prompts, SamplingSettings settings, long seed) {
     try {
       return loop.sample(prompts, settings, new SplittableRandom(seed), Session::new);
     } catch (BondException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new NativeEngineException("ND4J failed while sampling: " + e.getMessage(), e);
+      throw NativeEngineException.failed("ND4J", "sampling", e);
     }
   }
 
@@ -184,7 +210,7 @@ final class Dl4jModel extends EngineModel {
     } catch (BondException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new NativeEngineException("ND4J failed in a forward pass: " + e.getMessage(), e);
+      throw NativeEngineException.failed("ND4J", "running a forward pass", e);
     } finally {
       NdArrays.closeAll(placeholders);
       if (results != null) {

@@ -2,10 +2,11 @@ package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
 import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.DecoderLayout.Global;
 import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.ParameterStore;
+import java.util.Arrays;
 import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,14 +31,17 @@ final class Dl4jParameters implements ParameterStore {
     this.config = config;
     this.layout = new DecoderLayout(config);
     this.tensors = tensors;
+    for (INDArray tensor : tensors) {
+      NdArrays.owned(tensor);
+    }
     if (config.rope() == null) {
       ropeCos = null;
       ropeSin = null;
     } else {
       float[][] tables = config.rope().tables(config.maxPositions(), config.headSize());
       long[] shape = {config.maxPositions(), config.headSize() / 2};
-      ropeCos = Nd4j.create(tables[0], shape, DataType.FLOAT);
-      ropeSin = Nd4j.create(tables[1], shape, DataType.FLOAT);
+      ropeCos = NdArrays.owned(Nd4j.create(tables[0], shape, DataType.FLOAT));
+      ropeSin = NdArrays.owned(Nd4j.create(tables[1], shape, DataType.FLOAT));
     }
   }
 
@@ -61,10 +65,7 @@ final class Dl4jParameters implements ParameterStore {
 
   /** Parameters holding {@code values}, laid out in the canonical order. */
   static Dl4jParameters of(DecoderConfig config, float[] values) {
-    if (values.length != config.parameterCount()) {
-      throw new BondException("Expected " + config.parameterCount() + " parameters for " + config
-          + ", got " + values.length);
-    }
+    config.requireParameterCount(values.length);
     Dl4jParameters parameters = new Dl4jParameters(config, zeros(new DecoderLayout(config)));
     overwrite(parameters.tensors, values);
     return parameters;
@@ -87,7 +88,7 @@ final class Dl4jParameters implements ParameterStore {
   static INDArray[] zeros(int count, IntFunction<long[]> shape) {
     INDArray[] arrays = new INDArray[count];
     for (int i = 0; i < arrays.length; i++) {
-      arrays[i] = Nd4j.zeros(DataType.FLOAT, shape.apply(i));
+      arrays[i] = NdArrays.owned(Nd4j.zeros(DataType.FLOAT, shape.apply(i)));
     }
     return arrays;
   }
@@ -132,7 +133,7 @@ final class Dl4jParameters implements ParameterStore {
     int at = 0;
     for (INDArray array : arrays) {
       int n = Math.toIntExact(array.length());
-      float[] part = java.util.Arrays.copyOfRange(values, at, at + n);
+      float[] part = Arrays.copyOfRange(values, at, at + n);
       try (INDArray source = Nd4j.create(part, array.shape(), DataType.FLOAT)) {
         array.assign(source);
       }

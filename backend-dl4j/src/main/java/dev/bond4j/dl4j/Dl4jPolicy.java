@@ -40,7 +40,7 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
     this.optimizer = new AdamW(settings,
         model.adapter == null ? model.parameters.tensors : model.adapter.tensors);
     this.options = options;
-    model.graph.prepareGradients();
+    model.graph.prepareGradients(options.filterEngineStdout());
   }
 
   /**
@@ -119,9 +119,12 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
     return 2;
   }
 
+  /** Releases unreachable native buffers when the options ask for it. */
   @Override
   protected void afterStep() {
-    NativeHeap.release();
+    if (options.trimNativeMemory()) {
+      NativeHeap.release();
+    }
   }
 
   /**
@@ -155,7 +158,7 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
       }
       return sum;
     } catch (RuntimeException e) {
-      throw new NativeEngineException("ND4J failed in an update: " + e.getMessage(), e);
+      throw NativeEngineException.failed("ND4J", "updating", e);
     } finally {
       NdArrays.closeAll(placeholders);
       if (result != null) {

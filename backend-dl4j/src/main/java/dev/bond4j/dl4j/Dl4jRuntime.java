@@ -10,7 +10,8 @@ import org.nd4j.nativeblas.Nd4jBlas;
  * Starts ND4J the way bond4j needs it: the CPU backend of the {@code nd4j-native} jars on the
  * class path (nothing is downloaded), the configured number of threads for ND4J's own loops and
  * for OpenBLAS, and a clear error for a device that is not there. ND4J logs through slf4j under
- * {@code org.nd4j}; the one thing it prints to stdout is silenced by {@link QuietStdout}.
+ * {@code org.nd4j}; the one thing it prints to stdout is silenced by {@link QuietStdout} when the
+ * options ask for it.
  */
 final class Dl4jRuntime {
   private Dl4jRuntime() {}
@@ -31,18 +32,17 @@ final class Dl4jRuntime {
         blas.setMaxThreads(options.threads());
       }
     } catch (RuntimeException | UnsatisfiedLinkError | ExceptionInInitializerError e) {
-      throw new NativeEngineException("Cannot start ND4J's native backend: " + e, e);
+      throw NativeEngineException.cannotStart("ND4J's native backend", e);
     }
-    if (options.device().equals("cpu")) {
+    if (options.device().isCpu()) {
       return;
     }
     int count = cpu ? 0 : Nd4j.getAffinityManager().getNumberOfDevices();
-    if (options.cudaIndex() >= count) {
-      throw new BondException("Device " + options.device() + " is not available: ND4J's "
-          + Nd4j.getBackend().getClass().getSimpleName() + " sees " + count + " CUDA device(s)"
-          + (cpu ? " (the dl4j backend ships ND4J's CPU backend, nd4j-native); use device \"cpu\""
-              : ""));
+    if (options.device().cudaIndex() >= count) {
+      throw options.device().unavailable("ND4J's " + Nd4j.getBackend().getClass().getSimpleName(),
+          count, cpu ? "(the dl4j backend ships ND4J's CPU backend, nd4j-native); use device"
+              + " \"cpu\"" : "");
     }
-    Nd4j.getAffinityManager().unsafeSetDevice(options.cudaIndex());
+    Nd4j.getAffinityManager().unsafeSetDevice(options.device().cudaIndex());
   }
 }

@@ -20,10 +20,10 @@ final class KvCache implements AutoCloseable {
     keys = new INDArray[config.layers()];
     values = new INDArray[config.layers()];
     for (int layer = 0; layer < keys.length; layer++) {
-      keys[layer] = Nd4j.zeros(DataType.FLOAT, batch, config.kvHeads(), slots,
-          config.headSize());
-      values[layer] = Nd4j.zeros(DataType.FLOAT, batch, config.kvHeads(), slots,
-          config.headSize());
+      keys[layer] = NdArrays.owned(Nd4j.zeros(DataType.FLOAT, batch, config.kvHeads(), slots,
+          config.headSize()));
+      values[layer] = NdArrays.owned(Nd4j.zeros(DataType.FLOAT, batch, config.kvHeads(), slots,
+          config.headSize()));
     }
   }
 

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * ND4J and SameDiff also create small arrays inside their operations (views, shape arguments,
  * scalars) whose native buffers are freed only when Java's collector finalises them, about
  * 0.5 MiB per training step of a small model; and the C allocator keeps freed memory, fragmented,
- * instead of returning it. So after an update the policy calls {@link #release}: at most every
+ * instead of returning it. So after an update a policy whose options ask for it ({@link
+ * dev.bond4j.spi.BackendOptions#trimNativeMemory}) calls {@link #release}: at most every
  * {@value #COLLECT_EVERY_SECONDS} seconds it asks for a garbage collection, so that ND4J's
  * deallocator frees those buffers, and then JavaCPP's {@code trimMemory} ({@code malloc_trim(0)}
  * on Linux) gives the freed memory back to the operating system. JavaCPP keeps that method

@@ -60,7 +60,7 @@ class DecoderGraphGradientTest {
     List<WeightedSequence> batch = List.of(WeightedSequence.of(
         Prompt.of("p", TokenSequence.of(1)), TokenSequence.of(completion), -1.0));
     try (Dl4jModel model = new Dl4jModel(Dl4jParameters.of(config, values))) {
-      model.graph.prepareGradients();
+      model.graph.prepareGradients(true);
       PackedSequences packed = PackedSequences.of(batch, config, 2);
       Map<String, INDArray> placeholders =
           model.inputs(packed, packed.positionWeights(new double[] {-1.0})).arrays();

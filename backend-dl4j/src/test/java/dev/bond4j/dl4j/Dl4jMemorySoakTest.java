@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Native memory stays bounded without the user calling {@code System.gc()} (the backend manages
- * it, see {@code NativeHeap}): over 500 J-BOND steps (sampling from the policy and its EMA
+ * Native memory stays bounded without the user calling {@code System.gc()} when the options ask
+ * the backend to manage it ({@code trimNativeMemory}, see {@code NativeHeap}): over 500 J-BOND steps (sampling from the policy and its EMA
  * anchor, scoring, an update, the anchor move) after a warm-up, the process's resident set stays
  * within ±10% of its size after the warm-up. Reads
  * {@code VmRSS} from {@code /proc/self/status}, so it runs on Linux only. The module's tests run
@@ -54,7 +54,7 @@ class Dl4jMemorySoakTest {
     long[] alive = new long[rss.length];
     try (Dl4jPolicy policy = Dl4jPolicy.create(config, 5,
             OptimizerSettings.builder().learningRate(1e-3).microBatchSize(8).build(),
-            BackendOptions.defaults());
+            BackendOptions.builder().trimNativeMemory(true).build());
         Dl4jSnapshot reference = policy.snapshot()) {
       Trainer trainer = Algorithms.jBond(policy, reference, zeros, prompts, 0.5, 0.02, 0.0,
           TrainingSettings.builder().batchSize(16).maxNewTokens(8).seed(2).build());

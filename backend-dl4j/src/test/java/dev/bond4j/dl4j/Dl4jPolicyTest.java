@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +93,7 @@ class Dl4jPolicyTest {
     double[] recomputed = policy.logProbs(batch);
     for (int i = 0; i < batch.size(); i++) {
       assertThat(recomputed[i]).isCloseTo(batch.get(i).logProb(),
-          org.assertj.core.api.Assertions.within(2e-5));
+          Assertions.within(2e-5));
     }
     List<Completion> alone = policy.sample(List.of(promptsOfDifferentLengths().get(1)),
         SamplingSettings.builder().topK(1).maxNewTokens(6).build(), 4);
@@ -121,10 +122,10 @@ class Dl4jPolicyTest {
 
   @Test
   void rejectsUnknownAndUnavailableDevices() {
-    assertThatThrownBy(() -> BackendOptions.builder().device("tpu:0").build())
+    assertThatThrownBy(() -> BackendOptions.on("tpu:0"))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("cuda:N");
     assertThatThrownBy(() -> Dl4jPolicy.create(CONFIG, 1, OptimizerSettings.defaults(),
-        BackendOptions.builder().device("cuda:7").build()))
+        BackendOptions.on("cuda:7")))
         .isInstanceOf(BondException.class).hasMessageContaining("cuda:7 is not available")
         .hasMessageContaining("use device \"cpu\"");
   }
@@ -214,18 +215,31 @@ class Dl4jPolicyTest {
   }
 
   @Test
-  void printsNothingToStdout() {
+  void printsNothingToStdoutWhenTheApplicationAsksForTheFilter() {
+    assertThat(stdoutOfAFreshPolicy(BackendOptions.builder().filterEngineStdout(true).build()))
+        .isEmpty();
+  }
+
+  @Test
+  void leavesStdoutAloneByDefault() {
+    assertThat(stdoutOfAFreshPolicy(BackendOptions.defaults()))
+        .as("SameDiff's own chatter, which only an application may decide to filter")
+        .contains("Added differentiated op");
+  }
+
+  /** What a fresh policy made with {@code options} prints to stdout while it samples and trains. */
+  private static String stdoutOfAFreshPolicy(BackendOptions options) {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try (Dl4jPolicy fresh = Dl4jPolicy.create(DecoderConfig.gpt2(12, 16, 16, 1, 2), 8,
-        OptimizerSettings.defaults(), BackendOptions.defaults())) {
+        OptimizerSettings.defaults(), options)) {
       List<Completion> samples = fresh.sample(promptsOfDifferentLengths().subList(0, 1),
           SamplingSettings.training(4), 1);
       fresh.update(List.of(WeightedSequence.of(samples.get(0), 1.0)));
     } finally {
       System.setOut(original);
     }
-    assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+    return captured.toString(StandardCharsets.UTF_8);
   }
 }

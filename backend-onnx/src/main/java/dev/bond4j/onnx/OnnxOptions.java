@@ -1,8 +1,7 @@
 package dev.bond4j.onnx;
 
 import dev.bond4j.Problems;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.bond4j.spi.Device;
 
 /**
  * How ONNX Runtime sessions are opened. The device is a config value: {@code cpu} or {@code
@@ -10,16 +9,15 @@ import java.util.regex.Pattern;
  * is unavailable, opening fails with a clear error unless {@code cpuFallback} allows running on the
  * CPU instead (logged as a warning, never silent).
  *
- * @param device {@code cpu} or {@code cuda:N}
+ * @param device the CPU or a CUDA device
  * @param threads intra-op threads, {@code >= 1}; one is steadiest on a busy machine
  * @param spinning whether idle ORT threads spin; off by default on shared machines
  * @param optimization the graph optimisation level
  * @param cpuFallback whether an unavailable CUDA device falls back to the CPU
  * @param maxBatch most sequences one ORT call runs; longer lists are split
  */
-public record OnnxOptions(String device, int threads, boolean spinning,
+public record OnnxOptions(Device device, int threads, boolean spinning,
     Optimization optimization, boolean cpuFallback, int maxBatch) {
-  private static final Pattern CUDA = Pattern.compile("cuda:(\\d{1,3})");
 
   /** ONNX Runtime's graph optimisation levels. */
   public enum Optimization {
@@ -29,8 +27,7 @@ public record OnnxOptions(String device, int threads, boolean spinning,
   /** Validates every field at once. */
   public OnnxOptions {
     Problems.of("OnnxOptions")
-        .check(device != null && (device.equals("cpu") || CUDA.matcher(device).matches()),
-            "device", device, "\"cpu\" or \"cuda:N\"")
+        .check(device != null, "device", device, Device.VALID)
         .atLeast("threads", threads, 1)
         .check(optimization != null, "optimization", optimization, "a level")
         .atLeast("maxBatch", maxBatch, 1)
@@ -39,12 +36,17 @@ public record OnnxOptions(String device, int threads, boolean spinning,
 
   /** CPU, one thread, no spinning, all optimisations, batches of at most 64 sequences. */
   public static OnnxOptions cpu() {
-    return new OnnxOptions("cpu", 1, false, Optimization.ALL, false, 64);
+    return new OnnxOptions(Device.cpu(), 1, false, Optimization.ALL, false, 64);
   }
 
   /** These options on another device. */
-  public OnnxOptions withDevice(String newDevice) {
+  public OnnxOptions withDevice(Device newDevice) {
     return new OnnxOptions(newDevice, threads, spinning, optimization, cpuFallback, maxBatch);
+  }
+
+  /** These options on the device {@code text} names ({@link Device#parse}). */
+  public OnnxOptions withDevice(String text) {
+    return withDevice(Device.parse(text));
   }
 
   /** These options with another thread count. */
@@ -69,7 +71,6 @@ public record OnnxOptions(String device, int threads, boolean spinning,
 
   /** The CUDA device index, or -1 for the CPU. */
   public int cudaDevice() {
-    Matcher m = CUDA.matcher(device);
-    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    return device.cudaIndex();
   }
 }

@@ -408,8 +408,8 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
         this.result = session.run(inputs);
       } catch (OrtException | RuntimeException e) {
         close();
-        throw new NativeEngineException("ONNX Runtime failed to run the decoder " + file
-            + " on a batch of " + batch.size + ": " + e.getMessage(), e);
+        throw NativeEngineException.failed("ONNX Runtime", "running the decoder " + file
+            + " on a batch of " + batch.size, e);
       }
     }
 
@@ -510,7 +510,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
       try {
         session.close();
       } catch (OrtException e) {
-        throw new NativeEngineException("Cannot close the ONNX Runtime session of " + file, e);
+        throw NativeEngineException.cannotClose("the ONNX Runtime session of " + file, e);
       }
     }
   }

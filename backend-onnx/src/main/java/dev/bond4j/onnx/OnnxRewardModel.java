@@ -233,8 +233,8 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
         return read((OnnxTensor) result.get(outputName).orElseThrow(), part.size(), rows);
       }
     } catch (OrtException e) {
-      throw new NativeEngineException("ONNX Runtime failed to run the reward model " + file
-          + " on a batch of " + part.size() + ": " + e.getMessage(), e);
+      throw NativeEngineException.failed("ONNX Runtime", "running the reward model " + file
+          + " on a batch of " + part.size(), e);
     } finally {
       owned.forEach(OnnxTensor::close);
     }
@@ -277,7 +277,7 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
       try {
         session.close();
       } catch (OrtException e) {
-        throw new NativeEngineException("Cannot close the ONNX Runtime session of " + file, e);
+        throw NativeEngineException.cannotClose("the ONNX Runtime session of " + file, e);
       }
     }
   }

@@ -2,8 +2,10 @@ package dev.bond4j.onnx;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
+import dev.bond4j.model.EngineInfo;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.models.DecoderLayout;
 import dev.bond4j.models.DecoderModel;
@@ -49,6 +51,12 @@ final class OnnxTrainableModel implements DecoderModel {
       throw e;
     }
   }
+  @Override
+  public EngineInfo engine() {
+    return new EngineInfo("ONNX Runtime", OrtEnvironment.getEnvironment().getVersion(),
+        options.device().toString(), "float32");
+  }
+
 
   /** A model of shape {@code config} holding {@code values} (canonical order). */
   static OnnxTrainableModel of(DecoderConfig config, float[] values, OnnxOptions options) {

@@ -31,10 +31,7 @@ public interface WeightSource {
     DecoderLayout layout = new DecoderLayout(config);
     return targets -> {
       float[] values = parameters.get();
-      if (values.length != layout.offset(layout.size())) {
-        throw new BondException("Expected " + layout.offset(layout.size()) + " parameters for "
-            + config + ", got " + values.length);
-      }
+      config.requireParameterCount(values.length);
       for (int i = 0; i < layout.size(); i++) {
         FloatBuffer target = targets.get(layout.name(i));
         int count = (int) (layout.offset(i + 1) - layout.offset(i));

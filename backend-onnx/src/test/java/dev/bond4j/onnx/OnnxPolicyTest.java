@@ -277,10 +277,12 @@ class OnnxPolicyTest {
 
   @Test
   void optionsReportEveryProblem() {
-    assertThatThrownBy(() -> new OnnxOptions("gpu", 0, false, null, false, 0))
+    assertThatThrownBy(() -> new OnnxOptions(null, 0, false, null, false, 0))
         .isInstanceOf(InvalidArgumentException.class)
         .satisfies(e -> assertThat(((InvalidArgumentException) e).problems()).hasSize(4));
     assertThat(OnnxOptions.cpu().withDevice("cuda:3").cudaDevice()).isEqualTo(3);
     assertThat(OnnxOptions.cpu().cudaDevice()).isEqualTo(-1);
+    assertThatThrownBy(() -> OnnxOptions.cpu().withDevice("gpu"))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("cuda:N");
   }
 }

@@ -2,6 +2,7 @@ package dev.bond4j.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ class OrtTemporaryFolderTest {
     Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         OrtTemporaryFolderTest.class.getName()).redirectErrorStream(true).start();
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String out = new String(child.getInputStream().readAllBytes()).strip();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+        .strip();
     String folder = out.lines().reduce((a, b) -> b).orElse("");
     assertThat(child.exitValue()).as(out).isZero();
     assertThat(folder).as(out).contains("onnxruntime-java");

@@ -8,11 +8,13 @@ import dev.bond4j.anchor.Anchor;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.random.Seeds;
+import dev.bond4j.value.Prompt;
+import dev.bond4j.value.PromptedSequence;
+import dev.bond4j.value.StepReport;
+import dev.bond4j.value.UpdateResult;
+import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.bond4j.value.Prompt;
-import dev.bond4j.value.StepReport;
-import dev.bond4j.value.WeightedSequence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,19 +22,26 @@ import java.util.Map;
 
 /**
  * The plumbing every trainer shares: step counting, seeded prompt order, listeners (a
- * {@link NonFiniteGuard} and a {@link NoSignalWarning} are always installed), stage timing and the
- * step report. Subclasses implement one step's pipeline.
+ * {@link NonFiniteGuard} and a {@link NoSignalWarning} are always installed), stage timing, the
+ * step report, and the step's pipeline of named stages, each passing a typed record to the next:
+ * {@link #sample} → {@link #score} → {@link #estimate} → {@link #weigh} → update → move the anchor
+ * → {@link #report}. Subclasses implement the stages.
+ *
+ * @param <E> what the estimate stage of the trainer computes
  */
-abstract class AbstractTrainer implements Trainer {
+abstract class AbstractTrainer<E> implements Trainer {
   final TrainingSettings settings;
   final Seeds seeds;
   private final PromptOrder order;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private static final String STATE = "trainer.properties";
+  private static final String PROVENANCE = "provenance.json";
   private final String promptsDigest;
   private RunIdentity identity;
 
   private long steps;
+  private boolean closed;
+  private boolean started;
 
   /**
    * Checks, before anything is allocated, that the completions fit the policy's context and that
@@ -65,6 +74,14 @@ abstract class AbstractTrainer implements Trainer {
 
   @Override
   public final StepReport step() {
+    if (closed) {
+      throw new BondException("The trainer is closed: it cannot step after close()");
+    }
+    if (!started) {
+      started = true;
+      RunProvenance provenance = provenance();
+      listeners.forEach(listener -> listener.onStart(provenance));
+    }
     long step = steps + 1;
     StageTimer timer = new StageTimer();
     Map<String, Double> metrics = new LinkedHashMap<>();
@@ -79,6 +96,15 @@ abstract class AbstractTrainer implements Trainer {
       listener.onStep(report);
     }
     return report;
+  }
+
+  /** Closes the anchor, which frees the snapshot it made, once. */
+  @Override
+  public final void close() {
+    if (!closed) {
+      closed = true;
+      anchor().close();
+    }
   }
 
   /** The policy being trained. */
@@ -105,6 +131,11 @@ abstract class AbstractTrainer implements Trainer {
   abstract void describe(RunIdentity identity);
 
   @Override
+  public final RunProvenance provenance() {
+    return RunProvenance.of(policy().engine(), identity(), Map.of("run", settings.seed()));
+  }
+
+  @Override
   public final Path checkpoint(CheckpointStore store) {
     long step = steps;
     return store.write(step, identity(), folder -> {
@@ -112,6 +143,7 @@ abstract class AbstractTrainer implements Trainer {
       Files.createDirectories(folder.resolve("anchor"));
       anchor().save(folder.resolve("anchor"));
       Files.writeString(folder.resolve(STATE), "steps=" + step + "\n");
+      Files.writeString(folder.resolve(PROVENANCE), provenance().toJson() + "\n");
     }, phase -> listeners.forEach(l -> l.onCheckpoint(step, phase)));
   }
 
@@ -126,7 +158,7 @@ abstract class AbstractTrainer implements Trainer {
     if (!differences.isEmpty()) {
       Problems problems = Problems.of("resume from " + found.folder()
           + ", a checkpoint of another run");
-      differences.forEach(p -> problems.check(false, p.field(), p.value(), p.expected()));
+      differences.forEach(problems::add);
       problems.throwIfAny();
     }
     try {
@@ -143,11 +175,53 @@ abstract class AbstractTrainer implements Trainer {
   }
 
   /**
-   * Runs the pipeline of step {@code step} on {@code prompts}, writing metrics.
+   * Runs the stages of step {@code step} on {@code prompts}, timing each, and writes the metrics.
    *
    * @return the number of tokens sampled in the step
    */
-  abstract long runStep(long step, List<Prompt> prompts, StageTimer timer,
+  private long runStep(long step, List<Prompt> prompts, StageTimer timer,
+      Map<String, Double> metrics) {
+    Samples samples = sample(step, prompts);
+    timer.lap(Metrics.TIME_SAMPLE);
+    Rewards rewards = score(step, samples);
+    timer.lap(Metrics.TIME_SCORE);
+    E estimates = estimate(step, rewards);
+    timer.lap(Metrics.TIME_ESTIMATE);
+    Weights weights = weigh(step, estimates);
+    UpdateResult update = weights.batch().isEmpty() ? null : policy().update(weights.batch());
+    timer.lap(Metrics.TIME_UPDATE);
+    boolean moved = anchor().afterStep(policy(), step);
+    if (movesAnchor()) {
+      timer.lap(Metrics.TIME_ANCHOR);
+    }
+    report(estimates, weights, update, moved, metrics);
+    return samples.tokens();
+  }
+
+  /** Stage 1: the policy's (and the anchor's) completions of the step's prompts. */
+  abstract Samples sample(long step, List<Prompt> prompts);
+
+  /** Stage 2: the rewards of every sample, one per sample and finite. */
+  final Rewards score(long step, Samples samples) {
+    int count = samples.all().size();
+    double[] rewards = samples.rollouts().rewards();
+    Problems.require(rewards.length == count, "reward.score(...).length", rewards.length,
+        "one reward per sequence, " + count);
+    NonFiniteGuard.requireFinite(step, "reward", rewards);
+    return new Rewards(samples, rewards);
+  }
+
+  /** Stage 3: the trainer's estimates (log-probabilities, returns, Best-of-N picks, ...). */
+  abstract E estimate(long step, Rewards rewards);
+
+  /** Stage 4: the weights of each loss term, handed to the listeners, and the update's batch. */
+  abstract Weights weigh(long step, E estimates);
+
+  /** Whether the trainer has an anchor stage of its own, timed as {@code time/anchor}. */
+  abstract boolean movesAnchor();
+
+  /** Stage 7: the step's metrics (SPEC S10), after the update (stage 5) and anchor (stage 6). */
+  abstract void report(E estimates, Weights weights, UpdateResult update, boolean anchorMoved,
       Map<String, Double> metrics);
 
   /** Hands a term's weights to the listeners (the guard stops non-finite ones here). */
@@ -159,7 +233,7 @@ abstract class AbstractTrainer implements Trainer {
 
   /** Adds the sequences with non-zero weight to {@code batch}. */
   static void addWeighted(List<WeightedSequence> batch,
-      List<? extends dev.bond4j.value.PromptedSequence> sequences, double[] weights) {
+      List<? extends PromptedSequence> sequences, double[] weights) {
     for (int i = 0; i < weights.length; i++) {
       if (weights[i] != 0) {
         batch.add(WeightedSequence.of(sequences.get(i), weights[i]));

@@ -60,9 +60,17 @@ public final class Algorithms {
   public static BondTrainer iterativeBond(TrainablePolicy policy, Policy reference,
       RewardModel reward, List<Prompt> prompts, int n, int every, Divergence divergence,
       QuantileEstimator estimator, TrainingSettings settings) {
+    return iterativeBond(policy, reference, reward, prompts, n, every, divergence, 0.0, estimator,
+        settings);
+  }
+
+  /** Iterative BOND with the extra {@code KL(π || π_anc)} regulariser of weight {@code gamma}. */
+  public static BondTrainer iterativeBond(TrainablePolicy policy, Policy reference,
+      RewardModel reward, List<Prompt> prompts, int n, int every, Divergence divergence,
+      double gamma, QuantileEstimator estimator, TrainingSettings settings) {
     return new BondTrainer(BondConfig.builder().policy(policy).reference(reference).reward(reward)
         .prompts(prompts).anchor(Anchor.periodic(policy, every))
-        .estimate(new LogQuantileEstimate(estimator)).n(n).divergence(divergence)
+        .estimate(new LogQuantileEstimate(estimator)).n(n).divergence(divergence).gamma(gamma)
         .settings(settings).build());
   }
 

@@ -1,8 +1,11 @@
 package dev.bond4j.algorithm;
 
-import dev.bond4j.Problems;
+import dev.bond4j.anchor.Anchor;
+import dev.bond4j.anchor.EmaAnchor;
+import dev.bond4j.anchor.PeriodicAnchor;
 import dev.bond4j.math.BestOfNSelector;
 import dev.bond4j.model.Policy;
+import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.random.Seeds;
 import dev.bond4j.rollout.RolloutBatch;
 import dev.bond4j.rollout.RolloutRequest;
@@ -42,7 +45,7 @@ import java.util.SplittableRandom;
  * where the factor {@code N−1} is 1). The anchor samples serve both the Best-of-N target and the
  * reward estimate, as J-BOND's do; each use is unbiased on its own.
  */
-public final class BondTrainer extends AbstractTrainer {
+public final class BondTrainer extends AbstractTrainer<BondTrainer.Estimates> {
   private final BondConfig config;
 
   /** A trainer for {@code config}; nothing runs until {@link #step()}. */
@@ -63,12 +66,12 @@ public final class BondTrainer extends AbstractTrainer {
   }
 
   @Override
-  dev.bond4j.model.TrainablePolicy policy() {
+  TrainablePolicy policy() {
     return config.policy();
   }
 
   @Override
-  dev.bond4j.anchor.Anchor anchor() {
+  Anchor anchor() {
     return config.anchor();
   }
 
@@ -81,40 +84,49 @@ public final class BondTrainer extends AbstractTrainer {
         .put("anchor", anchorDescription(config.anchor()));
   }
 
-  private static String anchorDescription(dev.bond4j.anchor.Anchor anchor) {
-    if (anchor instanceof dev.bond4j.anchor.EmaAnchor ema) {
+  private static String anchorDescription(Anchor anchor) {
+    if (anchor instanceof EmaAnchor ema) {
       return "ema(eta=" + ema.eta() + ")";
     }
-    if (anchor instanceof dev.bond4j.anchor.PeriodicAnchor periodic) {
+    if (anchor instanceof PeriodicAnchor periodic) {
       return "periodic(every=" + periodic.every() + ")";
     }
     return "fixed";
   }
 
   @Override
-  long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
-    int batch = prompts.size();
-    int n = config.n();
-    double beta = config.divergence().beta();
-    boolean forward = config.divergence().forwardWeight() > 0;
+  boolean movesAnchor() {
+    return true;
+  }
+
+  /**
+   * What BOND's estimate stage computes: the log-probabilities of the policy samples under the
+   * policy, the anchor and the reference, the rewards split by source, {@code r̂_BOND} and the
+   * Best-of-N picks.
+   */
+  record Estimates(Samples samples, double[] logPi, double[] logAnchor, double[] logRef,
+      double[] logRatio, double[] policyRewards, double[] anchorRewards, double[] rHat,
+      List<Completion> bestOfN) {}
+
+  @Override
+  Samples sample(long step, List<Prompt> prompts) {
     int anchorCount = anchorCount(config);
-    Policy anchor = config.anchor().policy();
-    SamplingSettings sampling = SamplingSettings.training(settings.maxNewTokens());
-
     RolloutBatch rollouts = config.rollouts().generate(new RolloutRequest(step, prompts,
-        config.policy(), 1, seeds.seed(Seeds.POLICY_SAMPLING, step), anchor, anchorCount,
-        seeds.seed(Seeds.ANCHOR_SAMPLING, step), config.reward(), sampling));
-    List<Completion> policySamples = rollouts.policy();
-    List<Completion> anchorSamples = rollouts.anchor();
-    timer.lap(Metrics.TIME_SAMPLE);
+        config.policy(), 1, seeds.seed(Seeds.POLICY_SAMPLING, step), config.anchor().policy(),
+        anchorCount, seeds.seed(Seeds.ANCHOR_SAMPLING, step), config.reward(),
+        SamplingSettings.training(settings.maxNewTokens())));
+    return new Samples(prompts, rollouts, anchorCount);
+  }
 
-    List<Completion> all = rollouts.all();
-    double[] rewards = rollouts.rewards();
-    Problems.require(rewards.length == all.size(), "reward.score(...).length", rewards.length,
-        "one reward per sequence, " + all.size());
-    NonFiniteGuard.requireFinite(step, "reward", rewards);
-    timer.lap(Metrics.TIME_SCORE);
-
+  @Override
+  Estimates estimate(long step, Rewards scored) {
+    Samples samples = scored.samples();
+    double[] rewards = scored.all();
+    List<Completion> policySamples = samples.policy();
+    List<Completion> anchorSamples = samples.anchor();
+    int batch = policySamples.size();
+    int anchorCount = samples.anchorCount();
+    Policy anchor = config.anchor().policy();
     double[] logPi = new double[batch];
     for (int i = 0; i < batch; i++) {
       logPi[i] = policySamples.get(i).logProb();
@@ -140,18 +152,26 @@ public final class BondTrainer extends AbstractTrainer {
       }
       anchorGroups.add(group);
     }
-    double[] rHat = config.estimate().estimate(prompts, policyRollouts, anchorGroups);
-    List<Completion> bestOfN = forward ? selectBest(anchorGroups, n, step) : List.of();
-    timer.lap(Metrics.TIME_ESTIMATE);
+    double[] rHat = config.estimate().estimate(samples.prompts(), policyRollouts, anchorGroups);
+    boolean forward = config.divergence().forwardWeight() > 0;
+    List<Completion> bestOfN = forward ? selectBest(anchorGroups, config.n(), step) : List.of();
+    double[] logRatio = subtract(logPi, logAnchor);
+    return new Estimates(samples, logPi, logAnchor, logRef, logRatio, policyRewards,
+        anchorRewards, rHat, bestOfN);
+  }
 
+  @Override
+  Weights weigh(long step, Estimates estimates) {
+    int batch = estimates.logPi().length;
+    int n = config.n();
+    double beta = config.divergence().beta();
     double betaBond = 1.0 / (n - 1);
     double[] returns = new double[batch];
-    double[] logRatio = new double[batch];
     for (int i = 0; i < batch; i++) {
-      logRatio[i] = logPi[i] - logAnchor[i];
-      returns[i] = rHat[i] - betaBond * logRatio[i];
+      returns[i] = estimates.rHat()[i] - betaBond * estimates.logRatio()[i];
     }
     double[] advantages = leaveOneOut(returns);
+    List<Completion> bestOfN = estimates.bestOfN();
     double[] forwardWeights = new double[bestOfN.size()];
     double[] backwardWeights = new double[batch];
     double[] regWeights = new double[batch];
@@ -161,7 +181,7 @@ public final class BondTrainer extends AbstractTrainer {
     }
     for (int i = 0; i < batch; i++) {
       backwardWeights[i] = beta * (n - 1) * advantages[i] / batch;
-      regWeights[i] = -config.gamma() * logRatio[i] / batch;
+      regWeights[i] = -config.gamma() * estimates.logRatio()[i] / batch;
       policyWeights[i] = backwardWeights[i] + regWeights[i];
     }
     checkWeights(step, "forward", forwardWeights);
@@ -169,35 +189,35 @@ public final class BondTrainer extends AbstractTrainer {
     checkWeights(step, "reg", regWeights);
     List<WeightedSequence> weighted = new ArrayList<>(bestOfN.size() + batch);
     addWeighted(weighted, bestOfN, forwardWeights);
-    addWeighted(weighted, policySamples, policyWeights);
+    addWeighted(weighted, estimates.samples().policy(), policyWeights);
+    return new Weights(forwardWeights, backwardWeights, regWeights, weighted);
+  }
 
-    UpdateResult update = weighted.isEmpty() ? null : config.policy().update(weighted);
-    timer.lap(Metrics.TIME_UPDATE);
-    boolean moved = config.anchor().afterStep(config.policy(), step);
-    timer.lap(Metrics.TIME_ANCHOR);
-
+  @Override
+  void report(Estimates estimates, Weights weights, UpdateResult update, boolean moved,
+      Map<String, Double> metrics) {
+    List<Completion> policySamples = estimates.samples().policy();
+    int batch = policySamples.size();
+    boolean forward = config.divergence().forwardWeight() > 0;
+    double[] logPi = estimates.logPi();
     double lossBackward = 0;
     double lossReg = 0;
-    long tokens = 0;
     double length = 0;
     for (int i = 0; i < batch; i++) {
-      lossBackward -= backwardWeights[i] * logPi[i];
-      lossReg -= regWeights[i] * logPi[i];
+      lossBackward -= weights.backward()[i] * logPi[i];
+      lossReg -= weights.reg()[i] * logPi[i];
       length += policySamples.get(i).completion().length();
     }
-    for (Completion c : all) {
-      tokens += c.completion().length();
+    metrics.put(Metrics.REWARD_MEAN, mean(estimates.policyRewards()));
+    metrics.put(Metrics.REWARD_STD, std(estimates.policyRewards()));
+    if (estimates.samples().anchorCount() > 0) {
+      metrics.put(Metrics.REWARD_ANCHOR_MEAN, mean(estimates.anchorRewards()));
+      metrics.put(Metrics.REWARD_ANCHOR_STD, std(estimates.anchorRewards()));
     }
-    metrics.put(Metrics.REWARD_MEAN, mean(policyRewards));
-    metrics.put(Metrics.REWARD_STD, std(policyRewards));
-    if (anchorCount > 0) {
-      metrics.put(Metrics.REWARD_ANCHOR_MEAN, mean(anchorRewards));
-      metrics.put(Metrics.REWARD_ANCHOR_STD, std(anchorRewards));
-    }
-    metrics.put(Metrics.KL_REF, mean(subtract(logPi, logRef)));
-    metrics.put(Metrics.KL_ANCHOR, mean(logRatio));
-    metrics.put(Metrics.BOND_REWARD_MEAN, mean(rHat));
-    config.estimate().addMetrics(rHat, metrics);
+    metrics.put(Metrics.KL_REF, mean(subtract(logPi, estimates.logRef())));
+    metrics.put(Metrics.KL_ANCHOR, mean(estimates.logRatio()));
+    metrics.put(Metrics.BOND_REWARD_MEAN, mean(estimates.rHat()));
+    config.estimate().addMetrics(estimates.rHat(), metrics);
     // The update's loss is −Σ w log π over both terms at the parameters before the step; the policy
     // samples' part is known from their sampling log-probs, so the forward term needs no extra
     // forward pass over the Best-of-N samples.
@@ -215,7 +235,6 @@ public final class BondTrainer extends AbstractTrainer {
     metrics.put(Metrics.LENGTH, length / batch);
     metrics.put(Metrics.ENTROPY, -mean(logPi));
     metrics.put(Metrics.ANCHOR_MOVED, moved ? 1.0 : 0.0);
-    return tokens;
   }
 
   private List<Completion> selectBest(List<List<Rollout>> groups, int n, long step) {

@@ -1,6 +1,7 @@
 package dev.bond4j.algorithm;
 
-import dev.bond4j.Problems;
+import dev.bond4j.anchor.Anchor;
+import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.random.Seeds;
 import dev.bond4j.rollout.RolloutBatch;
 import dev.bond4j.rollout.RolloutRequest;
@@ -19,7 +20,7 @@ import java.util.Map;
  * {@code A_i = R_i − mean_{j≠i} R_j} within the prompt, loss {@code −sg(A_i) log π(y_i)} averaged
  * over all samples.
  */
-public final class ReinforceTrainer extends AbstractTrainer {
+public final class ReinforceTrainer extends AbstractTrainer<ReinforceTrainer.Estimates> {
   private final ReinforceConfig config;
 
   /** A trainer for {@code config}. */
@@ -34,14 +35,14 @@ public final class ReinforceTrainer extends AbstractTrainer {
   }
 
   @Override
-  dev.bond4j.model.TrainablePolicy policy() {
+  TrainablePolicy policy() {
     return config.policy();
   }
 
   /** REINFORCE has no anchor: its KL penalty is against the fixed reference. */
   @Override
-  dev.bond4j.anchor.Anchor anchor() {
-    return dev.bond4j.anchor.Anchor.fixed(config.reference());
+  Anchor anchor() {
+    return Anchor.fixed(config.reference());
   }
 
   @Override
@@ -50,20 +51,28 @@ public final class ReinforceTrainer extends AbstractTrainer {
         .put("klCoefficient", config.klCoefficient());
   }
 
+  /** No anchor stage: the KL penalty is against the fixed reference. */
   @Override
-  long runStep(long step, List<Prompt> prompts, StageTimer timer, Map<String, Double> metrics) {
-    int k = config.samplesPerPrompt();
-    int total = prompts.size() * k;
+  boolean movesAnchor() {
+    return false;
+  }
+
+  /** What REINFORCE's estimate stage computes: log-probabilities and KL-penalised returns. */
+  record Estimates(Rewards rewards, double[] logPi, double[] logRef, double[] returns) {}
+
+  @Override
+  Samples sample(long step, List<Prompt> prompts) {
     RolloutBatch rollouts = config.rollouts().generate(new RolloutRequest(step, prompts,
-        config.policy(), k, seeds.seed(Seeds.POLICY_SAMPLING, step), config.reference(), 0, 0,
-        config.reward(), SamplingSettings.training(settings.maxNewTokens())));
-    List<Completion> samples = rollouts.policy();
-    timer.lap(Metrics.TIME_SAMPLE);
-    double[] rewards = rollouts.rewards();
-    Problems.require(rewards.length == total, "reward.score(...).length", rewards.length,
-        "one reward per sequence, " + total);
-    NonFiniteGuard.requireFinite(step, "reward", rewards);
-    timer.lap(Metrics.TIME_SCORE);
+        config.policy(), config.samplesPerPrompt(), seeds.seed(Seeds.POLICY_SAMPLING, step),
+        config.reference(), 0, 0, config.reward(),
+        SamplingSettings.training(settings.maxNewTokens())));
+    return new Samples(prompts, rollouts, 0);
+  }
+
+  @Override
+  Estimates estimate(long step, Rewards rewards) {
+    List<Completion> samples = rewards.samples().policy();
+    int total = samples.size();
     double[] logRef = config.reference().logProbs(samples);
     double[] logPi = new double[total];
     for (int i = 0; i < total; i++) {
@@ -73,39 +82,51 @@ public final class ReinforceTrainer extends AbstractTrainer {
     NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
     double[] returns = new double[total];
     for (int i = 0; i < total; i++) {
-      returns[i] = rewards[i] - config.klCoefficient() * (logPi[i] - logRef[i]);
+      returns[i] = rewards.all()[i] - config.klCoefficient() * (logPi[i] - logRef[i]);
     }
+    return new Estimates(rewards, logPi, logRef, returns);
+  }
+
+  @Override
+  Weights weigh(long step, Estimates estimates) {
+    int k = config.samplesPerPrompt();
+    int total = estimates.returns().length;
     double[] weights = new double[total];
-    for (int p = 0; p < prompts.size(); p++) {
+    for (int p = 0; p < total / k; p++) {
       double[] group = new double[k];
-      System.arraycopy(returns, p * k, group, 0, k);
+      System.arraycopy(estimates.returns(), p * k, group, 0, k);
       double[] advantages = leaveOneOut(group);
       for (int j = 0; j < k; j++) {
         weights[p * k + j] = advantages[j] / total;
       }
     }
-    timer.lap(Metrics.TIME_ESTIMATE);
     checkWeights(step, "backward", weights);
     List<WeightedSequence> weighted = new ArrayList<>(total);
-    addWeighted(weighted, samples, weights);
-    UpdateResult update = weighted.isEmpty() ? null : config.policy().update(weighted);
-    timer.lap(Metrics.TIME_UPDATE);
+    addWeighted(weighted, estimates.rewards().samples().policy(), weights);
+    return new Weights(new double[0], weights, new double[0], weighted);
+  }
 
+  @Override
+  void report(Estimates estimates, Weights weights, UpdateResult update, boolean anchorMoved,
+      Map<String, Double> metrics) {
+    List<Completion> samples = estimates.rewards().samples().policy();
+    int total = samples.size();
+    double[] logPi = estimates.logPi();
     double lossBackward = 0;
     long tokens = 0;
     for (int i = 0; i < total; i++) {
-      lossBackward -= weights[i] * logPi[i];
+      lossBackward -= weights.backward()[i] * logPi[i];
       tokens += samples.get(i).completion().length();
     }
+    double[] rewards = estimates.rewards().all();
     metrics.put(Metrics.REWARD_MEAN, mean(rewards));
     metrics.put(Metrics.REWARD_STD, std(rewards));
-    metrics.put(Metrics.KL_REF, mean(BondTrainer.subtract(logPi, logRef)));
+    metrics.put(Metrics.KL_REF, mean(BondTrainer.subtract(logPi, estimates.logRef())));
     metrics.put(Metrics.LOSS_BACKWARD, lossBackward);
     metrics.put(Metrics.LOSS_TOTAL, update == null ? 0.0 : update.loss());
     metrics.put(Metrics.GRAD_NORM, update == null ? 0.0 : update.gradientNorm());
     metrics.put(Metrics.LEARNING_RATE, update == null ? 0.0 : update.learningRate());
     metrics.put(Metrics.LENGTH, (double) tokens / total);
     metrics.put(Metrics.ENTROPY, -mean(logPi));
-    return tokens;
   }
 }

@@ -1,5 +1,6 @@
 package dev.bond4j.algorithm;
 
+import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.value.Prompt;
 import java.io.IOException;
@@ -11,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -36,7 +39,7 @@ public final class RunIdentity {
 
   /** The entries, sorted by key. */
   public Map<String, String> entries() {
-    return java.util.Collections.unmodifiableSortedMap(entries);
+    return Collections.unmodifiableSortedMap(entries);
   }
 
   /**
@@ -47,7 +50,7 @@ public final class RunIdentity {
     try {
       return put(key, Files.isRegularFile(file) ? Sha256.ofFile(file) : "(absent)");
     } catch (IOException e) {
-      throw new dev.bond4j.BondException("Cannot read " + file + ": " + e, e);
+      throw new BondException("Cannot read " + file + ": " + e, e);
     }
   }
 
@@ -75,7 +78,7 @@ public final class RunIdentity {
     for (String key : keys) {
       String now = entries.get(key);
       String then = recorded.entries.get(key);
-      if (!java.util.Objects.equals(now, then)) {
+      if (!Objects.equals(now, then)) {
         found.add(new InvalidArgumentException.Problem(key, now == null ? "(absent)" : now,
             "the checkpoint's " + (then == null ? "(absent)" : then)));
       }

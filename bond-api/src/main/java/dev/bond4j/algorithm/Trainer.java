@@ -9,8 +9,12 @@ import java.util.List;
  * A training loop that advances one step at a time. Every step is the pipeline sample → score →
  * estimate → weigh → update → move anchor → log, and returns a {@link StepReport} with the metrics
  * of SPEC S10.
+ *
+ * <p>A trainer owns the snapshots its anchor made (J-BOND's EMA, iterative BOND's periodic copy)
+ * and frees them in {@link #close}; the policy, reference and reward it was given stay open, as
+ * their owner's to close.
  */
-public interface Trainer {
+public interface Trainer extends AutoCloseable {
   /** Runs one step and reports it. */
   StepReport step();
 
@@ -53,8 +57,22 @@ public interface Trainer {
    */
   RunIdentity identity();
 
+  /**
+   * Where this run's results come from: the bond4j build, the JVM, the policy's engine, device
+   * and precision, a hash of the run's {@link #identity()} and its seed. Every checkpoint holds it
+   * ({@code provenance.json}), and listeners receive it before the first step.
+   */
+  RunProvenance provenance();
+
   /** Registers a listener called at every step. */
   void addListener(TrainingListener listener);
+
+  /**
+   * Closes what the trainer created (its anchor's snapshot); not the policy, reference or reward
+   * it was given. The trainer must not step afterwards. Closing twice does nothing.
+   */
+  @Override
+  default void close() {}
 
   /** Runs {@code count} steps and returns their reports. */
   default List<StepReport> train(int count) {

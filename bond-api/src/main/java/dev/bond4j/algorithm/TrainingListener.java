@@ -9,6 +9,12 @@ import dev.bond4j.value.StepReport;
  */
 public interface TrainingListener {
   /**
+   * Called once, before the first step a trainer runs (after a resume: the first step it runs),
+   * with the run's provenance; metric files write it at their head.
+   */
+  default void onStart(RunProvenance provenance) {}
+
+  /**
    * Called with the per-sequence weights of one loss term before they reach the optimizer.
    *
    * @param term the term's name: {@code forward}, {@code backward} or {@code reg}

@@ -9,16 +9,21 @@ import org.immutables.value.Value;
 @Value.Immutable
 @BondStyle
 public abstract class TrainingSettings {
+  /** The one default batch size, of trainers and of the fluent and configuration settings. */
+  public static final int DEFAULT_BATCH_SIZE = 16;
+  /** The one default completion length. */
+  public static final int DEFAULT_MAX_NEW_TOKENS = 32;
+
   /** Prompts per step. */
   @Value.Default
   public int batchSize() {
-    return 32;
+    return DEFAULT_BATCH_SIZE;
   }
 
   /** Longest completion, EOS included. */
   @Value.Default
   public int maxNewTokens() {
-    return 32;
+    return DEFAULT_MAX_NEW_TOKENS;
   }
 
   /** The run seed; every random stream of the run derives from it. */

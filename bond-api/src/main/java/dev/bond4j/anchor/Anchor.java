@@ -7,9 +7,11 @@ import java.nio.file.Path;
 /**
  * The anchor {@code π_anc} that a BOND step distils Best-of-N of, and the rule that moves it as
  * training goes on: fixed (plain BOND, vBoN), a periodic copy of the policy (iterative BOND, SPEC
- * S6) or an exponential moving average of its parameters (J-BOND, SPEC S7.7).
+ * S6) or an exponential moving average of its parameters (J-BOND, SPEC S7.7). A moving anchor owns
+ * the snapshot {@link #periodic} or {@link #ema} took, and {@link #close} frees it; a fixed anchor
+ * owns nothing.
  */
-public interface Anchor {
+public interface Anchor extends AutoCloseable {
   /** The anchor policy now. */
   Policy policy();
 
@@ -26,7 +28,11 @@ public interface Anchor {
   /** Restores what {@link #save} wrote. */
   void restore(Path directory);
 
-  /** An anchor that never moves. */
+  /** Closes the snapshot the anchor owns, if any; the anchor must not be used afterwards. */
+  @Override
+  default void close() {}
+
+  /** An anchor that never moves; it does not own {@code policy} and never closes it. */
   static Anchor fixed(Policy policy) {
     return new FixedAnchor(policy);
   }

@@ -49,4 +49,10 @@ public final class EmaAnchor implements Anchor {
   public void restore(Path directory) {
     snapshot.restore(directory);
   }
+
+  /** Closes the snapshot the anchor started from and moved. */
+  @Override
+  public void close() {
+    snapshot.close();
+  }
 }

@@ -48,4 +48,10 @@ public final class PeriodicAnchor implements Anchor {
   public void restore(Path directory) {
     snapshot.restore(directory);
   }
+
+  /** Closes the snapshot the anchor started from and moved. */
+  @Override
+  public void close() {
+    snapshot.close();
+  }
 }

@@ -10,8 +10,12 @@ import java.util.List;
  * An autoregressive language model that can be sampled and scored: the reference policy, an
  * anchor, or (as a {@link TrainablePolicy}) the policy being trained. Implementations are
  * backends (the exact testbed, DJL, ND4J, ONNX Runtime); the algorithms know only this interface.
+ *
+ * <p>An engine policy holds native memory until {@link #close}: whoever creates or loads a policy
+ * (or takes a {@link TrainablePolicy#snapshot}) closes it, best with try-with-resources. A pure-Java
+ * policy holds none, and closing it does nothing.
  */
-public interface Policy {
+public interface Policy extends AutoCloseable {
   /** Number of token ids the model knows: ids lie in {@code [0, vocabularySize())}. */
   int vocabularySize();
 
@@ -39,4 +43,19 @@ public interface Policy {
    * @return one log-probability per sequence, in order
    */
   double[] logProbs(List<? extends PromptedSequence> sequences);
+
+  /**
+   * The engine that runs this policy, device and precision included, for a run's provenance. The
+   * default is pure-Java arithmetic in double precision.
+   */
+  default EngineInfo engine() {
+    return EngineInfo.java();
+  }
+
+  /**
+   * Releases the native memory this policy holds; the policy must not be used afterwards. Closing
+   * twice does nothing. The default, for policies that hold no native memory, does nothing.
+   */
+  @Override
+  default void close() {}
 }

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A reward model that reads another tokenizer's ids than the policy: each prompt and completion
  * is decoded with the policy's tokenizer (the prompt's own text when it has one) and encoded again
- * with the reward model's, then scored.
+ * with the reward model's, then scored. It owns the reward model it wraps: {@link #close} closes it.
  */
 public final class RetokenizedReward implements RewardModel {
   private final RewardModel reward;
@@ -23,6 +23,12 @@ public final class RetokenizedReward implements RewardModel {
     this.reward = reward;
     this.policyTokenizer = policyTokenizer;
     this.rewardTokenizer = rewardTokenizer;
+  }
+
+  /** Closes the wrapped reward model. */
+  @Override
+  public void close() {
+    reward.close();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.bond4j.spi;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * A policy engine (DJL, ONNX Runtime, ND4J) as a service: found by name through {@link
@@ -34,4 +35,13 @@ public interface Backend {
    * @throws dev.bond4j.BondException when the files are missing or malformed
    */
   TrainablePolicy load(Path directory, BackendOptions options, OptimizerSettings optimizer);
+
+  /**
+   * How many native objects (engine tensors) the backend's policies and snapshots hold right now,
+   * process-wide, for leak checks: closing everything made since a reading brings the count back
+   * to it (the conformance suite checks this). Empty when the backend cannot tell.
+   */
+  default OptionalLong liveNativeObjects() {
+    return OptionalLong.empty();
+  }
 }

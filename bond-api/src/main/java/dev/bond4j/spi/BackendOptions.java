@@ -14,10 +14,10 @@ import org.immutables.value.Value;
 @Value.Immutable
 @BondStyle
 public abstract class BackendOptions {
-  /** {@code cpu} or {@code cuda:N}. */
+  /** Where the engine computes; the CPU by default. */
   @Value.Default
-  public String device() {
-    return "cpu";
+  public Device device() {
+    return Device.cpu();
   }
 
   /**
@@ -30,15 +30,9 @@ public abstract class BackendOptions {
   }
 
   /**
-   * When present, a trainable policy loaded from a model folder trains a fresh LoRA adapter of
-   * these settings over the frozen weights instead of the weights themselves.
-   */
-  public abstract Optional<LoraSettings> lora();
-
-  /**
    * {@code fp32} (the default) or {@code bf16}: matrix products in bfloat16 with float32 master
    * weights, optimizer state and log-probabilities. A backend that has no bfloat16 path rejects
-   * {@code bf16} with a {@link dev.bond4j.BondException}.
+   * {@code bf16} with a {@link BondException} ({@link #requireFp32}).
    */
   @Value.Default
   public String precision() {
@@ -51,7 +45,43 @@ public abstract class BackendOptions {
   /** Mixed precision: bfloat16 matrix products, float32 everything else. */
   public static final String BF16 = "bf16";
 
-  /** The defaults: CPU, one thread, float32. */
+  /**
+   * When present, a trainable policy loaded from a model folder trains a fresh LoRA adapter of
+   * these settings over the frozen weights instead of the weights themselves.
+   */
+  public abstract Optional<LoraSettings> lora();
+
+  /**
+   * Whether, after each update, the backend may ask for a garbage collection (at most every ten
+   * seconds) and return freed native memory to the operating system: the dl4j backend needs both
+   * to keep a long run's resident memory flat, since ND4J frees small native buffers only when
+   * their Java objects are collected. Off by default: it acts on the whole process (a
+   * {@code System.gc()}, JavaCPP's {@code malloc_trim}), which only the application may decide.
+   * Backends that do not need it ignore it.
+   */
+  @Value.Default
+  public boolean trimNativeMemory() {
+    return false;
+  }
+
+  /**
+   * Whether the engine's own chatter on {@code System.out} is filtered out while the backend
+   * builds a gradient graph (dl4j's SameDiff prints one line per operation): {@code System.out}
+   * is replaced, for the whole process, for the duration of the build, and the chatter goes to
+   * the debug log. Off by default: replacing {@code System.out} is the application's decision.
+   * Backends whose engine is quiet ignore it.
+   */
+  @Value.Default
+  public boolean filterEngineStdout() {
+    return false;
+  }
+
+  /** The defaults on {@code device}, named as configurations name it ({@link Device#parse}). */
+  public static BackendOptions on(String device) {
+    return builder().device(Device.parse(device)).build();
+  }
+
+  /** The defaults: CPU, one thread, float32, no adapter. */
   public static BackendOptions defaults() {
     return builder().build();
   }
@@ -66,9 +96,9 @@ public abstract class BackendOptions {
     return 4 * Runtime.getRuntime().availableProcessors();
   }
 
-  /** The CUDA device index, or -1 for the CPU. */
-  public int cudaIndex() {
-    return device().equals("cpu") ? -1 : Integer.parseInt(device().substring("cuda:".length()));
+  /** Whether products with weights run in bfloat16. */
+  public boolean bf16() {
+    return BF16.equals(precision());
   }
 
   /**
@@ -77,7 +107,7 @@ public abstract class BackendOptions {
    * @throws BondException naming {@code backend} when it is {@code bf16}
    */
   public BackendOptions requireFp32(String backend) {
-    if (!FP32.equals(precision())) {
+    if (bf16()) {
       throw new BondException("precision " + precision() + ": the " + backend
           + " backend computes in fp32 only; use precision fp32 or the djl backend");
     }
@@ -87,8 +117,6 @@ public abstract class BackendOptions {
   @Value.Check
   protected void check() {
     Problems.of("BackendOptions")
-        .check(device().equals("cpu") || device().matches("cuda:\\d+"), "device", device(),
-            "\"cpu\" or \"cuda:N\"")
         .check(threads() >= 1 && threads() <= maxThreads(), "threads", threads(),
             "an integer in [1, " + maxThreads() + "] (four per processor)")
         .check(FP32.equals(precision()) || BF16.equals(precision()), "precision", precision(),

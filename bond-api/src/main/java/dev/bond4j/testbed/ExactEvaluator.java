@@ -14,7 +14,6 @@ public final class ExactEvaluator {
   private final ExactDistribution reference;
   private final TabularReward reward;
   private final int n;
-  private final TieRule rule;
   private final double[][] bestOfN;
   /**
    * {@code log π_BoN}, from the law where it is positive and from {@code log π_ref + (N−1) log p≤ +
@@ -36,7 +35,6 @@ public final class ExactEvaluator {
     this.reference = reference;
     this.reward = reward;
     this.n = n;
-    this.rule = rule;
     int contexts = reference.contexts();
     this.bestOfN = new double[contexts][];
     this.logBestOfN = new double[contexts][];

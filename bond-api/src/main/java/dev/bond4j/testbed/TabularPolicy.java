@@ -8,6 +8,8 @@ import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.UpdateResult;
 import dev.bond4j.value.WeightedSequence;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -198,7 +200,7 @@ public final class TabularPolicy extends TabularBase implements TrainablePolicy 
       Path target = directory.resolve(FILE);
       Path temporary = Files.createTempFile(directory, FILE, ".tmp");
       try (OutputStream raw = Files.newOutputStream(temporary);
-          DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(raw))) {
+          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
         out.writeLong(MAGIC);
         out.writeInt(model.space.vocabularySize());
         out.writeInt(model.space.eosToken());
@@ -220,7 +222,7 @@ public final class TabularPolicy extends TabularBase implements TrainablePolicy 
   public void load(Path directory) {
     Path source = directory.resolve(FILE);
     try (InputStream raw = Files.newInputStream(source);
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(raw))) {
       Problems.require(in.readLong() == MAGIC, "file", source, "a bond4j tabular checkpoint");
       int vocabulary = in.readInt();
       int eos = in.readInt();

@@ -2,14 +2,16 @@ package dev.bond4j.testbed;
 
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
+import dev.bond4j.model.PolicySnapshot;
+import dev.bond4j.model.TrainablePolicy;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import dev.bond4j.model.PolicySnapshot;
-import dev.bond4j.model.TrainablePolicy;
 
 /**
  * A frozen tabular policy: the reference {@code π_ref} or an anchor of the exact testbed. It moves
@@ -48,7 +50,7 @@ public final class TabularSnapshot extends TabularBase implements PolicySnapshot
     try {
       Files.createDirectories(directory);
       Path temporary = Files.createTempFile(directory, FILE, ".tmp");
-      try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
           Files.newOutputStream(temporary)))) {
         out.writeInt(model.logits.length);
         for (double logit : model.logits) {
@@ -65,7 +67,7 @@ public final class TabularSnapshot extends TabularBase implements PolicySnapshot
   @Override
   public void restore(Path directory) {
     Path source = directory.resolve(FILE);
-    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
         Files.newInputStream(source)))) {
       int length = in.readInt();
       Problems.require(length == model.logits.length, "parameters in " + source, length,

@@ -12,6 +12,8 @@ import dev.bond4j.value.Prompt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CheckpointStoreTest {
   private final SequenceSpace space = SequenceSpace.of(4, 0, 3);
   private final TabularReward reward = TabularReward.randomLevels(space, 2, 7, 3);
-  private final java.util.List<Prompt> prompts =
-      java.util.List.of(TabularPolicy.prompt(0), TabularPolicy.prompt(1));
+  private final List<Prompt> prompts =
+      List.of(TabularPolicy.prompt(0), TabularPolicy.prompt(1));
   private final OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(0.05)
       .build();
   private final TrainingSettings settings = TrainingSettings.builder().batchSize(4)
@@ -184,7 +186,7 @@ class CheckpointStoreTest {
 
   private static void deleteTree(Path path) throws IOException {
     try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }

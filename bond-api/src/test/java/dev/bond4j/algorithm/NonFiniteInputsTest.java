@@ -9,6 +9,7 @@ import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -62,7 +63,7 @@ class NonFiniteInputsTest {
     assertThat(reinforcePolicy.updates).isEmpty();
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aNonFiniteLogProbabilityStopsTheRunBeforeTheUpdate() {
     ScriptedPolicy policy = policy(Double.NEGATIVE_INFINITY);
     Trainer jBond = Algorithms.jBond(policy, reference(), rewardWith(3), PROMPTS, 0.5, 0.1, 0,

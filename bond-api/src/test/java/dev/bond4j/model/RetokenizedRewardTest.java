@@ -7,6 +7,7 @@ import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
 import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class RetokenizedRewardTest {
@@ -49,8 +50,8 @@ class RetokenizedRewardTest {
         WeightedSequence.of(textless, bytes.encode("was lovely"), 1),
         WeightedSequence.of(withText, bytes.encode("bland"), 1)));
     // "was lovely": two words, the first of length 3; the prompt "the soup" is two words.
-    assertThat(scores[0]).isEqualTo(203.002, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(scores[0]).isEqualTo(203.002, Assertions.within(1e-9));
     // the prompt's own text wins over decoding its tokens: three words.
-    assertThat(scores[1]).isEqualTo(105.003, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(scores[1]).isEqualTo(105.003, Assertions.within(1e-9));
   }
 }

@@ -1,6 +1,7 @@
 package dev.bond4j.dsl;
 
 import dev.bond4j.Problems;
+import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.value.BondStyle;
 import org.immutables.value.Value;
@@ -70,13 +71,13 @@ public abstract class AlgorithmSettings {
   /** Prompts per step. */
   @Value.Default
   public int batchSize() {
-    return 16;
+    return TrainingSettings.DEFAULT_BATCH_SIZE;
   }
 
   /** Longest completion, EOS included. */
   @Value.Default
   public int maxNewTokens() {
-    return 32;
+    return TrainingSettings.DEFAULT_MAX_NEW_TOKENS;
   }
 
   /** Training steps of a run. */

@@ -5,7 +5,7 @@ package dev.bond4j.dsl;
  *
  * <pre>{@code
  * BondRun run = Bond.jbond().policy(policy).reward(reward).prompts(prompts)
- *     .beta(0.5).anchorEma(0.02).klRegularization(0).build();
+ *     .beta(0.5).eta(0.02).gamma(0).build();
  * run.trainer().train(run.settings().steps());
  * }</pre>
  */
@@ -44,6 +44,6 @@ public final class Bond {
 
   /** A builder for {@code algorithm} with its defaults. */
   public static RunBuilder start(Algorithm algorithm) {
-    return new RunBuilder(AlgorithmSettings.builder().algorithm(algorithm));
+    return new RunBuilder(algorithm, AlgorithmSettings.builder());
   }
 }

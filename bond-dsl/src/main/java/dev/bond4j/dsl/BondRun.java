@@ -1,13 +1,9 @@
 package dev.bond4j.dsl;
 
 import dev.bond4j.algorithm.Algorithms;
-import dev.bond4j.algorithm.BondConfig;
-import dev.bond4j.algorithm.BondTrainer;
-import dev.bond4j.algorithm.LogQuantileEstimate;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.algorithm.TwoSampleEstimate;
-import dev.bond4j.anchor.Anchor;
 import dev.bond4j.divergence.Divergence;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.RewardModel;
@@ -19,25 +15,42 @@ import java.util.List;
 /**
  * A fully specified training run: the validated {@link AlgorithmSettings} and the components it
  * trains with. It is immutable; {@link #toBuilder()} derives variants and {@link #trainer()}
- * starts training.
+ * starts training. A run owns its reference when it made it (the snapshot {@link
+ * RunBuilder#build()} takes when no reference was given): {@link #close} frees it then, and
+ * nothing else. A run derived by {@link #toBuilder()} shares that reference: close this run last.
  *
  * @param settings the algorithm and its knobs
  * @param policy the policy to train
  * @param reference the reference policy {@code π_ref}
  * @param reward the reward model
  * @param prompts the training prompts
+ * @param ownsReference whether {@link #close} closes {@code reference}
  */
 public record BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy reference,
-    RewardModel reward, List<Prompt> prompts) {
+    RewardModel reward, List<Prompt> prompts, boolean ownsReference) implements AutoCloseable {
 
   /** Copies the prompt list. */
   public BondRun {
     prompts = List.copyOf(prompts);
   }
 
+  /** A run over a reference its caller owns (and closes). */
+  public BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy reference,
+      RewardModel reward, List<Prompt> prompts) {
+    this(settings, policy, reference, reward, prompts, false);
+  }
+
+  /** Closes the reference when the run made it; the policy and reward stay open. */
+  @Override
+  public void close() {
+    if (ownsReference) {
+      reference.close();
+    }
+  }
+
   /** A builder holding this run. */
   public RunBuilder toBuilder() {
-    return new RunBuilder(settings.toBuilder()).policy(policy).reference(reference)
+    return new RunBuilder(settings.algorithm(), settings.toBuilder()).policy(policy).reference(reference)
         .reward(reward).prompts(prompts);
   }
 
@@ -71,13 +84,9 @@ public record BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy
       case BOND -> Algorithms.bond(policy, reference, reward, prompts, s.n(),
           Divergence.jeffreys(s.beta()), MonteCarloQuantileEstimator.smoothed(s.quantileSamples()),
           training);
-      case ITERATIVE_BOND -> new BondTrainer(BondConfig.builder().policy(policy)
-          .reference(reference).reward(reward).prompts(prompts)
-          .anchor(Anchor.periodic(policy, s.anchorEvery()))
-          .estimate(new LogQuantileEstimate(
-              MonteCarloQuantileEstimator.smoothed(s.quantileSamples())))
-          .n(s.n()).divergence(Divergence.jeffreys(s.beta())).gamma(s.gamma())
-          .settings(training).build());
+      case ITERATIVE_BOND -> Algorithms.iterativeBond(policy, reference, reward, prompts, s.n(),
+          s.anchorEvery(), Divergence.jeffreys(s.beta()), s.gamma(),
+          MonteCarloQuantileEstimator.smoothed(s.quantileSamples()), training);
       case VBON -> Algorithms.vBoN(policy, reference, reward, prompts, s.n(),
           new TwoSampleEstimate(), training);
       case BON_SFT -> Algorithms.bestOfNSft(policy, reference, reward, prompts, s.n(), training);

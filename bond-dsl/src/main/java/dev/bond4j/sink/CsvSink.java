@@ -1,5 +1,6 @@
 package dev.bond4j.sink;
 
+import dev.bond4j.algorithm.RunProvenance;
 import dev.bond4j.algorithm.TrainingListener;
 import dev.bond4j.value.StepReport;
 import java.io.BufferedWriter;
@@ -11,10 +12,15 @@ import java.util.List;
 
 /**
  * Writes the metrics as CSV: a header of {@code step} and the first report's keys, then one row
- * per step (an empty cell where a step lacks a key), flushed at every row.
+ * per step (an empty cell where a step lacks a key), flushed at every row. Above the header, a
+ * comment line {@code # provenance {...}} holds the run's {@link RunProvenance}, written when the
+ * trainer starts.
  */
 public final class CsvSink implements TrainingListener, Closeable {
-  private final BufferedWriter writer;
+  /** The first characters of the provenance line. */
+  public static final String PROVENANCE_PREFIX = "# provenance ";
+
+  private BufferedWriter writer;
   private final Path file;
   private List<String> columns;
 
@@ -43,6 +49,12 @@ public final class CsvSink implements TrainingListener, Closeable {
       String[] names = header[0].split(",");
       columns = new ArrayList<>(List.of(names).subList(1, names.length));
     }
+  }
+
+  /** Writes {@code # provenance {...}} at the head of the file, replacing an earlier one. */
+  @Override
+  public void onStart(RunProvenance provenance) {
+    writer = SinkFiles.withHeader(writer, file, PROVENANCE_PREFIX + provenance.toJson());
   }
 
   @Override

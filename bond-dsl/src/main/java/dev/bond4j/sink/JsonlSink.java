@@ -1,7 +1,9 @@
 package dev.bond4j.sink;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bond4j.BondException;
+import dev.bond4j.algorithm.RunProvenance;
 import dev.bond4j.algorithm.TrainingListener;
 import dev.bond4j.value.StepReport;
 import java.io.BufferedWriter;
@@ -13,11 +15,13 @@ import java.util.Map;
 
 /**
  * Writes one JSON object per step ({@code {"step": 1, "reward/mean": ...}}) to a file, flushed at
- * every line so that a crash loses nothing already reported.
+ * every line so that a crash loses nothing already reported. The first line is the run's
+ * provenance, {@code {"provenance": {...}}} (see {@link RunProvenance}), written when the trainer
+ * starts.
  */
 public final class JsonlSink implements TrainingListener, Closeable {
   private final ObjectMapper json = new ObjectMapper();
-  private final BufferedWriter writer;
+  private BufferedWriter writer;
   private final Path file;
 
   /** Creates or truncates {@code file}. */
@@ -37,6 +41,12 @@ public final class JsonlSink implements TrainingListener, Closeable {
     });
   }
 
+  /** Writes {@code {"provenance": {...}}} at the head of the file, replacing an earlier one. */
+  @Override
+  public void onStart(RunProvenance provenance) {
+    writer = SinkFiles.withHeader(writer, file, "{\"provenance\":" + provenance.toJson() + "}");
+  }
+
   @Override
   public void onStep(StepReport report) {
     Map<String, Object> row = new LinkedHashMap<>();
@@ -44,7 +54,7 @@ public final class JsonlSink implements TrainingListener, Closeable {
     row.putAll(report.metrics());
     try {
       SinkFiles.writeLine(writer, file, json.writeValueAsString(row));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new BondException("Cannot encode the metrics of step " + report.step(), e);
     }
   }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -33,6 +34,27 @@ final class SinkFiles {
       return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new BondException("Cannot open the metrics file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Closes {@code writer}, puts {@code header} at the head of {@code file} (its rows follow
+   * unchanged) and opens the file again for appending.
+   */
+  static BufferedWriter withHeader(BufferedWriter writer, Path file, String header) {
+    try {
+      writer.close();
+      List<String> lines = new ArrayList<>();
+      lines.add(header);
+      lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.write(temporary, lines, StandardCharsets.UTF_8);
+      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new BondException("Cannot write the provenance to the metrics file " + file + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -8,11 +8,17 @@ import dev.bond4j.algorithm.BondTrainer;
 import dev.bond4j.algorithm.Metrics;
 import dev.bond4j.algorithm.ReinforceTrainer;
 import dev.bond4j.algorithm.Trainer;
+import dev.bond4j.model.PolicySnapshot;
+import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.testbed.TabularPolicy;
 import dev.bond4j.testbed.TabularReward;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.StepReport;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +32,7 @@ class BondDslTest {
   void buildsAJBondRunThatTrains() {
     BondRun run = Bond.jbond().policy(policy).reward(reward)
         .prompts(List.of(TabularPolicy.prompt(0), TabularPolicy.prompt(1)))
-        .beta(0.5).anchorEma(0.02).klRegularization(0).batchSize(4).maxNewTokens(3).steps(30)
+        .beta(0.5).eta(0.02).gamma(0).batchSize(4).maxNewTokens(3).steps(30)
         .seed(9).build();
     assertThat(run.settings().algorithm()).isEqualTo(Algorithm.JBOND);
     Trainer trainer = run.trainer();
@@ -52,7 +58,7 @@ class BondDslTest {
 
   @Test
   void reportsEveryProblemAtOnce() {
-    assertThatThrownBy(() -> Bond.jbond().beta(1.5).anchorEma(-0.1).klRegularization(-1).build())
+    assertThatThrownBy(() -> Bond.jbond().beta(1.5).eta(-0.1).gamma(-1).build())
         .isInstanceOfSatisfying(InvalidArgumentException.class, e ->
             assertThat(e.problems()).extracting(InvalidArgumentException.Problem::field)
                 .containsExactly("policy", "reward", "prompts", "beta", "eta", "gamma"))
@@ -62,5 +68,90 @@ class BondDslTest {
         .hasMessageContaining("2 for jbond");
     assertThatThrownBy(() -> Algorithm.named("ppo"))
         .hasMessageContaining("algorithm = \"ppo\"").hasMessageContaining("jbond, bond");
+  }
+
+  @Test
+  void aRunClosesTheReferenceItMadeAndItsTrainerTheAnchorItMade() {
+    List<String> closed = new ArrayList<>();
+    TrainablePolicy recorded = recordingCloses(policy, closed);
+    var prompts = List.of(TabularPolicy.prompt(0));
+    BondRun made = Bond.jbond().policy(recorded).reward(reward).prompts(prompts).maxNewTokens(3)
+        .build();
+    assertThat(made.ownsReference()).isTrue();
+    try (Trainer trainer = made.trainer()) {
+      trainer.step();
+    }
+    assertThat(closed).as("the trainer closes its EMA anchor's snapshot").hasSize(1);
+    made.close();
+    assertThat(closed).as("the run closes the reference snapshot it took").hasSize(2);
+
+    BondRun given = Bond.reinforce().policy(recorded).reference(policy).reward(reward)
+        .prompts(prompts).maxNewTokens(3).build();
+    assertThat(given.ownsReference()).isFalse();
+    try (Trainer trainer = given.trainer()) {
+      trainer.step();
+    }
+    given.close();
+    assertThat(closed).as("neither closes what it was given").hasSize(2);
+    assertThat(made.toBuilder().build().ownsReference()).as("a derived run shares the reference")
+        .isFalse();
+  }
+
+  /** {@code policy}, whose snapshots add an entry to {@code closed} when closed. */
+  private static TrainablePolicy recordingCloses(TrainablePolicy policy, List<String> closed) {
+    return (TrainablePolicy) Proxy.newProxyInstance(TrainablePolicy.class.getClassLoader(),
+        new Class<?>[] {TrainablePolicy.class}, (proxy, method, args) -> {
+          Object result = invoke(policy, method, args);
+          if (!(result instanceof PolicySnapshot snapshot)) {
+            return result;
+          }
+          return Proxy.newProxyInstance(PolicySnapshot.class.getClassLoader(),
+              new Class<?>[] {PolicySnapshot.class}, (p, m, a) -> {
+                if (m.getName().equals("close")) {
+                  closed.add("snapshot");
+                  return null;
+                }
+                if (m.getName().equals("moveToward")) {
+                  a[0] = policy;
+                }
+                return invoke(snapshot, m, a);
+              });
+        });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  @Test
+  void aSettingTheAlgorithmDoesNotReadIsRejectedNotIgnored() {
+    var prompts = List.of(TabularPolicy.prompt(0));
+    assertThatThrownBy(() -> Bond.reinforce().policy(policy).reward(reward).prompts(prompts)
+        .beta(0.3).klCoefficient(0.1).eta(0.1).build())
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e ->
+            assertThat(e.problems()).extracting(InvalidArgumentException.Problem::field)
+                .containsExactly("beta", "eta"))
+        .hasMessageContaining("beta = 0.3 (expected no beta for reinforce, which reads"
+            + " klCoefficient, samplesPerPrompt)");
+    assertThatThrownBy(() -> Bond.jbond().policy(policy).reward(reward).prompts(prompts)
+        .samplesPerPrompt(4).build()).hasMessageContaining("no samplesPerPrompt for jbond");
+    assertThatThrownBy(() -> Bond.bond(4).policy(policy).reward(reward).prompts(prompts)
+        .gamma(0.1).build()).hasMessageContaining("no gamma for bond");
+    assertThat(Bond.iterativeBond(2, 5).policy(policy).reward(reward).prompts(prompts)
+        .gamma(0.1).build().settings().gamma()).isEqualTo(0.1);
+  }
+
+  @Test
+  @SuppressWarnings("deprecation")
+  void theOldBuilderNamesAreAliasesOfTheConfigKeys() {
+    var prompts = List.of(TabularPolicy.prompt(0));
+    assertThat(Bond.jbond().policy(policy).reward(reward).prompts(prompts).anchorEma(0.1)
+        .klRegularization(0.2).build().settings())
+        .isEqualTo(Bond.jbond().policy(policy).reward(reward).prompts(prompts).eta(0.1)
+            .gamma(0.2).build().settings());
   }
 }

@@ -10,6 +10,7 @@ import dev.bond4j.backend.BackendRegistry;
 import dev.bond4j.backend.FakeBackend;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GuiceModulesTest {
@@ -35,7 +36,7 @@ class GuiceModulesTest {
 
   @Test
   void modulesAreCheapAndLoadNothing() {
-    for (BackendModule module : java.util.List.of(new DjlModule(), new OnnxModule(),
+    for (BackendModule module : List.of(new DjlModule(), new OnnxModule(),
         new Dl4jModule())) {
       Guice.createInjector(new BondModule(), module);
     }

@@ -1,5 +1,6 @@
 package dev.bond4j.models;
 
+import dev.bond4j.BondException;
 import dev.bond4j.MemoryBudget;
 import dev.bond4j.Problems;
 import dev.bond4j.spi.ModelShape;
@@ -217,5 +218,17 @@ public record DecoderConfig(String modelType, int vocabularySize, int maxPositio
   /** Number of parameters. */
   public long parameterCount() {
     return new DecoderLayout(this).parameterCount();
+  }
+
+  /**
+   * Checks that {@code values} parameters, in the canonical order, fill this shape exactly.
+   *
+   * @throws BondException {@code "Expected N parameters for CONFIG, got M"} otherwise
+   */
+  public void requireParameterCount(long values) {
+    if (values != parameterCount()) {
+      throw new BondException("Expected " + parameterCount() + " parameters for " + this
+          + ", got " + values);
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -225,7 +226,7 @@ final class DecoderConfigJson {
         return (int) number;
       }
     }
-    problems.check(false, field, value, "an integer");
+    problems.add(field, value, "an integer");
     return fallback;
   }
 
@@ -234,7 +235,7 @@ final class DecoderConfigJson {
     if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
       return value.getAsDouble();
     }
-    problems.check(false, field, value, "a number");
+    problems.add(field, value, "a number");
     return 1e-5;
   }
 
@@ -294,7 +295,7 @@ final class DecoderConfigJson {
 
   private static JsonElement ropeScaling(RotaryEmbedding rope) {
     if (rope.scaling().equals("none")) {
-      return com.google.gson.JsonNull.INSTANCE;
+      return JsonNull.INSTANCE;
     }
     JsonObject scaling = new JsonObject();
     scaling.addProperty("rope_type", rope.scaling());

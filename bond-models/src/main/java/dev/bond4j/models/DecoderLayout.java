@@ -1,6 +1,5 @@
 package dev.bond4j.models;
 
-import dev.bond4j.BondException;
 import dev.bond4j.MemoryBudget;
 import dev.bond4j.Problems;
 import java.util.ArrayList;
@@ -266,10 +265,7 @@ public final class DecoderLayout {
 
   /** Splits a flat array in the canonical order into HuggingFace-named float32 tensors. */
   public Map<String, SafeTensor> tensorsOf(float[] values) {
-    if (values.length != parameterCount()) {
-      throw new BondException("Expected " + parameterCount() + " parameters for " + config
-          + ", got " + values.length);
-    }
+    config.requireParameterCount(values.length);
     Map<String, SafeTensor> out = new LinkedHashMap<>();
     for (int i = 0; i < tensors.size(); i++) {
       Tensor tensor = tensors.get(i);

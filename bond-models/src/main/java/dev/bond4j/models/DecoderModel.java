@@ -1,5 +1,6 @@
 package dev.bond4j.models;
 
+import dev.bond4j.model.EngineInfo;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -34,6 +35,9 @@ public interface DecoderModel extends AutoCloseable {
 
   /** {@code log π(y|x)} per sequence at temperature 1, without gradient. */
   double[] logProbs(List<? extends PromptedSequence> sequences);
+
+  /** The engine, device and precision that run the model. */
+  EngineInfo engine();
 
   /** Full-sequence logits of equal-length sequences, {@code [B * T * V]} row-major. */
   float[] logits(List<TokenSequence> sequences);

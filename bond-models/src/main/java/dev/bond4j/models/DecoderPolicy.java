@@ -2,6 +2,7 @@ package dev.bond4j.models;
 
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
+import dev.bond4j.model.EngineInfo;
 import dev.bond4j.model.Policy;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;
@@ -128,6 +129,11 @@ public abstract class DecoderPolicy<M extends DecoderModel> implements Policy, A
   @Override
   public double[] logProbs(List<? extends PromptedSequence> sequences) {
     return model.logProbs(sequences);
+  }
+
+  @Override
+  public EngineInfo engine() {
+    return model.engine();
   }
 
   @Override

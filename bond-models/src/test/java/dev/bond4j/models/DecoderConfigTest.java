@@ -8,6 +8,8 @@ import dev.bond4j.InvalidArgumentException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,13 +129,13 @@ class DecoderConfigTest {
   @Test
   void llamaLayoutFusesAndTransposesAndSplitsBackExactly() {
     DecoderConfig config = new DecoderConfig("qwen2", 11, 16, 12, 2, 6, 2, 4, 10, 1e-6, "silu",
-        false, true, false, false, RotaryEmbedding.plain(10000), 0, java.util.List.of(3), null);
+        false, true, false, false, RotaryEmbedding.plain(10000), 0, List.of(3), null);
     DecoderLayout layout = new DecoderLayout(config);
     float[] values = new float[(int) layout.parameterCount()];
     for (int i = 0; i < values.length; i++) {
       values[i] = i;
     }
-    java.util.Map<String, SafeTensor> tensors = layout.tensorsOf(values);
+    Map<String, SafeTensor> tensors = layout.tensorsOf(values);
     assertThat(tensors).containsKeys("model.layers.1.self_attn.k_proj.bias", "lm_head.weight",
         "model.layers.0.mlp.up_proj.weight").doesNotContainKey("model.layers.0.self_attn.o_proj.bias");
     assertThat(tensors.get("model.layers.0.self_attn.q_proj.weight").shape())

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bond4j.BondException;
+import dev.bond4j.algorithm.Algorithms;
+import dev.bond4j.algorithm.Trainer;
+import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.PolicySnapshot;
+import dev.bond4j.model.RewardModel;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
@@ -185,6 +189,34 @@ public abstract class PolicyContract extends SamplingContract {
     anchor.moveToward(policy, 1.0);
     assertThat(parameters(anchor)).containsExactly(current);
     assertThatThrownBy(() -> anchor.moveToward(policy, 1.5)).isInstanceOf(BondException.class);
+  }
+
+  // ---------------------------------------------------------------- native memory
+
+  @Test
+  void closingTheTrainerFreesItsAnchorAndClosingTheRestFreesEverything() {
+    long before = liveNativeObjects();
+    TrainablePolicy policy = backend().create(22, OptimizerSettings.builder().learningRate(0.05)
+        .build());
+    PolicySnapshot reference = policy.snapshot();
+    RewardModel length = sequences -> sequences.stream()
+        .mapToDouble(s -> s.completion().length()).toArray();
+    Trainer trainer = Algorithms.jBond(policy, reference, length, backend().prompts(), 0.5, 0.5,
+        0.1, TrainingSettings.builder().batchSize(2).maxNewTokens(maxNew()).seed(22).build());
+    trainer.train(2);
+    long training = liveNativeObjects();
+    trainer.close();
+    assertThat(liveNativeObjects()).as("native objects after closing a J-BOND trainer (its EMA"
+        + " anchor's snapshot must be freed), against %s while it trained", training)
+        .isLessThan(training);
+    trainer.close();
+    reference.close();
+    policy.close();
+    assertThat(liveNativeObjects()).as("native objects after closing the trainer, the reference"
+        + " snapshot and the policy, against %s before the policy was made", before)
+        .isEqualTo(before);
+    assertThatThrownBy(trainer::step).isInstanceOf(BondException.class).hasMessageContaining(
+        "closed");
   }
 
   // ---------------------------------------------------------------- checkpoints

@@ -4,6 +4,7 @@ import dev.bond4j.model.Policy;
 import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.value.Prompt;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What the sampling half of the conformance suite needs to know about a backend: how to make a
@@ -32,4 +33,14 @@ public interface SamplingBackend {
    * backend, float32 rounding for an engine.
    */
   double tolerance();
+
+  /**
+   * How many native objects the backend holds right now, process-wide (see {@code
+   * Backend.liveNativeObjects}), so that the suite can check that closing a policy, snapshot or
+   * trainer frees what it made. Empty, the default, skips those checks: a pure-Java backend holds
+   * nothing native.
+   */
+  default OptionalLong liveNativeObjects() {
+    return OptionalLong.empty();
+  }
 }

@@ -3,6 +3,7 @@ package dev.bond4j.tck;
 import static dev.bond4j.testkit.BondAssertions.assertThat;
 import static dev.bond4j.testkit.BondAssertions.assertThatThrownBy;
 import static dev.bond4j.testkit.BondAssertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bond4j.BondException;
 import dev.bond4j.model.Policy;
@@ -14,10 +15,12 @@ import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,13 +43,36 @@ public abstract class SamplingContract {
   protected abstract SamplingBackend backend();
 
   @AfterEach
-  void closePolicies() throws Exception {
-    for (Policy policy : created) {
-      if (policy instanceof AutoCloseable closeable) {
-        closeable.close();
-      }
-    }
+  void closePolicies() {
+    created.forEach(Policy::close);
     created.clear();
+  }
+
+  /**
+   * The backend's count of live native objects; the test is skipped when the backend cannot tell
+   * (a pure-Java backend holds nothing native).
+   */
+  protected long liveNativeObjects() {
+    OptionalLong live = backend().liveNativeObjects();
+    assumeTrue(live.isPresent(), "the backend does not report its native objects");
+    return live.getAsLong();
+  }
+
+  // ---------------------------------------------------------------- native memory
+
+  @Test
+  void closingAUsedPolicyFreesItsNativeMemory() {
+    long before = liveNativeObjects();
+    Policy policy = backend().sampler(21);
+    List<Completion> samples = policy.sample(backend().prompts(),
+        SamplingSettings.training(maxNew()), 21);
+    policy.logProbs(samples);
+    assertThat(liveNativeObjects()).as("native objects of an open policy").isGreaterThan(before);
+    policy.close();
+    assertThat(liveNativeObjects()).as("native objects after closing a policy that sampled and"
+        + " scored, against %s before it was made", before).isEqualTo(before);
+    policy.close();
+    assertThat(liveNativeObjects()).as("after closing it twice").isEqualTo(before);
   }
 
   /** Closes {@code policy} after the test. */
@@ -204,12 +230,12 @@ public abstract class SamplingContract {
   }
 
   private static double[] truncate(double[] weights, SamplingSettings settings) {
-    double total = java.util.Arrays.stream(weights).sum();
+    double total = Arrays.stream(weights).sum();
     Integer[] order = new Integer[weights.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> weights[a] != weights[b]
+    Arrays.sort(order, (a, b) -> weights[a] != weights[b]
         ? Double.compare(weights[b], weights[a]) : Integer.compare(a, b));
     int keep = settings.topK() == 0 ? weights.length : Math.min(settings.topK(), weights.length);
     double kept = 0;

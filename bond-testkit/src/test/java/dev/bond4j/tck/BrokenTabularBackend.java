@@ -10,10 +10,14 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The reference backend with one clause of the contract broken on purpose, by a proxy that
- * forwards every call to a tabular policy except the broken one.
+ * forwards every call to a tabular policy except the broken one. It counts its open policies and
+ * snapshots as if each held a native object, so that the native-memory clauses run too.
  */
 final class BrokenTabularBackend extends TabularBackend {
   /** The clause broken. */
@@ -21,10 +25,14 @@ final class BrokenTabularBackend extends TabularBackend {
     /** {@code snapshot()} returns a live view of the policy instead of a frozen copy. */
     SNAPSHOT_MOVES_WITH_THE_POLICY,
     /** {@code sample} draws at temperature 1 whatever the settings say. */
-    SAMPLING_IGNORES_TEMPERATURE
+    SAMPLING_IGNORES_TEMPERATURE,
+    /** A snapshot's {@code close()} keeps its (counted) native object. */
+    SNAPSHOT_CLOSE_KEEPS_MEMORY
   }
 
   private final Clause broken;
+  /** Shared by every instance: a suite asks {@code backend()} for a new one at each call. */
+  private static final AtomicLong LIVE = new AtomicLong();
 
   BrokenTabularBackend(Clause broken) {
     this.broken = broken;
@@ -32,7 +40,12 @@ final class BrokenTabularBackend extends TabularBackend {
 
   @Override
   public TrainablePolicy create(long seed, OptimizerSettings settings) {
-    return proxy(TrainablePolicy.class, new Forwarding(tabular(seed, settings), broken));
+    return proxy(TrainablePolicy.class, new Forwarding(tabular(seed, settings), broken, LIVE));
+  }
+
+  @Override
+  public OptionalLong liveNativeObjects() {
+    return OptionalLong.of(LIVE.get());
   }
 
   @Override
@@ -54,14 +67,29 @@ final class BrokenTabularBackend extends TabularBackend {
 
   /**
    * Forwards to {@code target} (a tabular policy or snapshot), with this backend's proxies
-   * unwrapped and snapshots wrapped, but for the broken clause.
+   * unwrapped and snapshots wrapped, but for the broken clause; counts itself in {@code live}
+   * while open.
    */
-  private record Forwarding(Object target, Clause broken) implements InvocationHandler {
+  private record Forwarding(Object target, Clause broken, AtomicLong live, AtomicBoolean open)
+      implements InvocationHandler {
+    Forwarding(Object target, Clause broken, AtomicLong live) {
+      this(target, broken, live, new AtomicBoolean(true));
+      live.incrementAndGet();
+    }
+
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      if (method.getName().equals("close")) {
+        boolean keeps = broken == Clause.SNAPSHOT_CLOSE_KEEPS_MEMORY
+            && target instanceof PolicySnapshot;
+        if (open.getAndSet(false) && !keeps) {
+          live.decrementAndGet();
+        }
+        return null;
+      }
       if (broken == Clause.SNAPSHOT_MOVES_WITH_THE_POLICY) {
         if (method.getName().equals("snapshot")) {
-          return proxy(PolicySnapshot.class, this);
+          return proxy(PolicySnapshot.class, new Forwarding(target, broken, live));
         }
         if (method.getName().equals("moveToward")) {
           double eta = (double) args[1];
@@ -83,7 +111,7 @@ final class BrokenTabularBackend extends TabularBackend {
         throw e.getCause();
       }
       return method.getName().equals("snapshot")
-          ? proxy(PolicySnapshot.class, new Forwarding(result, broken)) : result;
+          ? proxy(PolicySnapshot.class, new Forwarding(result, broken, live)) : result;
     }
   }
 }

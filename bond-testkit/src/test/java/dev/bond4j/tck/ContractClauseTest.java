@@ -39,6 +39,14 @@ class ContractClauseTest {
     }
   }
 
+  /** Snapshots that keep their memory after close. Not a test of its own: run by the tests below. */
+  static final class LeakingSnapshotSuite extends PolicyContract {
+    @Override
+    protected PolicyBackend backend() {
+      return new BrokenTabularBackend(BrokenTabularBackend.Clause.SNAPSHOT_CLOSE_KEEPS_MEMORY);
+    }
+  }
+
   /** Test method name to its outcome (and failure message), for every test of {@code suite}. */
   private static Map<String, String> run(Class<?> suite) {
     Map<String, String> outcomes = new TreeMap<>();
@@ -82,5 +90,13 @@ class ContractClauseTest {
         .containsExactly("truncatedSamplingFollowsTemperatureTopKAndTopP");
     assertThat(outcomes.get("truncatedSamplingFollowsTemperatureTopKAndTopP"))
         .contains("reported log-probability");
+  }
+
+  @Test
+  void aSnapshotThatKeepsItsMemoryAfterCloseFailsOnlyTheCloseAfterUseClause() {
+    Map<String, String> outcomes = run(LeakingSnapshotSuite.class);
+    assertThat(outcomes).hasSizeGreaterThan(15);
+    assertThat(failed(outcomes)).as("%s", outcomes)
+        .containsExactly("closingTheTrainerFreesItsAnchorAndClosingTheRestFreesEverything");
   }
 }

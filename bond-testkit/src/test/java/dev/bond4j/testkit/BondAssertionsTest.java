@@ -10,6 +10,7 @@ import dev.bond4j.testbed.TabularPolicy;
 import dev.bond4j.testbed.TabularReward;
 import dev.bond4j.testbed.TabularSnapshot;
 import dev.bond4j.value.OptimizerSettings;
+import dev.bond4j.value.TokenSequence;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -131,7 +132,7 @@ class BondAssertionsTest {
     return total;
   }
 
-  private static double reward(int context, dev.bond4j.value.TokenSequence y) {
+  private static double reward(int context, TokenSequence y) {
     return REWARD.rewards(context)[SPACE.indexOf(y)];
   }
 

@@ -33,7 +33,7 @@ public final class JavaQuickStart {
 
     BondRun run = Bond.jbond().policy(policy).reward(reward)
         .prompts(List.of(TabularPolicy.prompt(0), TabularPolicy.prompt(1)))
-        .beta(0.5).anchorEma(0.02).klRegularization(0.0)
+        .beta(0.5).eta(0.02).gamma(0.0)
         .batchSize(16).maxNewTokens(4).steps(300).seed(1).build();
     Trainer trainer = run.trainer();
     MetricsRecorder metrics = new MetricsRecorder();

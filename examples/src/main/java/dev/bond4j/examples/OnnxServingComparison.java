@@ -3,7 +3,6 @@ package dev.bond4j.examples;
 import dev.bond4j.algorithm.Algorithms;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.algorithm.TrainingSettings;
-import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
 import dev.bond4j.math.TieRule;
@@ -19,6 +18,7 @@ import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
+import dev.bond4j.spi.BackendOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ public final class OnnxServingComparison {
         .vocabularySize(CONFIG.vocabularySize()).maxLength(CONFIG.maxPositions()).options(onnx)
         .build()) {
       try (DjlPolicy policy = DjlPolicy.create(CONFIG, seed,
-          OptimizerSettings.builder().learningRate(3e-3).build(), DjlOptions.cpu());
+          OptimizerSettings.builder().learningRate(3e-3).build(), BackendOptions.defaults());
           DjlSnapshot reference = policy.snapshot()) {
         Trainer trainer = Algorithms.jBond(policy, reference, reward, training, 0.5, 0.02, 0.0,
             TrainingSettings.builder().batchSize(16).maxNewTokens(NEW_TOKENS).seed(seed).build());

@@ -26,7 +26,7 @@ object KotlinQuickStart {
             .policy(policy)
             .reward(reward)
             .prompts(listOf(TabularPolicy.prompt(0), TabularPolicy.prompt(1)))
-            .beta(0.5).anchorEma(0.02).klRegularization(0.0)
+            .beta(0.5).eta(0.02).gamma(0.0)
             .batchSize(16).maxNewTokens(4).steps(300).seed(1)
             .build()
         run.trainer().train(run.settings().steps())

@@ -35,8 +35,8 @@ class DemoEndToEndTest {
     for (String plot : new String[] {"reward.png", "kl.png", "reward-vs-kl.png"}) {
       assertThat(ImageIO.read(dir.resolve(plot).toFile()).getWidth()).isEqualTo(640);
     }
-    assertThat(Files.readAllLines(dir.resolve("runs/jbond/metrics.jsonl"))).hasSize(60);
-    assertThat(Files.readAllLines(dir.resolve("runs/reinforce-0.01/metrics.csv"))).hasSize(61);
+    assertThat(Files.readAllLines(dir.resolve("runs/jbond/metrics.jsonl"))).hasSize(61);
+    assertThat(Files.readAllLines(dir.resolve("runs/reinforce-0.01/metrics.csv"))).hasSize(62);
     assertThat(Files.readString(dir.resolve("samples.md"))).contains("| the soup was |");
     assertThat(dir.resolve("reference/model.safetensors")).isRegularFile();
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());

@@ -49,7 +49,7 @@ class TrainWithOnnxRewardTest {
     bond.setOut(new PrintWriter(new StringWriter()));
     assertThat(bond.execute("train", "--config", dir.resolve("run.yaml").toString()))
         .as(err.toString()).isZero();
-    assertThat(Files.readAllLines(dir.resolve("result/metrics.jsonl"))).hasSize(3);
+    assertThat(Files.readAllLines(dir.resolve("result/metrics.jsonl"))).hasSize(4);
     assertThat(dir.resolve("result/checkpoints/step-3/anchor/model.safetensors")).isRegularFile();
   }
 }

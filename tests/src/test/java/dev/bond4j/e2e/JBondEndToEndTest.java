@@ -87,27 +87,16 @@ class JBondEndToEndTest {
       prompts.add(Prompt.of("p" + i, TokenSequence.of(1 + i % 6, 1 + (i * 5) % 6)));
     }
     MetricsRecorder metrics = new MetricsRecorder();
-    TrainablePolicy policy = backend(name).create(shape,
-        BackendOptions.builder().precision(precision).build(),
-        OptimizerSettings.builder().learningRate(3e-3).build(), 11);
-    PolicySnapshot reference = policy.snapshot();
-    try {
-      Trainer trainer = Algorithms.jBond(policy, reference, ZEROS, prompts, 0.5, 0.02, 0.0,
-          TrainingSettings.builder().batchSize(16).maxNewTokens(8).seed(3).build());
+    try (TrainablePolicy policy = backend(name).create(shape,
+            BackendOptions.builder().precision(precision).build(),
+            OptimizerSettings.builder().learningRate(3e-3).build(), 11);
+        PolicySnapshot reference = policy.snapshot();
+        Trainer trainer = Algorithms.jBond(policy, reference, ZEROS, prompts, 0.5, 0.02, 0.0,
+            TrainingSettings.builder().batchSize(16).maxNewTokens(8).seed(3).build())) {
       trainer.addListener(metrics);
       trainer.train(steps);
-    } finally {
-      close(reference);
-      close(policy);
     }
     return metrics;
-  }
-
-  /** Engine policies hold native memory and are {@link AutoCloseable}. */
-  private static void close(Object policy) throws Exception {
-    if (policy instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
   }
 
   private static double mean(double[] values) {

@@ -1,9 +1,9 @@
 package dev.bond4j.golden;
 
-import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlSnapshot;
 import dev.bond4j.model.Policy;
 import dev.bond4j.value.TokenSequence;
+import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,7 +11,7 @@ import java.util.List;
 class DjlGoldenTest extends GoldenFixtureContract {
   @Override
   Policy open(Path fixture) {
-    return DjlSnapshot.load(fixture, DjlOptions.cpu());
+    return DjlSnapshot.load(fixture, BackendOptions.defaults());
   }
 
   @Override

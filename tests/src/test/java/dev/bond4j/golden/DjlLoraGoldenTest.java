@@ -1,10 +1,10 @@
 package dev.bond4j.golden;
 
-import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
 import dev.bond4j.models.TrainableDecoderPolicy;
 import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
 
@@ -12,11 +12,11 @@ import java.nio.file.Path;
 class DjlLoraGoldenTest extends LoraGoldenContract {
   @Override
   DecoderPolicy<?> open(Path folder) {
-    return DjlSnapshot.load(folder, DjlOptions.cpu());
+    return DjlSnapshot.load(folder, BackendOptions.defaults());
   }
 
   @Override
   TrainableDecoderPolicy<?> openTrainable(Path folder, OptimizerSettings settings) {
-    return DjlPolicy.load(folder, settings, DjlOptions.cpu());
+    return DjlPolicy.load(folder, settings, BackendOptions.defaults());
   }
 }

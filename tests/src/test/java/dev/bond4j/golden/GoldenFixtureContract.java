@@ -78,13 +78,8 @@ abstract class GoldenFixtureContract {
 
   private void withModel(String fixture, ModelCheck check) throws Exception {
     Path folder = folder(fixture);
-    Policy model = open(folder);
-    try {
+    try (Policy model = open(folder)) {
       check.run(model, reference(folder), DecoderConfig.read(folder));
-    } finally {
-      if (model instanceof AutoCloseable closeable) {
-        closeable.close();
-      }
     }
   }
 

@@ -3,7 +3,6 @@ package dev.bond4j.golden;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.dl4j.Dl4jPolicy;
 import dev.bond4j.models.LoraCheckpoint;
@@ -41,10 +40,10 @@ class LoraCrossBackendTest {
     LoraSettings settings = LoraCheckpoint.settings(adapter);
     OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(0.01).build();
     try (TrainableDecoderPolicy<?> djlFresh = DjlPolicy.withNewAdapter(base, settings, 3,
-            optimizer, DjlOptions.cpu());
+            optimizer, BackendOptions.defaults());
         TrainableDecoderPolicy<?> dl4jFresh = Dl4jPolicy.withNewAdapter(base, settings, 3,
             optimizer, BackendOptions.defaults());
-        TrainableDecoderPolicy<?> djlLoaded = DjlPolicy.load(adapter, optimizer, DjlOptions.cpu());
+        TrainableDecoderPolicy<?> djlLoaded = DjlPolicy.load(adapter, optimizer, BackendOptions.defaults());
         TrainableDecoderPolicy<?> dl4jLoaded = Dl4jPolicy.load(adapter, optimizer,
             BackendOptions.defaults())) {
       for (TrainableDecoderPolicy<?>[] pair : new TrainableDecoderPolicy<?>[][] {

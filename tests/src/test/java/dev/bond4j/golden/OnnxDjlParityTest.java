@@ -3,7 +3,6 @@ package dev.bond4j.golden;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
 import dev.bond4j.models.DecoderConfig;
@@ -19,6 +18,7 @@ import dev.bond4j.value.Prompt;
 import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
+import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ class OnnxDjlParityTest {
   void anExportedDjlPolicyScoresAndSamplesLikeDjl(DecoderConfig config, @TempDir Path directory) {
     SamplingSettings settings = SamplingSettings.training(12);
     try (DjlPolicy djl = DjlPolicy.create(config, 3, OptimizerSettings.defaults(),
-        DjlOptions.cpu())) {
+        BackendOptions.defaults())) {
       DecoderOnnxExport.export(config, djl.parameters(), directory, Weights.BAKED);
       try (OnnxPolicy onnx = OnnxPolicy.load(directory, OnnxOptions.cpu())) {
         List<Completion> fromDjl = djl.sample(prompts(), settings, 17);
@@ -80,7 +80,7 @@ class OnnxDjlParityTest {
       @TempDir Path directory) {
     DecoderOnnxExport.export(config, null, directory, Weights.INPUTS);
     OptimizerSettings settings = OptimizerSettings.builder().learningRate(0.05).build();
-    try (DjlPolicy djl = DjlPolicy.create(config, 4, settings, DjlOptions.cpu());
+    try (DjlPolicy djl = DjlPolicy.create(config, 4, settings, BackendOptions.defaults());
         DjlSnapshot anchor = djl.snapshot();
         OnnxPolicy policy = OnnxPolicy.following(directory,
             WeightSource.canonical(config, djl::parameters), OnnxOptions.cpu());

@@ -3,12 +3,12 @@ package dev.bond4j.golden;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.models.DecoderCheckpoint;
 import dev.bond4j.models.DecoderConfig;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxTrainablePolicy;
+import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;
@@ -60,7 +60,7 @@ class OnnxTrainingParityTest {
     Path onnxAfter = directory.resolve("onnx");
     UpdateResult djlResult;
     UpdateResult onnxResult;
-    try (DjlPolicy djl = DjlPolicy.create(config, 5, settings, DjlOptions.cpu())) {
+    try (DjlPolicy djl = DjlPolicy.create(config, 5, settings, BackendOptions.defaults())) {
       djl.save(initial);
       djlResult = djl.update(batch(config));
       djl.save(djlAfter);

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.ServiceLoader;
 
 /**
@@ -118,6 +119,11 @@ abstract class DecoderPolicyContract extends PolicyContract {
       @Override
       public double tolerance() {
         return 2e-5;
+      }
+
+      @Override
+      public OptionalLong liveNativeObjects() {
+        return engine.liveNativeObjects();
       }
     };
   }

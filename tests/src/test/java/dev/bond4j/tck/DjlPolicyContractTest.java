@@ -1,10 +1,10 @@
 package dev.bond4j.tck;
 
-import dev.bond4j.djl.DjlOptions;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
 import dev.bond4j.model.Policy;
 import dev.bond4j.value.OptimizerSettings;
+import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Path;
 
 /** The conformance suite against the DJL backend. */
@@ -17,7 +17,7 @@ class DjlPolicyContractTest extends DecoderPolicyContract {
   @Override
   void saveInitial(long seed, Path directory) {
     try (DjlPolicy initial = DjlPolicy.create(config(), seed, OptimizerSettings.defaults(),
-        DjlOptions.cpu())) {
+        BackendOptions.defaults())) {
       initial.save(directory);
     }
   }

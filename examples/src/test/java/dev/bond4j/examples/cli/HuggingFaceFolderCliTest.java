@@ -51,7 +51,7 @@ class HuggingFaceFolderCliTest {
         + "rewardTokenizer: byte\n");
     Run run = bond("train", "--config", dir.resolve("run.yaml").toString());
     assertThat(run.status()).as(run.err()).isZero();
-    assertThat(Files.readAllLines(dir.resolve("out/metrics.jsonl"))).hasSize(2);
+    assertThat(Files.readAllLines(dir.resolve("out/metrics.jsonl"))).hasSize(3);
     assertThat(Files.readString(dir.resolve("out/policy/config.json")))
         .contains("\"model_type\": \"qwen2\"").contains("\"torch_dtype\": \"float32\"");
     Run sample = bond("sample", "--policy", dir.resolve("out/policy").toString(), "--tokenizer",

@@ -1,0 +1,55 @@
+package dev.bond4j.cli;
+
+import dev.bond4j.backend.BackendRegistry;
+import dev.bond4j.config.Tokenizers;
+import dev.bond4j.model.Tokenizer;
+import dev.bond4j.model.TrainablePolicy;
+import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.Device;
+import dev.bond4j.value.OptimizerSettings;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by the commands that load a policy: backend, device, threads, precision,
+ * tokenizer.
+ */
+final class PolicyOptions {
+  @Option(names = "--backend", defaultValue = "djl", description = "Backend (default: ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(names = "--device", defaultValue = "cpu",
+      description = "cpu or cuda:N (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "Engine threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--precision", defaultValue = "fp32",
+      description = "fp32, or bf16: bfloat16 matrix products with float32 weights, optimizer"
+          + " state and log-probabilities (default: ${DEFAULT-VALUE}).")
+  String precision;
+
+  @Option(names = "--tokenizer", defaultValue = "demo",
+      description = "demo (the demo's words), byte, a tokenizer.json or a model folder holding"
+          + " one (default: ${DEFAULT-VALUE}).")
+  String tokenizer;
+
+  /** The backend's options. */
+  BackendOptions backendOptions() {
+    return ApplicationOptions.of(BackendOptions.builder().device(Device.parse(device))
+        .threads(threads).precision(precision).build());
+  }
+
+  /** Loads the policy in {@code directory}. */
+  TrainablePolicy load(Path directory) {
+    return BackendRegistry.discover().require(backend).load(directory, backendOptions(),
+        OptimizerSettings.defaults());
+  }
+
+  /** The tokenizer. */
+  Tokenizer tokenizer() {
+    return Tokenizers.open(tokenizer);
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * The studies behind figures in {@code BENCHMARKS.md} that are not benchmarks: fp32 against bf16
+ * J-BOND curves over seeds ({@link dev.bond4j.study.PrecisionStudy}) and LoRA against full
+ * fine-tuning on the demo ({@link dev.bond4j.study.LoraJBondComparison}). Programs with a
+ * {@code main}, run from the {@code bond} jar.
+ */
+package dev.bond4j.study;
