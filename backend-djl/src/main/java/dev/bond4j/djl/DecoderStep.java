@@ -21,25 +21,24 @@ final class DecoderStep {
   private final DjlParameters parameters;
   private final DecoderConfig config;
   private final DecoderForward forward;
-  /** {@code head^T}, {@code [d, V]}, contiguous. */
+  /** {@code head^T}, {@code [d, V]}, contiguous; null in bf16. */
   private final NDArray head;
 
   /**
-   * Prepares the head (in bfloat16 when {@code forward} is); its copy belongs to the caller's
+   * Prepares the head (in bf16 {@code forward} holds it packed); its copy belongs to the caller's
    * {@code NDScope}. {@code forward} is the sampling call's ({@link DecoderForward#forSampling}).
    */
   DecoderStep(DjlParameters parameters, DecoderForward forward) {
     this.parameters = parameters;
     this.config = parameters.config;
     this.forward = forward;
-    NDArray contiguous = parameters.head().transpose().reshape(-1)
+    this.head = forward.bf16() ? null : parameters.head().transpose().reshape(-1)
         .reshape(config.embeddingSize(), config.vocabularySize());
-    this.head = forward.bf16() ? forward.toBf16(contiguous) : contiguous;
   }
 
   /** Logits {@code [B, V]}, float32, of final hidden states {@code [B, d]}. */
   NDArray logits(NDArray hidden) {
-    return forward.linear(hidden, head, null);
+    return head == null ? forward.logits(hidden) : hidden.matMul(head);
   }
 
   /**

@@ -40,7 +40,7 @@ final class DjlDecodingSession implements DecodingSession {
     int rows = batch.batch();
     int p = batch.promptSlots();
     slots = batch.slots();
-    DecoderForward sampling = forward.forSampling();
+    DecoderForward sampling = forward.forSampling(rows);
     step = new DecoderStep(parameters, sampling);
     cache = new KvCache(manager, config, rows, slots);
     keyMask = manager.create(initialKeyMask(batch), new Shape((long) rows * config.kvHeads(), 1,

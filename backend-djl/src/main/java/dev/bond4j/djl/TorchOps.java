@@ -20,12 +20,12 @@ import java.lang.reflect.Field;
  * module shipped in the jar ({@code torch_ops.pt}, written by {@code
  * src/main/torchscript/torch_ops.py}): the fused tanh GELU, and bfloat16 matrix products with
  * float32 results (DJL's dtype table has no bfloat16, so its arrays can hold one but not make
- * one). Each call is one engine call; it records autograd when grad mode is on, as DJL's own
+ * one), on float32 weights or on weights pre-packed once for oneDNN. Each call is one engine call; it records autograd when grad mode is on, as DJL's own
  * operations do. DJL's public call runs module methods in inference mode (no gradient, and
  * results that may not be updated in place), so the method is invoked through the engine's
  * native entry point with its training flag set, which leaves grad mode as the caller set it. Results belong to the current {@code
- * NDScope} like any other array; a bfloat16 array must only be handed back to these methods or to
- * products ({@code matMul}), never read into Java.
+ * NDScope} like any other array; a packed weight must only be handed back to these methods,
+ * never read into Java.
  */
 final class TorchOps {
   private static final String RESOURCE = "torch_ops.pt";
@@ -76,9 +76,22 @@ final class TorchOps {
     return call("gelu_tanh", x);
   }
 
-  /** A bfloat16 copy of {@code x}. */
-  NDArray toBf16(NDArray x) {
-    return call("to_bf16", x);
+  /**
+   * {@code weight} {@code [in, out]} in bfloat16, laid out once for oneDNN's products with about
+   * {@code rows} input rows (any row count works).
+   */
+  NDArray packBf16(NDArray weight, long rows) {
+    return call("pack_bf16", weight, rows);
+  }
+
+  /** {@code x @ weight} on a {@link #packBf16 packed} weight, in float32, plus {@code bias}. */
+  NDArray packedLinearBf16(NDArray x, NDArray packed, NDArray bias) {
+    return call("packed_linear_bf16", x, packed, bias);
+  }
+
+  /** {@code x @ weight} on a {@link #packBf16 packed} weight, in float32. */
+  NDArray packedMatmulBf16(NDArray x, NDArray packed) {
+    return call("packed_matmul_bf16", x, packed);
   }
 
   /** {@code x @ weight} in bfloat16, in float32. */
@@ -91,12 +104,14 @@ final class TorchOps {
     return call("linear_bf16", x, weight, bias);
   }
 
-  private NDArray call(String method, NDArray... inputs) {
+  /** Runs {@code method} on arrays and integers ({@code Long}); the first input is an array. */
+  private NDArray call(String method, Object... inputs) {
     IValue[] values = new IValue[inputs.length];
     long[] handles = new long[inputs.length];
     try {
       for (int i = 0; i < inputs.length; i++) {
-        values[i] = IValue.from((PtNDArray) inputs[i]);
+        values[i] = inputs[i] instanceof Long number ? IValue.from(number)
+            : IValue.from((PtNDArray) inputs[i]);
         handles[i] = values[i].getHandle();
       }
       long result = (long) runMethod.invokeExact(library, module.getHandle().longValue(), method,
