@@ -3,6 +3,7 @@ package dev.bond4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bond4j.sink.CsvSink;
+import dev.bond4j.sink.JsonlSink;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -128,6 +129,22 @@ class TrainCommandTest {
     assertThat(csv).hasSize(9);
     assertThat(csv.get(0)).startsWith(CsvSink.PROVENANCE_PREFIX);
     assertThat(csv.get(8)).startsWith("7,");
+  }
+
+  @Test
+  void aResumeWithNoStepLeftKeepsTheProvenanceAtTheHead() throws Exception {
+    String config = "backend: fake\npolicy: model\nprompts: prompts.txt\nbatchSize: 2\n"
+        + "maxNewTokens: 3\ncheckpointEvery: 2\nout: result\nsteps: 4\n";
+    assertThat(train(config).status()).isZero();
+    Path jsonl = dir.resolve("result/metrics.jsonl");
+    Path csv = dir.resolve("result/metrics.csv");
+    List<String> before = Files.readAllLines(jsonl);
+    List<String> csvBefore = Files.readAllLines(csv);
+    Run resumed = train(config, "--resume");
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(Files.readAllLines(jsonl)).isEqualTo(before);
+    assertThat(Files.readAllLines(csv)).isEqualTo(csvBefore);
+    assertThat(before.get(0)).startsWith(JsonlSink.PROVENANCE_PREFIX);
   }
 
   private static final String CHECKPOINTED = "backend: fake\npolicy: model\nprompts: prompts.txt\n"

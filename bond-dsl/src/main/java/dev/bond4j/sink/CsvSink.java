@@ -37,6 +37,9 @@ public final class CsvSink implements TrainingListener, Closeable {
     this.file = file;
     String[] header = {null};
     this.writer = SinkFiles.openAfter(file, line -> {
+      if (resumedStep >= 1 && line.startsWith(PROVENANCE_PREFIX)) {
+        return true;
+      }
       if (resumedStep >= 1 && header[0] == null && line.startsWith("step,")) {
         header[0] = line;
         return true;
@@ -54,7 +57,8 @@ public final class CsvSink implements TrainingListener, Closeable {
   /** Writes {@code # provenance {...}} at the head of the file, replacing an earlier one. */
   @Override
   public void onStart(RunProvenance provenance) {
-    writer = SinkFiles.withHeader(writer, file, PROVENANCE_PREFIX + provenance.toJson());
+    writer = SinkFiles.withHeader(writer, file, PROVENANCE_PREFIX + provenance.toJson(),
+        line -> line.startsWith(PROVENANCE_PREFIX));
   }
 
   @Override

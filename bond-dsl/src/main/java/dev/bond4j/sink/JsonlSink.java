@@ -21,6 +21,9 @@ import java.util.Map;
  */
 public final class JsonlSink implements TrainingListener, Closeable {
   private final ObjectMapper json = new ObjectMapper();
+  /** The first characters of the provenance line. */
+  public static final String PROVENANCE_PREFIX = "{\"provenance\":";
+
   private BufferedWriter writer;
   private final Path file;
 
@@ -37,14 +40,20 @@ public final class JsonlSink implements TrainingListener, Closeable {
     this.file = file;
     this.writer = SinkFiles.openAfter(file, line -> {
       long step = SinkFiles.stepOf(line, "{\"step\":");
-      return step >= 1 && step <= resumedStep && line.endsWith("}");
+      return (step >= 1 && step <= resumedStep && line.endsWith("}"))
+          || (resumedStep >= 1 && isProvenance(line));
     });
   }
 
   /** Writes {@code {"provenance": {...}}} at the head of the file, replacing an earlier one. */
   @Override
   public void onStart(RunProvenance provenance) {
-    writer = SinkFiles.withHeader(writer, file, "{\"provenance\":" + provenance.toJson() + "}");
+    writer = SinkFiles.withHeader(writer, file, PROVENANCE_PREFIX + provenance.toJson() + "}",
+        JsonlSink::isProvenance);
+  }
+
+  private static boolean isProvenance(String line) {
+    return line.startsWith(PROVENANCE_PREFIX) && line.endsWith("}");
   }
 
   @Override

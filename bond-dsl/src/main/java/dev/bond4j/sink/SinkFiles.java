@@ -27,35 +27,40 @@ final class SinkFiles {
       List<String> lines = Files.exists(file)
           ? Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(kept).toList()
           : List.of();
-      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(temporary, lines, StandardCharsets.UTF_8);
-      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-      return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      return replaceAndAppend(file, lines);
     } catch (IOException e) {
       throw new BondException("Cannot open the metrics file " + file + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Closes {@code writer}, puts {@code header} at the head of {@code file} (its rows follow
-   * unchanged) and opens the file again for appending.
+   * Closes {@code writer}, puts {@code header} at the head of {@code file} in place of the lines
+   * {@code isHeader} accepts (an earlier run's header, which a resume keeps until then; its rows
+   * follow unchanged) and opens the file again for appending.
    */
-  static BufferedWriter withHeader(BufferedWriter writer, Path file, String header) {
+  static BufferedWriter withHeader(BufferedWriter writer, Path file, String header,
+      Predicate<String> isHeader) {
     try {
       writer.close();
       List<String> lines = new ArrayList<>();
       lines.add(header);
-      lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
-      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(temporary, lines, StandardCharsets.UTF_8);
-      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-      return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(isHeader.negate())
+          .forEach(lines::add);
+      return replaceAndAppend(file, lines);
     } catch (IOException e) {
       throw new BondException("Cannot write the provenance to the metrics file " + file + ": "
           + e.getMessage(), e);
     }
+  }
+
+  /** Replaces the content of {@code file} by {@code lines} atomically and opens it to append. */
+  private static BufferedWriter replaceAndAppend(Path file, List<String> lines)
+      throws IOException {
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(temporary, lines, StandardCharsets.UTF_8);
+    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+    return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
   }
 
   /** The step a metrics line starts with ({@code 12,...} or {@code {"step":12,...}}), or -1. */
