@@ -60,7 +60,7 @@ public final class DjlBenchmark implements JBondBackend<DjlPolicy> {
   @Override
   public DjlPolicy create(DecoderConfig config, OptimizerSettings optimizer, int threads,
       String precision) {
-    return DjlPolicy.create(config, 1, optimizer, 
+    return DjlPolicy.create(config, 1, optimizer,
         BackendOptions.builder().threads(threads).precision(precision).build());
   }
 
