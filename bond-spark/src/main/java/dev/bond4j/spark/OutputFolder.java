@@ -19,7 +19,6 @@ import java.util.stream.Stream;
  */
 public final class OutputFolder {
   private final Path target;
-  private final boolean overwrite;
 
   /**
    * An output folder at {@code target}.
@@ -31,7 +30,6 @@ public final class OutputFolder {
     Problems.require(overwrite || !Files.exists(target), "--out", target,
         "a folder that does not exist yet (or --overwrite)");
     this.target = target.toAbsolutePath().normalize();
-    this.overwrite = overwrite;
   }
 
   /** The final folder. */

@@ -24,6 +24,7 @@ public final class BondSparkCommand implements Runnable {
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
       description = "Print stack traces of errors.")
+  @SuppressWarnings("unused") // picocli sets it; the error handler reads it through the parse
   private boolean verbose;
 
   @Override
