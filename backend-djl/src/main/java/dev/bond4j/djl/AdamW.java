@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.bond4j.models.AdamStep;
-import dev.bond4j.models.OptimizerState;
+import dev.bond4j.decoder.AdamStep;
+import dev.bond4j.decoder.OptimizerState;
 import dev.bond4j.value.OptimizerSettings;
 
 /**

@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout.Slot;
 import java.util.IdentityHashMap;
 import java.util.Map;
 

@@ -3,8 +3,8 @@ package dev.bond4j.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.bond4j.models.DecoderLayout.Slot;
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout.Slot;
+import dev.bond4j.decoder.DecoderConfig;
 
 /**
  * One token per sequence through the decoder against a {@link KvCache}: the inner loop of

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.bond4j.BondException;
-import dev.bond4j.models.DecoderLayout.Slot;
-import dev.bond4j.models.LoraLayout;
-import dev.bond4j.models.LoraLayout.Target;
-import dev.bond4j.models.ParameterStore;
+import dev.bond4j.decoder.DecoderLayout.Slot;
+import dev.bond4j.decoder.LoraLayout;
+import dev.bond4j.decoder.LoraLayout.Target;
+import dev.bond4j.decoder.ParameterStore;
 
 /**
  * A LoRA adapter's factors on DJL: one contiguous float32 buffer in {@link LoraLayout}'s order

@@ -2,8 +2,8 @@ package dev.bond4j.djl;
 
 import ai.djl.ndarray.NDManager;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.LoraCheckpoint;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.LoraCheckpoint;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;

@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecodingSession;
-import dev.bond4j.models.PromptBatch;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecodingSession;
+import dev.bond4j.decoder.PromptBatch;
 import java.util.Arrays;
 
 /**

@@ -7,10 +7,10 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderPolicy;
-import dev.bond4j.models.LoraCheckpoint;
-import dev.bond4j.models.LoraLayout;
-import dev.bond4j.models.SharedStore;
+import dev.bond4j.decoder.DecoderPolicy;
+import dev.bond4j.decoder.LoraCheckpoint;
+import dev.bond4j.decoder.LoraLayout;
+import dev.bond4j.decoder.SharedStore;
 import dev.bond4j.spi.BackendOptions;
 import java.nio.file.Path;
 

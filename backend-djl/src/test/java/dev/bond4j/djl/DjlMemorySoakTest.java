@@ -7,7 +7,7 @@ import dev.bond4j.algorithm.CheckpointStore;
 import dev.bond4j.algorithm.PeriodicCheckpoint;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.algorithm.TrainingSettings;
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;

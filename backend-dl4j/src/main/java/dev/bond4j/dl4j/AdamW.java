@@ -1,8 +1,8 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.NumericalException;
-import dev.bond4j.models.AdamStep;
-import dev.bond4j.models.OptimizerState;
+import dev.bond4j.decoder.AdamStep;
+import dev.bond4j.decoder.OptimizerState;
 import dev.bond4j.value.OptimizerSettings;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;

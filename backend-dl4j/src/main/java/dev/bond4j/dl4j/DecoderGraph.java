@@ -1,10 +1,10 @@
 package dev.bond4j.dl4j;
 
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
-import dev.bond4j.models.DecoderLayout.Global;
-import dev.bond4j.models.DecoderLayout.Slot;
-import dev.bond4j.models.LoraLayout;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout;
+import dev.bond4j.decoder.DecoderLayout.Global;
+import dev.bond4j.decoder.DecoderLayout.Slot;
+import dev.bond4j.decoder.LoraLayout;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;

@@ -1,8 +1,8 @@
 package dev.bond4j.dl4j;
 
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout.Global;
-import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout.Global;
+import dev.bond4j.decoder.DecoderLayout.Slot;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;

@@ -1,10 +1,10 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
-import dev.bond4j.models.DecoderLayout.Slot;
-import dev.bond4j.models.LoraLayout;
-import dev.bond4j.models.LoraLayout.Target;
-import dev.bond4j.models.ParameterStore;
+import dev.bond4j.decoder.DecoderLayout.Slot;
+import dev.bond4j.decoder.LoraLayout;
+import dev.bond4j.decoder.LoraLayout.Target;
+import dev.bond4j.decoder.ParameterStore;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,11 +1,11 @@
 package dev.bond4j.dl4j;
 
 import dev.bond4j.BondException;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout.Global;
-import dev.bond4j.models.DecoderLayout.Slot;
-import dev.bond4j.models.DecoderLayout;
-import dev.bond4j.models.ParameterStore;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout.Global;
+import dev.bond4j.decoder.DecoderLayout.Slot;
+import dev.bond4j.decoder.DecoderLayout;
+import dev.bond4j.decoder.ParameterStore;
 import java.util.Arrays;
 import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -3,10 +3,10 @@ package dev.bond4j.dl4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
-import dev.bond4j.models.PackedSequences;
-import dev.bond4j.models.RotaryEmbedding;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout;
+import dev.bond4j.decoder.PackedSequences;
+import dev.bond4j.decoder.RotaryEmbedding;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;

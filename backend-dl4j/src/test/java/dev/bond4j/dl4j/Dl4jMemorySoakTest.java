@@ -6,7 +6,7 @@ import dev.bond4j.algorithm.Algorithms;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.model.RewardModel;
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;

@@ -2,8 +2,8 @@ package dev.bond4j.onnx;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import dev.bond4j.models.AdamStep;
-import dev.bond4j.models.OptimizerState;
+import dev.bond4j.decoder.AdamStep;
+import dev.bond4j.decoder.OptimizerState;
 import dev.bond4j.onnx.train.TrainingGraphs;
 import dev.bond4j.value.OptimizerSettings;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.bond4j.onnx;
 
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;

@@ -4,7 +4,7 @@ import dev.bond4j.BondException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.decoder.DecoderPolicy;
 
 /**
  * A frozen copy of an {@link OnnxTrainablePolicy}: the reference or the anchor. It moves only

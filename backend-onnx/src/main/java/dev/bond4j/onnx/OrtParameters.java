@@ -5,7 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import dev.bond4j.BondException;
 import dev.bond4j.NativeEngineException;
-import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.decoder.DecoderLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -1,8 +1,8 @@
 package dev.bond4j.onnx;
 
 import dev.bond4j.BondException;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.function.Supplier;

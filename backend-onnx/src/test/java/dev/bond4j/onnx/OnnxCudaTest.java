@@ -3,7 +3,7 @@ package dev.bond4j.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.onnx.export.DecoderOnnxExport.Weights;
 import dev.bond4j.value.Completion;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.bond4j.BondException;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.model.Tokenizer;
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.onnx.export.DecoderOnnxExport;
 import dev.bond4j.onnx.export.DecoderOnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bond4j.BondException;
 import dev.bond4j.NumericalException;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.RotaryEmbedding;
-import dev.bond4j.models.SafeTensor;
-import dev.bond4j.models.SafeTensors;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.RotaryEmbedding;
+import dev.bond4j.decoder.SafeTensor;
+import dev.bond4j.decoder.SafeTensors;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.TokenSequence;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.math.TieRule;
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.onnx.export.DecoderOnnxExport.Weights;
 import dev.bond4j.onnx.export.MeanEmbeddingRewardExport;
 import dev.bond4j.onnx.serving.ServingComparison;

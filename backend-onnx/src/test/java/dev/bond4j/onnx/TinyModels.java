@@ -1,7 +1,7 @@
 package dev.bond4j.onnx;
 
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout;
 import dev.bond4j.onnx.export.DecoderOnnxExport;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,8 +2,8 @@ package dev.bond4j.cli;
 
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.Problems;
-import dev.bond4j.models.bench.JBondBackend;
-import dev.bond4j.models.bench.JBondBenchmark;
+import dev.bond4j.decoder.bench.JBondBackend;
+import dev.bond4j.decoder.bench.JBondBenchmark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;

@@ -1,7 +1,7 @@
 package dev.bond4j.cli;
 
 import dev.bond4j.Problems;
-import dev.bond4j.models.LoraCheckpoint;
+import dev.bond4j.decoder.LoraCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

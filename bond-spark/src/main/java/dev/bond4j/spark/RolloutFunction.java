@@ -3,7 +3,7 @@ package dev.bond4j.spark;
 import dev.bond4j.BondException;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.decoder.DecoderPolicy;
 import dev.bond4j.random.Seeds;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.Prompt;

@@ -9,7 +9,7 @@ import dev.bond4j.backend.BackendRegistry;
 import dev.bond4j.demo.LexiconReward;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.decoder.DecoderPolicy;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.SamplingSettings;

@@ -9,7 +9,7 @@ import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.backend.BackendRegistry;
 import dev.bond4j.demo.LexiconReward;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.decoder.DecoderPolicy;
 import dev.bond4j.random.Seeds;
 import dev.bond4j.rollout.RolloutBatch;
 import dev.bond4j.rollout.RolloutRequest;

@@ -6,7 +6,7 @@ import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
 import dev.bond4j.math.TieRule;
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.OnnxRewardModel;

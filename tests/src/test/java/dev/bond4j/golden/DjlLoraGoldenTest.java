@@ -2,8 +2,8 @@ package dev.bond4j.golden;
 
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
-import dev.bond4j.models.TrainableDecoderPolicy;
-import dev.bond4j.models.DecoderPolicy;
+import dev.bond4j.decoder.TrainableDecoderPolicy;
+import dev.bond4j.decoder.DecoderPolicy;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.offset;
 
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.dl4j.Dl4jPolicy;
-import dev.bond4j.models.LoraCheckpoint;
-import dev.bond4j.models.LoraLayout;
-import dev.bond4j.models.TrainableDecoderPolicy;
+import dev.bond4j.decoder.LoraCheckpoint;
+import dev.bond4j.decoder.LoraLayout;
+import dev.bond4j.decoder.TrainableDecoderPolicy;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.LoraSettings;
 import dev.bond4j.value.OptimizerSettings;

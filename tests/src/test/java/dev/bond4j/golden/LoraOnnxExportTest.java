@@ -1,7 +1,7 @@
 package dev.bond4j.golden;
 
 import com.google.gson.JsonObject;
-import dev.bond4j.models.LoraCheckpoint;
+import dev.bond4j.decoder.LoraCheckpoint;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.export.DecoderOnnxExport;

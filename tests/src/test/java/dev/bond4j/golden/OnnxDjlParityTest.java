@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.bond4j.djl.DjlPolicy;
 import dev.bond4j.djl.DjlSnapshot;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.RotaryEmbedding;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.RotaryEmbedding;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.WeightSource;

@@ -1,7 +1,7 @@
 package dev.bond4j.golden;
 
 import dev.bond4j.model.Policy;
-import dev.bond4j.models.DecoderCheckpoint;
+import dev.bond4j.decoder.DecoderCheckpoint;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.WeightSource;

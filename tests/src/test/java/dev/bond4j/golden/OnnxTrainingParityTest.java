@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bond4j.djl.DjlPolicy;
-import dev.bond4j.models.DecoderCheckpoint;
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderCheckpoint;
+import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxTrainablePolicy;
 import dev.bond4j.spi.BackendOptions;

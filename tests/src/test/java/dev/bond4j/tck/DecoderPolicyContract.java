@@ -2,10 +2,10 @@ package dev.bond4j.tck;
 
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.TrainablePolicy;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderPolicy;
-import dev.bond4j.models.SafeTensor;
-import dev.bond4j.models.SafeTensors;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderPolicy;
+import dev.bond4j.decoder.SafeTensor;
+import dev.bond4j.decoder.SafeTensors;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.LoraSettings;

@@ -1,7 +1,7 @@
 package dev.bond4j.tck;
 
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.RotaryEmbedding;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.RotaryEmbedding;
 import java.util.List;
 
 /**

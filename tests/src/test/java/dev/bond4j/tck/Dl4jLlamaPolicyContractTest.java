@@ -1,6 +1,6 @@
 package dev.bond4j.tck;
 
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 
 /**
  * The conformance suite against the dl4j backend on the Llama family: the Qwen2 shape of {@link

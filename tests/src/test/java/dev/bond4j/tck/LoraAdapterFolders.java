@@ -1,8 +1,8 @@
 package dev.bond4j.tck;
 
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.LoraCheckpoint;
-import dev.bond4j.models.LoraLayout;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.LoraCheckpoint;
+import dev.bond4j.decoder.LoraLayout;
 import dev.bond4j.spi.LoraSettings;
 import java.nio.file.Path;
 import java.util.SplittableRandom;

@@ -1,6 +1,6 @@
 package dev.bond4j.tck;
 
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 
 /**
  * The sampling half of the conformance suite against ONNX Runtime on the Llama family: the

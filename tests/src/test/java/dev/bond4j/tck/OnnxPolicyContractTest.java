@@ -1,8 +1,8 @@
 package dev.bond4j.tck;
 
 import dev.bond4j.model.Policy;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.export.DecoderOnnxExport;

@@ -1,6 +1,6 @@
 package dev.bond4j.tck;
 
-import dev.bond4j.models.DecoderConfig;
+import dev.bond4j.decoder.DecoderConfig;
 
 /**
  * The full conformance suite against ONNX Runtime's trainable policy on the Llama family: the

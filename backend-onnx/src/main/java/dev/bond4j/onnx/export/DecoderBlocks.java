@@ -1,9 +1,9 @@
 package dev.bond4j.onnx.export;
 
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
-import dev.bond4j.models.DecoderLayout.Global;
-import dev.bond4j.models.DecoderLayout.Slot;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout;
+import dev.bond4j.decoder.DecoderLayout.Global;
+import dev.bond4j.decoder.DecoderLayout.Slot;
 import java.util.List;
 
 /**

@@ -1,9 +1,9 @@
 package dev.bond4j.onnx.export;
 
 import dev.bond4j.BondException;
-import dev.bond4j.models.DecoderCheckpoint;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
+import dev.bond4j.decoder.DecoderCheckpoint;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout;
 import dev.bond4j.onnx.export.OnnxGraph.Attribute;
 import dev.bond4j.onnx.export.OnnxGraph.ElementType;
 import java.nio.file.Path;

@@ -6,11 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.djl.DjlPolicy;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.bench.BenchmarkMain;
-import dev.bond4j.models.bench.GemmRate;
-import dev.bond4j.models.bench.JBondBackend;
-import dev.bond4j.models.bench.JBondBenchmark;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.bench.BenchmarkMain;
+import dev.bond4j.decoder.bench.GemmRate;
+import dev.bond4j.decoder.bench.JBondBackend;
+import dev.bond4j.decoder.bench.JBondBenchmark;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.spi.BackendOptions;
 

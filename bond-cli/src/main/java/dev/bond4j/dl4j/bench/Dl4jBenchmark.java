@@ -1,11 +1,11 @@
 package dev.bond4j.dl4j.bench;
 
 import dev.bond4j.dl4j.Dl4jPolicy;
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.bench.BenchmarkMain;
-import dev.bond4j.models.bench.GemmRate;
-import dev.bond4j.models.bench.JBondBackend;
-import dev.bond4j.models.bench.JBondBenchmark;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.bench.BenchmarkMain;
+import dev.bond4j.decoder.bench.GemmRate;
+import dev.bond4j.decoder.bench.JBondBackend;
+import dev.bond4j.decoder.bench.JBondBenchmark;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import java.io.IOException;

@@ -1,15 +1,15 @@
 package dev.bond4j.onnx.bench;
 
-import static dev.bond4j.models.bench.BenchmarkOption.atLeast;
-import static dev.bond4j.models.bench.BenchmarkOption.positive;
+import static dev.bond4j.decoder.bench.BenchmarkOption.atLeast;
+import static dev.bond4j.decoder.bench.BenchmarkOption.positive;
 
-import dev.bond4j.models.DecoderConfig;
-import dev.bond4j.models.DecoderLayout;
-import dev.bond4j.models.bench.BenchmarkJson;
-import dev.bond4j.models.bench.BenchmarkMain;
-import dev.bond4j.models.bench.BenchmarkOption;
-import dev.bond4j.models.bench.BenchmarkOptions;
-import dev.bond4j.models.bench.Medians;
+import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout;
+import dev.bond4j.decoder.bench.BenchmarkJson;
+import dev.bond4j.decoder.bench.BenchmarkMain;
+import dev.bond4j.decoder.bench.BenchmarkOption;
+import dev.bond4j.decoder.bench.BenchmarkOptions;
+import dev.bond4j.decoder.bench.Medians;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.OnnxRewardModel;

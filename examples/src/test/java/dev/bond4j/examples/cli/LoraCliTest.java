@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bond4j.cli.BondCommand;
 import dev.bond4j.examples.cli.BondCli.Run;
-import dev.bond4j.models.LoraCheckpoint;
-import dev.bond4j.models.SafeTensor;
-import dev.bond4j.models.SafeTensors;
+import dev.bond4j.decoder.LoraCheckpoint;
+import dev.bond4j.decoder.SafeTensor;
+import dev.bond4j.decoder.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
