@@ -12,6 +12,7 @@ import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.decoder.SafeTensor;
 import dev.bond4j.decoder.SafeTensors;
 import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.Precision;
 import dev.bond4j.value.Completion;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
@@ -133,7 +134,7 @@ class DjlPolicyTest {
     List<Completion> samples = policy.sample(promptsOfDifferentLengths(),
         SamplingSettings.training(10), 42);
     try (DjlPolicy half = DjlPolicy.load(directory, OptimizerSettings.defaults(),
-        BackendOptions.builder().precision(BackendOptions.BF16).build())) {
+        BackendOptions.builder().precision(Precision.BF16).build())) {
       double[] full = policy.logProbs(samples);
       double[] low = half.logProbs(samples);
       double largest = 0;
@@ -152,7 +153,7 @@ class DjlPolicyTest {
             within(0.02 * (1 + Math.abs(sampled))));
       }
     }
-    assertThatThrownBy(() -> BackendOptions.builder().precision("fp16").build())
+    assertThatThrownBy(() -> Precision.parse("fp16"))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("precision");
   }
 

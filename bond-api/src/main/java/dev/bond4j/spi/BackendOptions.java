@@ -30,20 +30,14 @@ public abstract class BackendOptions {
   }
 
   /**
-   * {@code fp32} (the default) or {@code bf16}: matrix products in bfloat16 with float32 master
-   * weights, optimizer state and log-probabilities. A backend that has no bfloat16 path rejects
-   * {@code bf16} with a {@link BondException} ({@link #requireFp32}).
+   * {@link Precision#FP32} (the default) or {@link Precision#BF16}: matrix products in bfloat16
+   * with float32 master weights, optimizer state and log-probabilities. A backend that has no
+   * bfloat16 path rejects {@code BF16} with a {@link BondException} ({@link #requireFp32}).
    */
   @Value.Default
-  public String precision() {
-    return FP32;
+  public Precision precision() {
+    return Precision.FP32;
   }
-
-  /** The default precision: float32 everywhere. */
-  public static final String FP32 = "fp32";
-
-  /** Mixed precision: bfloat16 matrix products, float32 everything else. */
-  public static final String BF16 = "bf16";
 
   /**
    * When present, a trainable policy loaded from a model folder trains a fresh LoRA adapter of
@@ -98,7 +92,7 @@ public abstract class BackendOptions {
 
   /** Whether products with weights run in bfloat16. */
   public boolean bf16() {
-    return BF16.equals(precision());
+    return precision() == Precision.BF16;
   }
 
   /**
@@ -119,8 +113,6 @@ public abstract class BackendOptions {
     Problems.of("BackendOptions")
         .check(threads() >= 1 && threads() <= maxThreads(), "threads", threads(),
             "an integer in [1, " + maxThreads() + "] (four per processor)")
-        .check(FP32.equals(precision()) || BF16.equals(precision()), "precision", precision(),
-            "\"fp32\" or \"bf16\"")
         .throwIfAny();
   }
 }

@@ -6,6 +6,7 @@ import dev.bond4j.model.Tokenizer;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.Device;
+import dev.bond4j.spi.Precision;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -39,7 +40,7 @@ final class PolicyOptions {
   /** The backend's options. */
   BackendOptions backendOptions() {
     return ApplicationOptions.of(BackendOptions.builder().device(Device.parse(device))
-        .threads(threads).precision(precision).build());
+        .threads(threads).precision(Precision.parse(precision)).build());
   }
 
   /** Loads the policy in {@code directory}. */

@@ -22,6 +22,7 @@ import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.Device;
 import dev.bond4j.spi.ImmutableBackendOptions;
 import dev.bond4j.spi.ImmutableRewardSpec;
+import dev.bond4j.spi.Precision;
 import dev.bond4j.spi.RewardSpec;
 import dev.bond4j.spi.ImmutableBackendOptions;
 import dev.bond4j.spi.LoraSettings;
@@ -143,7 +144,7 @@ public final class RunConfigLoader {
     ImmutableBackendOptions.Builder options = BackendOptions.builder();
     fields.ifText("device", text -> options.device(Device.parse(text)));
     fields.ifInt("threads", options::threads);
-    fields.ifText("precision", options::precision);
+    fields.ifText("precision", text -> options.precision(Precision.parse(text)));
     JsonNode loraNode = root.path("lora");
     if (!loraNode.isMissingNode() && !loraNode.isNull()) {
       lora(loraNode, problems).ifPresent(options::lora);

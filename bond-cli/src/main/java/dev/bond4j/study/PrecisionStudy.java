@@ -11,6 +11,7 @@ import dev.bond4j.model.RewardModel;
 import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.decoder.bench.BenchmarkPrompts;
 import dev.bond4j.spi.BackendOptions;
+import dev.bond4j.spi.Precision;
 import dev.bond4j.value.OptimizerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,7 +56,7 @@ public final class PrecisionStudy {
           MetricsRecorder metrics = new MetricsRecorder();
           try (DjlPolicy policy = DjlPolicy.create(config, seed,
                   OptimizerSettings.builder().learningRate(1e-3).build(),
-                  BackendOptions.builder().precision(precision).build());
+                  BackendOptions.builder().precision(Precision.parse(precision)).build());
               DjlSnapshot reference = policy.snapshot()) {
             Trainer trainer = Algorithms.jBond(policy, reference, zeros,
                 BenchmarkPrompts.random(16, 16, 256), 0.5, 0.02, 0.0,

@@ -13,6 +13,7 @@ import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.spi.Backend;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
+import dev.bond4j.spi.Precision;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
 import dev.bond4j.value.PromptedSequence;
@@ -88,7 +89,7 @@ class JBondEndToEndTest {
     }
     MetricsRecorder metrics = new MetricsRecorder();
     try (TrainablePolicy policy = backend(name).create(shape,
-            BackendOptions.builder().precision(precision).build(),
+            BackendOptions.builder().precision(Precision.parse(precision)).build(),
             OptimizerSettings.builder().learningRate(3e-3).build(), 11);
         PolicySnapshot reference = policy.snapshot();
         Trainer trainer = Algorithms.jBond(policy, reference, ZEROS, prompts, 0.5, 0.02, 0.0,

@@ -3,7 +3,6 @@ package dev.bond4j.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bond4j.algorithm.Metrics;
-import dev.bond4j.spi.BackendOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,9 +14,9 @@ class JBondLossParityTest {
 
   @Test
   void twentyJBondStepsOnOnnxFollowDjlsLossCurve() throws Exception {
-    double[] djl = JBondEndToEndTest.run("djl", BackendOptions.FP32, STEPS)
+    double[] djl = JBondEndToEndTest.run("djl", "fp32", STEPS)
         .series(Metrics.LOSS_TOTAL);
-    double[] onnx = JBondEndToEndTest.run("onnx", BackendOptions.FP32, STEPS)
+    double[] onnx = JBondEndToEndTest.run("onnx", "fp32", STEPS)
         .series(Metrics.LOSS_TOTAL);
     assertThat(onnx).hasSize(STEPS).hasSameSizeAs(djl);
     double largest = 0;

@@ -11,6 +11,7 @@ import dev.bond4j.decoder.bench.BenchmarkMain;
 import dev.bond4j.decoder.bench.GemmRate;
 import dev.bond4j.decoder.bench.JBondBackend;
 import dev.bond4j.decoder.bench.JBondBenchmark;
+import dev.bond4j.spi.Precision;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.spi.BackendOptions;
 
@@ -61,7 +62,8 @@ public final class DjlBenchmark implements JBondBackend<DjlPolicy> {
   public DjlPolicy create(DecoderConfig config, OptimizerSettings optimizer, int threads,
       String precision) {
     return DjlPolicy.create(config, 1, optimizer,
-        BackendOptions.builder().threads(threads).precision(precision).build());
+        BackendOptions.builder().threads(threads).precision(Precision.parse(precision))
+            .build());
   }
 
   @Override
