@@ -36,17 +36,8 @@ public final class SampleCommand implements Callable<Integer> {
       description = "Completions per prompt (default: ${DEFAULT-VALUE}).")
   private int samples;
 
-  @Option(names = "--temperature", defaultValue = "1.0", description = "Temperature.")
-  private double temperature;
-
-  @Option(names = "--top-k", defaultValue = "0", description = "Top-k, 0 = off.")
-  private int topK;
-
-  @Option(names = "--top-p", defaultValue = "1.0", description = "Top-p, 1 = off.")
-  private double topP;
-
-  @Option(names = "--max-new-tokens", defaultValue = "12", description = "Length limit.")
-  private int maxNewTokens;
+  @Mixin
+  private SamplingOptions sampling;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed.")
   private long seed;
@@ -60,8 +51,7 @@ public final class SampleCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Problems.require(samples >= 1, "--samples", samples, "a number of completions >= 1");
-    SamplingSettings settings = SamplingSettings.builder().temperature(temperature).topK(topK)
-        .topP(topP).maxNewTokens(maxNewTokens).build();
+    SamplingSettings settings = sampling.settings();
     Tokenizer tokenizer = options.tokenizer();
     List<Prompt> all = new ArrayList<>();
     for (int i = 0; i < prompts.size(); i++) {
@@ -81,7 +71,7 @@ public final class SampleCommand implements Callable<Integer> {
   /** Samples {@code --samples} completions of every prompt and prints them. */
   private void print(Policy loaded, Tokenizer tokenizer, List<Prompt> all,
       SamplingSettings settings) {
-    MemoryBudget.requireSequences(loaded, all, samples, maxNewTokens, "--max-new-tokens",
+    MemoryBudget.requireSequences(loaded, all, samples, sampling.maxNewTokens(), "--max-new-tokens",
         "--samples", samples);
     List<Prompt> repeated = new ArrayList<>();
     for (Prompt p : all) {

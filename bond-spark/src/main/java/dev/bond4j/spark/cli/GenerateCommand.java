@@ -1,6 +1,7 @@
 package dev.bond4j.spark.cli;
 
 import dev.bond4j.Problems;
+import dev.bond4j.cli.SamplingOptions;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.spark.BestOfNGeneration;
 import dev.bond4j.spark.BestOfNGenerator;
@@ -55,17 +56,8 @@ public final class GenerateCommand implements Callable<Integer> {
       description = "STRICT or UNIFORM (default: ${DEFAULT-VALUE}).")
   private TieRule tieRule;
 
-  @Option(names = "--temperature", defaultValue = "1.0", description = "Temperature.")
-  private double temperature;
-
-  @Option(names = "--top-k", defaultValue = "0", description = "Top-k, 0 = off.")
-  private int topK;
-
-  @Option(names = "--top-p", defaultValue = "1.0", description = "Top-p, 1 = off.")
-  private double topP;
-
-  @Option(names = "--max-new-tokens", defaultValue = "12", description = "Length limit.")
-  private int maxNewTokens;
+  @Mixin
+  private SamplingOptions sampling;
 
   @Mixin
   private SparkOptions options;
@@ -78,8 +70,7 @@ public final class GenerateCommand implements Callable<Integer> {
     options.check();
     Problems.require(n >= 1, "--n", n, "a number of completions >= 1");
     DatasetFormat dataset = DatasetFormat.of(format);
-    SamplingSettings sampling = SamplingSettings.builder().temperature(temperature).topK(topK)
-        .topP(topP).maxNewTokens(maxNewTokens).build();
+    SamplingSettings settings = sampling.settings();
     OutputFolder folder = new OutputFolder(out, overwrite);
     PolicySource policySource = options.policy(policy, "--policy");
     RewardSource rewardSource = options.reward();
@@ -87,7 +78,7 @@ public final class GenerateCommand implements Callable<Integer> {
       List<PromptRow> rows = options.prompts(prompts, "bond-spark generate");
       SparkSession spark = options.session("bond-spark generate");
       BestOfNGenerator generator = new BestOfNGenerator(policySource, rewardSource,
-          options.tokenizer(), n, tieRule, SamplingSpec.of(sampling), options.seed);
+          options.tokenizer(), n, tieRule, SamplingSpec.of(settings), options.seed);
       int partitions = options.partitions(spark, rows.size());
       long start = System.nanoTime();
       new BestOfNGeneration(spark, generator, partitions).write(rows, folder, dataset);
