@@ -56,6 +56,11 @@ public final class Problems {
     return check(value >= lo && value <= hi, field, value, "a number in [" + lo + ", " + hi + "]");
   }
 
+  /** Records a problem unless {@code value} is finite and {@code >= 0}. */
+  public Problems nonNegative(String field, double value) {
+    return check(value >= 0 && Double.isFinite(value), field, value, "a finite number >= 0");
+  }
+
   /** Records a problem unless {@code value >= min}. */
   public Problems atLeast(String field, long value, long min) {
     return check(value >= min, field, value, "an integer >= " + min);

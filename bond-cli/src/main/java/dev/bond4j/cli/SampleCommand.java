@@ -2,6 +2,7 @@ package dev.bond4j.cli;
 
 import dev.bond4j.MemoryBudget;
 import dev.bond4j.Problems;
+import dev.bond4j.config.BuiltInTokenizer;
 import dev.bond4j.config.PromptFiles;
 import dev.bond4j.demo.LexiconReward;
 import dev.bond4j.model.Policy;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,7 +82,7 @@ public final class SampleCommand implements Callable<Integer> {
       }
     }
     List<Completion> completions = loaded.sample(repeated, settings, seed);
-    double[] rewards = options.tokenizer.equals("demo")
+    double[] rewards = BuiltInTokenizer.named(options.tokenizer).equals(Optional.of(BuiltInTokenizer.DEMO))
         ? new LexiconReward(tokenizer).score(completions) : null;
     PrintWriter out = spec.commandLine().getOut();
     for (int i = 0; i < completions.size(); i++) {

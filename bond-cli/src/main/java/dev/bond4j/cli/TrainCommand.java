@@ -5,14 +5,12 @@ import dev.bond4j.algorithm.CheckpointStore;
 import dev.bond4j.algorithm.PeriodicCheckpoint;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.backend.BackendRegistry;
-import dev.bond4j.backend.RewardRegistry;
 import dev.bond4j.model.RetokenizedReward;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.config.PromptFiles;
 import dev.bond4j.config.RunConfig;
 import dev.bond4j.config.RunConfigLoader;
 import dev.bond4j.config.Tokenizers;
-import dev.bond4j.demo.LexiconReward;
 import dev.bond4j.dsl.BondRun;
 import dev.bond4j.model.Tokenizer;
 import dev.bond4j.model.TrainablePolicy;
@@ -55,13 +53,11 @@ public final class TrainCommand implements Callable<Integer> {
     try (TrainablePolicy policy = backend.load(run.policy(), ApplicationOptions.of(run.options()),
         run.optimizer())) {
       Tokenizers.checkFits(run.tokenizer(), tokenizer, policy.vocabularySize());
-      Tokenizer rewardTokenizer = run.rewardTokenizer() == null ? tokenizer
-          : Tokenizers.open(run.rewardTokenizer());
+      Tokenizer rewardTokenizer = run.rewardTokenizer().map(Tokenizers::open).orElse(tokenizer);
       List<Prompt> prompts = PromptFiles.read(run.prompts(), tokenizer);
       try (RewardModel reward = reward(run, tokenizer, rewardTokenizer);
-          BondRun bond = new BondRun(run.algorithm(), policy, policy.referenceSnapshot(), reward,
-              prompts,
-              true);
+          BondRun bond = new BondRun(run.settings(), policy, policy.referenceSnapshot(), reward,
+              prompts, true);
           Trainer trainer = bond.trainer()) {
         train(run, policy, trainer);
       }
@@ -72,9 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
   /** The configured reward, reading the policy's token ids. */
   private static RewardModel reward(RunConfig run, Tokenizer tokenizer,
       Tokenizer rewardTokenizer) {
-    RewardModel reward = run.rewardSpec().isEmpty() ? new LexiconReward(rewardTokenizer)
-        : RewardRegistry.discover().require(run.reward()).open(run.rewardSpec().get(),
-            rewardTokenizer);
+    RewardModel reward = run.reward().open(run.rewardSpec(), rewardTokenizer);
     return rewardTokenizer == tokenizer ? reward
         : new RetokenizedReward(reward, tokenizer, rewardTokenizer);
   }
@@ -83,13 +77,13 @@ public final class TrainCommand implements Callable<Integer> {
   private void train(RunConfig run, TrainablePolicy policy, Trainer trainer) throws IOException {
     trainer.identity().put("reward", run.reward())
         .put("reward.spec", run.rewardSpec().map(Object::toString).orElse("(none)"))
-        .put("reward.tokenizer", String.valueOf(run.rewardTokenizer()))
+        .put("reward.tokenizer", String.valueOf(run.rewardTokenizer().orElse(null)))
         .put("lora", run.options().lora().map(Object::toString).orElse("(none)"))
         .putFileDigest("model.config", run.policy().resolve("config.json"));
     CheckpointStore store = new CheckpointStore(run.out().resolve("checkpoints"),
         run.keepCheckpoints());
     PrintWriter out = spec.commandLine().getOut();
-    int steps = run.algorithm().steps();
+    int steps = run.settings().steps();
     if (resume && !store.isEmpty()) {
       CheckpointStore.Found found = trainer.resume(store);
       Problems.require(found.step() <= steps, "steps", steps, "at least the step of the"
@@ -109,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
       if (run.checkpointEvery() > 0) {
         trainer.addListener(new PeriodicCheckpoint(trainer, store, run.checkpointEvery()));
       }
-      trainer.addListener(new ProgressBar(out, run.algorithm().algorithm().configName(), steps,
+      trainer.addListener(new ProgressBar(out, run.settings().algorithm().algorithm().configName(), steps,
           System.console() != null));
       trainer.train((int) (steps - trainer.steps()));
     }

@@ -2,8 +2,6 @@ package dev.bond4j.config;
 
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
-import dev.bond4j.demo.ReviewCorpus;
-import dev.bond4j.model.ByteTokenizer;
 import dev.bond4j.model.Tokenizer;
 import dev.bond4j.spi.TokenizerProvider;
 import java.nio.file.Files;
@@ -11,9 +9,9 @@ import java.nio.file.Path;
 import java.util.ServiceLoader;
 
 /**
- * The tokenizers a configuration or the command line can name: {@code byte} (one token per UTF-8
- * byte), {@code demo} (the demo's words), or a HuggingFace {@code tokenizer.json} file or a model
- * folder holding one, opened through a {@link TokenizerProvider} on the class path.
+ * The tokenizers a configuration or the command line can name: a {@link BuiltInTokenizer} ({@code
+ * byte}, {@code demo}), or a HuggingFace {@code tokenizer.json} file or a model folder holding
+ * one, opened through a {@link TokenizerProvider} on the class path.
  */
 public final class Tokenizers {
   /** What the {@code tokenizer} setting accepts, for messages. */
@@ -22,9 +20,19 @@ public final class Tokenizers {
 
   private Tokenizers() {}
 
-  /** Whether {@code spec} names a tokenizer that exists, paths resolved against {@code base}. */
-  public static boolean exists(String spec, Path base) {
-    return spec.equals("byte") || spec.equals("demo") || Files.exists(base.resolve(spec));
+  /**
+   * {@code spec} with a path resolved against {@code base}; a built-in name as it is.
+   *
+   * @throws dev.bond4j.InvalidArgumentException naming {@code field} when {@code spec} is
+   *     neither a built-in name nor an existing path
+   */
+  public static String resolve(String field, String spec, Path base) {
+    if (BuiltInTokenizer.named(spec).isPresent()) {
+      return spec;
+    }
+    Path path = base.resolve(spec).normalize();
+    Problems.require(Files.exists(path), field, spec, VALID);
+    return path.toString();
   }
 
   /**
@@ -34,11 +42,9 @@ public final class Tokenizers {
    * @throws BondException when the file cannot be read or no provider reads it
    */
   public static Tokenizer open(String spec) {
-    if (spec.equals("byte")) {
-      return new ByteTokenizer();
-    }
-    if (spec.equals("demo")) {
-      return ReviewCorpus.tokenizer();
+    var builtIn = BuiltInTokenizer.named(spec);
+    if (builtIn.isPresent()) {
+      return builtIn.get().open();
     }
     Path path = Path.of(spec);
     Problems.require(Files.exists(path), "tokenizer", spec, VALID);
@@ -49,13 +55,13 @@ public final class Tokenizers {
   }
 
   /**
-   * Checks that every id a tokenizer file makes is one the policy knows. The built-in {@code
-   * byte} and {@code demo} tokenizers are not checked: prompts are, when they are sampled.
+   * Checks that every id a tokenizer file makes is one the policy knows. The built-in tokenizers
+   * are not checked: prompts are, when they are sampled.
    *
    * @throws dev.bond4j.InvalidArgumentException naming both sizes
    */
   public static void checkFits(String spec, Tokenizer tokenizer, int policyVocabulary) {
-    if (spec.equals("byte") || spec.equals("demo")) {
+    if (BuiltInTokenizer.named(spec).isPresent()) {
       return;
     }
     Problems.require(tokenizer.vocabularySize() <= policyVocabulary, "tokenizer vocabulary",

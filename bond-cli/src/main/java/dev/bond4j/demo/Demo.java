@@ -12,7 +12,7 @@ import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.cli.ApplicationOptions;
 import dev.bond4j.dsl.Bond;
 import dev.bond4j.dsl.BondRun;
-import dev.bond4j.dsl.RunBuilder;
+import dev.bond4j.dsl.JBondBuilder;
 import dev.bond4j.math.ContinuousBestOfN;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.model.PolicySnapshot;
@@ -102,7 +102,7 @@ public final class Demo {
         SamplingSettings.training(MAX_NEW_TOKENS), settings.seed());
 
     Map<String, MetricsRecorder> curves = new LinkedHashMap<>();
-    RunBuilder base = Bond.jbond().reference(reference).reward(reward).prompts(prompts)
+    JBondBuilder base = Bond.jbond().reference(reference).reward(reward).prompts(prompts)
         .batchSize(BATCH).maxNewTokens(MAX_NEW_TOKENS).steps(settings.steps())
         .seed(settings.seed());
     curves.put("J-BOND", train("jbond", base.policy(jbondPolicy).beta(0.5).eta(0.05)

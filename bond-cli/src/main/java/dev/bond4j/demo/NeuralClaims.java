@@ -228,7 +228,7 @@ public final class NeuralClaims {
     }
 
     /** Trains from the reference, evaluating {@code evaluations} times after step 0. */
-    Trained train(String label, RunBuilder builder, int evaluations) {
+    Trained train(String label, RunBuilder<?> builder, int evaluations) {
       double[][] rows = new double[evaluations + 1][];
       double[] stepAt = new double[evaluations + 1];
       rows[0] = atReference;

@@ -100,7 +100,7 @@ public final class LoraJBondComparison {
       LexiconReward reward, List<Prompt> prompts, int steps, long seed) {
     return Bond.jbond().policy(policy).reference(reference).reward(reward).prompts(prompts)
         .batchSize(BATCH).maxNewTokens(NEW_TOKENS).steps(steps).seed(seed).beta(0.5)
-        .anchorEma(ETA).build().trainer();
+        .eta(ETA).build().trainer();
   }
 
   /**

@@ -72,7 +72,7 @@ class TrainCommandTest {
         + " provider on the class path (found: onnx))");
     Files.writeString(dir.resolve("reward.onnx"), "not a model");
     Run absent = train(VALID + "reward: onnx\nrewardModel: reward.onnx\nrewardLabel: -3\n");
-    assertThat(absent.err()).contains("reward.label = -3");
+    assertThat(absent.err()).contains("rewardLabel = -3");
   }
 
   @Test

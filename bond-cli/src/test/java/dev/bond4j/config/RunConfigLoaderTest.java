@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.bond4j.BondException;
+import dev.bond4j.algorithm.TrainingSettings;
+import dev.bond4j.dsl.ReinforceSettings;
+import dev.bond4j.dsl.RunSettings;
+import dev.bond4j.math.TieRule;
+import dev.bond4j.spi.LoraSettings;
+import dev.bond4j.spi.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,5 +100,60 @@ class RunConfigLoaderTest {
     assertThat(refusal("b.yaml", VALID_YAML + "beta: [1, 2]\nsteps: {a: 1}\n"))
         .contains("beta = \"[1,2]\" (expected a number)")
         .contains("steps = \"{\"a\":1}\" (expected a whole number)");
+  }
+
+  @Test
+  void everyKeyBindsOntoItsSettingsType() throws Exception {
+    Path file = dir.resolve("all.yaml");
+    Files.writeString(file, VALID_YAML + "algorithm: reinforce\nklCoefficient: 0.2\n"
+        + "samplesPerPrompt: 4\nbatchSize: 8\nmaxNewTokens: 5\nseed: 9\ntieRule: uniform\n"
+        + "steps: 7\ndevice: cpu\nthreads: 2\nprecision: bf16\ntokenizer: demo\n"
+        + "lora:\n  rank: 4\n  targetModules: c_attn, c_proj\n"
+        + "optimizer:\n  learningRate: 0.01\n  warmupSteps: 3\nout: runs/x\n");
+    RunConfig config = new RunConfigLoader().load(file);
+    RunSettings settings = config.settings();
+    assertThat(settings.algorithm()).isEqualTo(ReinforceSettings.builder().klCoefficient(0.2)
+        .samplesPerPrompt(4).build());
+    assertThat(settings.training()).isEqualTo(TrainingSettings.builder().batchSize(8)
+        .maxNewTokens(5).seed(9).tieRule(TieRule.UNIFORM).build());
+    assertThat(settings.steps()).isEqualTo(7);
+    assertThat(config.options().threads()).isEqualTo(2);
+    assertThat(config.options().precision()).isEqualTo(Precision.BF16);
+    assertThat(config.options().lora()).contains(new LoraSettings(4, 8.0, 0,
+        List.of("c_attn", "c_proj")));
+    assertThat(config.optimizer().learningRate()).isEqualTo(0.01);
+    assertThat(config.optimizer().warmupSteps()).isEqualTo(3);
+    assertThat(config.tokenizer()).isEqualTo("demo");
+    assertThat(config.out()).isEqualTo(dir.resolve("runs/x").normalize());
+    assertThat(config.policy()).isEqualTo(dir.resolve("model"));
+  }
+
+  @Test
+  void anUnknownKeyListsTheKeysOfTheSettingsTypes() throws Exception {
+    String message = refusal("u.yaml", VALID_YAML + "betta: 0.5\n");
+    assertThat(message).contains("betta = \"(unknown key)\" (expected one of ");
+    String valid = message.substring(message.indexOf("one of ") + 7);
+    assertThat(valid.split("[,)] ?")).contains("algorithm", "anchorEvery", "backend",
+        "batchSize", "beta", "checkpointEvery", "device", "eta", "gamma", "keepCheckpoints",
+        "lora", "maxNewTokens", "optimizer", "out", "policy", "precision", "prompts", "reward",
+        "rewardLabel", "rewardMaxLength", "rewardModel", "rewardOutput", "rewardTokenizer",
+        "seed", "steps", "threads", "tieRule", "tokenizer")
+        .doesNotContain("trimNativeMemory", "filterEngineStdout", "options", "settings",
+            "rewardOptions", "training", "klCoefficient", "n");
+  }
+
+  @Test
+  void aWrongValueNamesTheKeyAndWhatIsValid() throws Exception {
+    assertThat(refusal("w.yaml", VALID_YAML + "threads: two\ntieRule: sideways\ndevice: gpu\n"
+        + "lora: 3\nalgorithm: jbond\nn: 2\nrewardModel: r.onnx\n"))
+        .contains("threads = \"two\" (expected a whole number)")
+        .contains("tieRule = \"sideways\" (expected one of strict, uniform)")
+        .contains("device = \"gpu\" (expected \"cpu\" or \"cuda:N\"")
+        .contains("lora = \"3\" (expected a mapping with alpha, dropout, rank, targetModules)")
+        .contains("n = \"2\" (expected no n for jbond, which reads anchorEvery, beta, eta, gamma)")
+        .contains("rewardModel = null (expected no model file for reward lexicon)");
+    assertThat(refusal("l.yaml", VALID_YAML + "lora:\n  rank: 0\n  size: 3\n"))
+        .contains("lora.rank = 0").contains("lora.size = \"(unknown key)\"")
+        .contains("lora.targetModules");
   }
 }

@@ -2,38 +2,56 @@ package dev.bond4j.dsl;
 
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.Problems;
+import dev.bond4j.algorithm.ImmutableTrainingSettings;
+import dev.bond4j.algorithm.TrainingSettings;
 import dev.bond4j.math.TieRule;
 import dev.bond4j.model.Policy;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.model.TrainablePolicy;
 import dev.bond4j.value.Prompt;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The fluent builder behind {@link Bond}: components and knobs in any order, then {@link
- * #build()}, which validates everything and reports every problem at once.
+ * The fluent builder behind {@link Bond}: components and the settings every algorithm shares, in
+ * any order, then {@link #build()}, which validates everything and reports every problem at once.
+ * Each algorithm's builder ({@link JBondBuilder}, {@link ReinforceBuilder}, ...) adds the knobs of
+ * that algorithm only.
+ *
+ * @param <B> the algorithm's builder type, which every method returns
  */
-public final class RunBuilder {
-  private final Algorithm algorithm;
-  private final ImmutableAlgorithmSettings.Builder settings;
-  /** The algorithm-specific settings given explicitly, so that build() can reject foreign ones. */
-  private final Map<String, Object> given = new LinkedHashMap<>();
+public abstract class RunBuilder<B extends RunBuilder<B>> {
+  private final ImmutableTrainingSettings.Builder training = TrainingSettings.builder();
+  private int steps = RunSettings.builder().build().steps();
   private TrainablePolicy policy;
   private Policy reference;
   private RewardModel reward;
   private List<Prompt> prompts;
 
-  RunBuilder(Algorithm algorithm, ImmutableAlgorithmSettings.Builder settings) {
-    this.algorithm = algorithm;
-    this.settings = settings.algorithm(algorithm);
+  /** Only the builders of this package extend it: the family of algorithms is closed. */
+  RunBuilder() {}
+
+  /** This builder, as its own type. */
+  abstract B self();
+
+  /**
+   * The algorithm's knobs, validated.
+   *
+   * @throws InvalidArgumentException naming every bad knob
+   */
+  abstract AlgorithmSettings algorithmSettings();
+
+  /** Starts from {@code settings}' shared settings and steps. */
+  B sharing(RunSettings settings) {
+    training.from(settings.training());
+    steps = settings.steps();
+    return self();
   }
 
   /** The policy to train. */
-  public RunBuilder policy(TrainablePolicy policy) {
+  public B policy(TrainablePolicy policy) {
     this.policy = policy;
-    return this;
+    return self();
   }
 
   /**
@@ -41,127 +59,51 @@ public final class RunBuilder {
    * TrainablePolicy#referenceSnapshot()} taken at {@link #build()} (a snapshot, or the frozen base
    * of a LoRA policy), which the run owns and {@link BondRun#close() closes}.
    */
-  public RunBuilder reference(Policy reference) {
+  public B reference(Policy reference) {
     this.reference = reference;
-    return this;
+    return self();
   }
 
   /** The reward model. */
-  public RunBuilder reward(RewardModel reward) {
+  public B reward(RewardModel reward) {
     this.reward = reward;
-    return this;
+    return self();
   }
 
   /** The training prompts. */
-  public RunBuilder prompts(List<Prompt> prompts) {
+  public B prompts(List<Prompt> prompts) {
     this.prompts = prompts;
-    return this;
-  }
-
-  /** {@code β} of the Jeffreys divergence (0 forward KL only, 1 backward KL only). */
-  public RunBuilder beta(double beta) {
-    given.put("beta", beta);
-    settings.beta(beta);
-    return this;
-  }
-
-  /** J-BOND's EMA anchor with rate {@code η} (the configuration key {@code eta}). */
-  public RunBuilder eta(double eta) {
-    given.put("eta", eta);
-    settings.eta(eta).anchorEvery(0);
-    return this;
-  }
-
-  /**
-   * J-BOND's EMA anchor with rate {@code η}.
-   *
-   * @deprecated use {@link #eta(double)}, named as the configuration key is
-   */
-  @Deprecated
-  public RunBuilder anchorEma(double eta) {
-    return eta(eta);
-  }
-
-  /** An anchor copied from the policy every {@code steps} steps. */
-  public RunBuilder anchorEvery(int steps) {
-    given.put("anchorEvery", steps);
-    settings.anchorEvery(steps);
-    return this;
-  }
-
-  /** The N of Best-of-N. */
-  public RunBuilder n(int n) {
-    given.put("n", n);
-    settings.n(n);
-    return this;
-  }
-
-  /** Weight {@code γ} of the extra KL regulariser (J-BOND, iterative BOND). */
-  public RunBuilder gamma(double gamma) {
-    given.put("gamma", gamma);
-    settings.gamma(gamma);
-    return this;
-  }
-
-  /**
-   * Weight {@code γ} of the extra KL regulariser.
-   *
-   * @deprecated use {@link #gamma(double)}, named as the configuration key is
-   */
-  @Deprecated
-  public RunBuilder klRegularization(double gamma) {
-    return gamma(gamma);
-  }
-
-  /** REINFORCE's KL coefficient {@code β_RL}. */
-  public RunBuilder klCoefficient(double klCoefficient) {
-    given.put("klCoefficient", klCoefficient);
-    settings.klCoefficient(klCoefficient);
-    return this;
-  }
-
-  /** REINFORCE's policy samples per prompt. */
-  public RunBuilder samplesPerPrompt(int samples) {
-    given.put("samplesPerPrompt", samples);
-    settings.samplesPerPrompt(samples);
-    return this;
-  }
-
-  /** Base samples per prompt of the Monte-Carlo quantile estimate. */
-  public RunBuilder quantileSamples(int samples) {
-    given.put("quantileSamples", samples);
-    settings.quantileSamples(samples);
-    return this;
+    return self();
   }
 
   /** Prompts per step. */
-  public RunBuilder batchSize(int batchSize) {
-    settings.batchSize(batchSize);
-    return this;
+  public B batchSize(int batchSize) {
+    training.batchSize(batchSize);
+    return self();
   }
 
-  /** Longest completion. */
-  public RunBuilder maxNewTokens(int maxNewTokens) {
-    settings.maxNewTokens(maxNewTokens);
-    return this;
-  }
-
-  /** Steps of the run. */
-  public RunBuilder steps(int steps) {
-    settings.steps(steps);
-    return this;
+  /** Longest completion, EOS included. */
+  public B maxNewTokens(int maxNewTokens) {
+    training.maxNewTokens(maxNewTokens);
+    return self();
   }
 
   /** The run seed. */
-  public RunBuilder seed(long seed) {
-    settings.seed(seed);
-    return this;
+  public B seed(long seed) {
+    training.seed(seed);
+    return self();
   }
 
   /** The Best-of-N tie rule. */
-  public RunBuilder tieRule(TieRule rule) {
-    settings.tieRule(rule);
-    return this;
+  public B tieRule(TieRule rule) {
+    training.tieRule(rule);
+    return self();
+  }
+
+  /** Steps of the run. */
+  public B steps(int steps) {
+    this.steps = steps;
+    return self();
   }
 
   /** Validates every value and component and builds the run. */
@@ -171,16 +113,25 @@ public final class RunBuilder {
         .check(reward != null, "reward", null, "a RewardModel")
         .check(prompts != null && !prompts.isEmpty(), "prompts",
             prompts == null ? null : prompts.size(), "at least one prompt");
-    algorithm.foreignSettings(given).forEach(problems::add);
-    AlgorithmSettings built = null;
-    try {
-      built = settings.build();
-    } catch (InvalidArgumentException e) {
-      e.problems().forEach(problems::add);
+    AlgorithmSettings algorithm = validated(this::algorithmSettings, problems);
+    TrainingSettings shared = validated(training::build, problems);
+    ImmutableRunSettings.Builder run = RunSettings.builder().steps(steps);
+    if (algorithm != null && shared != null) {
+      run.algorithm(algorithm).training(shared);
     }
+    RunSettings settings = validated(run::build, problems);
     problems.throwIfAny();
     return reference == null
-        ? new BondRun(built, policy, policy.referenceSnapshot(), reward, prompts, true)
-        : new BondRun(built, policy, reference, reward, prompts, false);
+        ? new BondRun(settings, policy, policy.referenceSnapshot(), reward, prompts, true)
+        : new BondRun(settings, policy, reference, reward, prompts, false);
+  }
+
+  private static <T> T validated(Supplier<T> build, Problems problems) {
+    try {
+      return build.get();
+    } catch (InvalidArgumentException e) {
+      e.problems().forEach(problems::add);
+      return null;
+    }
   }
 }

@@ -34,13 +34,16 @@ class BondDslTest {
         .prompts(List.of(TabularPolicy.prompt(0), TabularPolicy.prompt(1)))
         .beta(0.5).eta(0.02).gamma(0).batchSize(4).maxNewTokens(3).steps(30)
         .seed(9).build();
-    assertThat(run.settings().algorithm()).isEqualTo(Algorithm.JBOND);
+    assertThat(run.settings().algorithm().algorithm()).isEqualTo(Algorithm.JBOND);
     Trainer trainer = run.trainer();
     assertThat(trainer).isInstanceOf(BondTrainer.class);
     List<StepReport> reports = trainer.train(run.settings().steps());
     assertThat(reports.get(reports.size() - 1).require(Metrics.KL_REF)).isFinite();
-    assertThat(run.toBuilder().beta(0.25).build().settings().beta()).isEqualTo(0.25);
-    assertThat(run.settings().beta()).as("the original is unchanged").isEqualTo(0.5);
+    BondRun longer = run.toBuilder().steps(60).build();
+    assertThat(longer.settings().steps()).isEqualTo(60);
+    assertThat(longer.settings().algorithm()).as("the knobs stay")
+        .isEqualTo(run.settings().algorithm());
+    assertThat(run.settings().steps()).as("the original is unchanged").isEqualTo(30);
   }
 
   @Test
@@ -48,8 +51,8 @@ class BondDslTest {
     var prompts = List.of(TabularPolicy.prompt(0));
     assertThat(Bond.reinforce().policy(policy).reward(reward).prompts(prompts).klCoefficient(0.1)
         .maxNewTokens(3).build().trainer()).isInstanceOf(ReinforceTrainer.class);
-    for (RunBuilder builder : List.of(Bond.bond(4), Bond.iterativeBond(2, 10), Bond.vbon(8),
-        Bond.bestOfNSft(4))) {
+    for (RunBuilder<?> builder : List.<RunBuilder<?>>of(Bond.bond(4), Bond.iterativeBond(2, 10),
+        Bond.vbon(8), Bond.bestOfNSft(4))) {
       BondRun run = builder.policy(policy).reward(reward).prompts(prompts).maxNewTokens(3)
           .batchSize(2).build();
       assertThat(run.trainer().train(2)).hasSize(2);
@@ -63,10 +66,11 @@ class BondDslTest {
             assertThat(e.problems()).extracting(InvalidArgumentException.Problem::field)
                 .containsExactly("policy", "reward", "prompts", "beta", "eta", "gamma"))
         .hasMessageContaining("beta = 1.5 (expected a number in [0.0, 1.0])");
-    assertThatThrownBy(() -> Bond.jbond().n(4).policy(policy).reward(reward)
-        .prompts(List.of(TabularPolicy.prompt(0))).build()).hasMessageContaining("n = 4")
-        .hasMessageContaining("2 for jbond");
-    assertThatThrownBy(() -> Algorithm.named("ppo"))
+    assertThatThrownBy(() -> Bond.iterativeBond(1, 0).steps(0).build())
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e ->
+            assertThat(e.problems()).extracting(InvalidArgumentException.Problem::field)
+                .containsExactly("policy", "reward", "prompts", "n", "anchorEvery", "steps"));
+    assertThatThrownBy(() -> Algorithm.parse("ppo"))
         .hasMessageContaining("algorithm = \"ppo\"").hasMessageContaining("jbond, bond");
   }
 
@@ -128,21 +132,18 @@ class BondDslTest {
   }
 
   @Test
-  void aSettingTheAlgorithmDoesNotReadIsRejectedNotIgnored() {
+  void aRunsIdentityNamesItsAlgorithmsKnobsOnly() {
     var prompts = List.of(TabularPolicy.prompt(0));
-    assertThatThrownBy(() -> Bond.reinforce().policy(policy).reward(reward).prompts(prompts)
-        .beta(0.3).klCoefficient(0.1).eta(0.1).build())
-        .isInstanceOfSatisfying(InvalidArgumentException.class, e ->
-            assertThat(e.problems()).extracting(InvalidArgumentException.Problem::field)
-                .containsExactly("beta", "eta"))
-        .hasMessageContaining("beta = 0.3 (expected no beta for reinforce, which reads"
-            + " klCoefficient, samplesPerPrompt)");
-    assertThatThrownBy(() -> Bond.jbond().policy(policy).reward(reward).prompts(prompts)
-        .samplesPerPrompt(4).build()).hasMessageContaining("no samplesPerPrompt for jbond");
-    assertThatThrownBy(() -> Bond.bond(4).policy(policy).reward(reward).prompts(prompts)
-        .gamma(0.1).build()).hasMessageContaining("no gamma for bond");
+    try (BondRun run = Bond.reinforce().policy(policy).reward(reward).prompts(prompts)
+        .klCoefficient(0.1).maxNewTokens(3).build(); Trainer trainer = run.trainer()) {
+      assertThat(trainer.identity().entries()).containsEntry("settings.algorithm", "reinforce")
+          .containsEntry("settings.klCoefficient", "0.1")
+          .containsEntry("settings.samplesPerPrompt", "2")
+          .doesNotContainKeys("settings.beta", "settings.eta", "settings.n");
+    }
     assertThat(Bond.iterativeBond(2, 5).policy(policy).reward(reward).prompts(prompts)
-        .gamma(0.1).build().settings().gamma()).isEqualTo(0.1);
+        .gamma(0.1).build().settings().algorithm())
+        .isEqualTo(IterativeBondSettings.builder().n(2).anchorEvery(5).gamma(0.1).build());
   }
 
   @Test

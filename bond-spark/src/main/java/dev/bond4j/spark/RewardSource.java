@@ -1,11 +1,11 @@
 package dev.bond4j.spark;
 
-import dev.bond4j.backend.RewardRegistry;
-import dev.bond4j.demo.LexiconReward;
+import dev.bond4j.config.RewardKind;
 import dev.bond4j.model.RewardModel;
 import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.RewardSpec;
 import java.io.Serializable;
+import java.util.Optional;
 
 /**
  * A reward model as executors open it: {@code lexicon} (the demo's sentiment lexicon) or the name
@@ -23,19 +23,16 @@ public record RewardSource(String kind, ShippedFolder model, String output, int 
     int maxLength, TokenizerSource tokenizer) implements Serializable {
   /** The demo's lexicon over {@code tokenizer}. */
   public static RewardSource lexicon(TokenizerSource tokenizer) {
-    return new RewardSource("lexicon", null, "logits", -1, 128, tokenizer);
+    return new RewardSource(RewardKind.LEXICON, null, "logits", -1, 128, tokenizer);
   }
 
   /** Opens the reward model (on an executor: from the shipped bytes). */
   public RewardModel open() {
-    if (model == null) {
-      return new LexiconReward(tokenizer.open());
-    }
-    String file = model.names().iterator().next();
-    RewardSpec spec = RewardSpec.builder().model(model.materialize().resolve(file)).output(output)
+    Optional<RewardSpec> spec = Optional.ofNullable(model).map(folder -> RewardSpec.builder()
+        .model(folder.materialize().resolve(folder.names().iterator().next())).output(output)
         .label(label).maxLength(maxLength).options(BackendOptions.builder().threads(1).build())
-        .build();
-    return RewardRegistry.discover().require(kind).open(spec, tokenizer.open());
+        .build());
+    return RewardKind.parse(kind).open(spec, tokenizer.open());
   }
 
   /** The cache key: everything that changes the model. */

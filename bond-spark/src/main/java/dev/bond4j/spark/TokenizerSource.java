@@ -1,5 +1,6 @@
 package dev.bond4j.spark;
 
+import dev.bond4j.config.BuiltInTokenizer;
 import dev.bond4j.config.Tokenizers;
 import dev.bond4j.model.Tokenizer;
 import java.io.Serializable;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
 public record TokenizerSource(String name, ShippedFolder files) implements Serializable {
   /** The tokenizer {@code spec} names, as the {@code bond} command's {@code --tokenizer}. */
   public static TokenizerSource of(String spec) {
-    if (spec.equals("byte") || spec.equals("demo")) {
+    if (BuiltInTokenizer.named(spec).isPresent()) {
       return new TokenizerSource(spec, null);
     }
     Path path = Path.of(spec);

@@ -1,6 +1,7 @@
 package dev.bond4j.spark.cli;
 
 import dev.bond4j.Problems;
+import dev.bond4j.config.RewardKind;
 import dev.bond4j.spark.BestOfNGeneration;
 import dev.bond4j.spark.ExecutorCache;
 import dev.bond4j.spark.PolicySource;
@@ -70,10 +71,9 @@ final class SparkOptions {
   void check() {
     Problems.of("bond-spark").atLeast("--partitions", partitions, 0)
         .atLeast("--threads", threads, 1)
-        .check(!reward.equals("lexicon") || rewardModel == null, "--reward-model", rewardModel,
-            "no model file with --reward lexicon")
-        .check(reward.equals("lexicon") || rewardModel != null, "--reward-model", null,
-            "the model file of --reward " + reward)
+        .check(RewardKind.parse(reward).readsModelFile() == (rewardModel != null),
+            "--reward-model", rewardModel, rewardModel == null
+                ? "the model file of --reward " + reward : "no model file with --reward " + reward)
         .throwIfAny();
   }
 
@@ -120,7 +120,7 @@ final class SparkOptions {
 
   /** The reward model. */
   RewardSource reward() {
-    return reward.equals("lexicon") ? RewardSource.lexicon(tokenizer())
+    return !RewardKind.parse(reward).readsModelFile() ? RewardSource.lexicon(tokenizer())
         : new RewardSource(reward, ShippedFolder.of(rewardModel, "--reward-model"), rewardOutput,
             rewardLabel, rewardMaxLength, tokenizer());
   }
