@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.decoder.AdamStep;
-import dev.bond4j.decoder.OptimizerState;
+import dev.bond4j.decoder.AdamWState;
 import dev.bond4j.value.OptimizerSettings;
 
 /**
@@ -17,31 +17,19 @@ import dev.bond4j.value.OptimizerSettings;
  * weight decay {@code θ ← θ − lr · (m̂ / (sqrt(v̂) + ε) + λ θ)}. Its moments are flat buffers too,
  * so a step is one fused engine update over the whole model.
  */
-final class AdamW implements OptimizerState {
-  private final OptimizerSettings settings;
+final class AdamW extends AdamWState {
   private final NDArray flat;
   private final NDArray[] views;
   final NDArray firstMoment;
   final NDArray secondMoment;
-  long steps;
 
   /** AdamW over {@code flat}, whose trainable {@code views} collect the gradients. */
   AdamW(OptimizerSettings settings, NDManager manager, NDArray flat, NDArray[] views) {
-    this.settings = settings;
+    super(settings);
     this.flat = flat;
     this.views = views;
     this.firstMoment = manager.zeros(flat.getShape());
     this.secondMoment = manager.zeros(flat.getShape());
-  }
-
-  @Override
-  public OptimizerSettings settings() {
-    return settings;
-  }
-
-  @Override
-  public long steps() {
-    return steps;
   }
 
   @Override
@@ -55,11 +43,10 @@ final class AdamW implements OptimizerState {
   }
 
   @Override
-  public void restore(float[] first, float[] second, long steps) {
+  protected void restoreMoments(float[] first, float[] second) {
     int size = Math.toIntExact(firstMoment.size());
     DjlParameters.overwrite(firstMoment, first == null ? new float[size] : first);
     DjlParameters.overwrite(secondMoment, second == null ? new float[size] : second);
-    this.steps = steps;
   }
 
   /** Zeroes the accumulated gradients of every parameter. */
@@ -84,8 +71,8 @@ final class AdamW implements OptimizerState {
         parts.add(view.getGradient().reshape(-1));
       }
       NDArray gradient = NDArrays.concat(parts);
-      AdamStep step = AdamStep.next(settings, steps, gradient.norm().getFloat());
-      steps = step.step();
+      AdamStep step = next(gradient.norm().getFloat());
+      taken(step);
       double lr = step.learningRate();
       double clip = step.clip();
       double correction1 = step.correction1();
@@ -96,9 +83,9 @@ final class AdamW implements OptimizerState {
       // rescales g. Its elementwise clamp is disabled (-1).
       JniUtils.adamUpdate((PtNDArray) flat, (PtNDArray) gradient,
           (PtNDArray) firstMoment, (PtNDArray) secondMoment, (float) lr,
-          (float) (lr * Math.sqrt(correction2) / correction1), (float) settings.weightDecay(),
-          (float) clip, -1f, (float) settings.beta1(), (float) settings.beta2(),
-          (float) (settings.epsilon() * Math.sqrt(correction2)), settings.weightDecay() > 0);
+          (float) (lr * Math.sqrt(correction2) / correction1), (float) settings().weightDecay(),
+          (float) clip, -1f, (float) settings().beta1(), (float) settings().beta2(),
+          (float) (settings().epsilon() * Math.sqrt(correction2)), settings().weightDecay() > 0);
       return step.norm();
     }
   }

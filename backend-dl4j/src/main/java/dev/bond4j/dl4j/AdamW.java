@@ -2,7 +2,7 @@ package dev.bond4j.dl4j;
 
 import dev.bond4j.NumericalException;
 import dev.bond4j.decoder.AdamStep;
-import dev.bond4j.decoder.OptimizerState;
+import dev.bond4j.decoder.AdamWState;
 import dev.bond4j.value.OptimizerSettings;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -14,19 +14,17 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * and two scratch arrays per tensor are allocated once, and a step works on them in place, so it
  * allocates no native memory.
  */
-final class AdamW implements OptimizerState, AutoCloseable {
-  private final OptimizerSettings settings;
+final class AdamW extends AdamWState implements AutoCloseable {
   private final INDArray[] parameters;
   final INDArray[] gradients;
   final INDArray[] firstMoment;
   final INDArray[] secondMoment;
   private final INDArray[] scratch;
   private final INDArray[] update;
-  long steps;
 
   /** AdamW over the arrays {@code parameters} (the model's trainable variables), in order. */
   AdamW(OptimizerSettings settings, INDArray[] parameters) {
-    this.settings = settings;
+    super(settings);
     this.parameters = parameters;
     this.gradients = zerosLike(parameters);
     this.firstMoment = zerosLike(parameters);
@@ -40,16 +38,6 @@ final class AdamW implements OptimizerState, AutoCloseable {
   }
 
   @Override
-  public OptimizerSettings settings() {
-    return settings;
-  }
-
-  @Override
-  public long steps() {
-    return steps;
-  }
-
-  @Override
   public float[] firstMoment() {
     return Dl4jParameters.valuesOf(firstMoment);
   }
@@ -60,14 +48,13 @@ final class AdamW implements OptimizerState, AutoCloseable {
   }
 
   @Override
-  public void restore(float[] first, float[] second, long steps) {
+  protected void restoreMoments(float[] first, float[] second) {
     int size = 0;
     for (INDArray parameter : parameters) {
       size += Math.toIntExact(parameter.length());
     }
     Dl4jParameters.overwrite(firstMoment, first == null ? new float[size] : first);
     Dl4jParameters.overwrite(secondMoment, second == null ? new float[size] : second);
-    this.steps = steps;
   }
 
   /** Zeroes the accumulated gradients. */
@@ -91,12 +78,12 @@ final class AdamW implements OptimizerState, AutoCloseable {
       double norm = gradient.norm2Number().doubleValue();
       squares += norm * norm;
     }
-    AdamStep step = AdamStep.next(settings, steps, Math.sqrt(squares));
-    steps = step.step();
+    AdamStep step = next(Math.sqrt(squares));
+    taken(step);
     double clip = step.clip();
     double lr = step.learningRate();
-    double beta1 = settings.beta1();
-    double beta2 = settings.beta2();
+    double beta1 = settings().beta1();
+    double beta2 = settings().beta2();
     double correction1 = step.correction1();
     double correction2 = step.correction2();
     for (int i = 0; i < gradients.length; i++) {
@@ -105,10 +92,10 @@ final class AdamW implements OptimizerState, AutoCloseable {
       firstMoment[i].muli(beta1).addi(s.assign(g).muli(1 - beta1));
       secondMoment[i].muli(beta2).addi(s.assign(g).muli(g).muli(1 - beta2));
       s.assign(secondMoment[i]).divi(correction2);
-      Transforms.sqrt(s, false).addi(settings.epsilon());
+      Transforms.sqrt(s, false).addi(settings().epsilon());
       INDArray u = update[i].assign(firstMoment[i]).divi(correction1).divi(s);
-      if (settings.weightDecay() > 0) {
-        u.addi(s.assign(parameters[i]).muli(settings.weightDecay()));
+      if (settings().weightDecay() > 0) {
+        u.addi(s.assign(parameters[i]).muli(settings().weightDecay()));
       }
       parameters[i].subi(u.muli(lr));
     }

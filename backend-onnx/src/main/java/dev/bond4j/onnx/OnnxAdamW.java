@@ -3,7 +3,7 @@ package dev.bond4j.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import dev.bond4j.decoder.AdamStep;
-import dev.bond4j.decoder.OptimizerState;
+import dev.bond4j.decoder.AdamWState;
 import dev.bond4j.onnx.train.TrainingGraphs;
 import dev.bond4j.value.OptimizerSettings;
 import java.util.HashMap;
@@ -15,8 +15,7 @@ import java.util.Map;
  * {@link AdamStep}, the same for every engine; a gradient whose norm is not finite raises before
  * any tensor is replaced.
  */
-final class OnnxAdamW implements OptimizerState, AutoCloseable {
-  private final OptimizerSettings settings;
+final class OnnxAdamW extends AdamWState implements AutoCloseable {
   private final OnnxTrainableModel model;
   private final OrtParameters zeros;
   private final OrtParameters first;
@@ -24,24 +23,13 @@ final class OnnxAdamW implements OptimizerState, AutoCloseable {
   private OrtParameters gradients;
   private double gradientSquares;
   private GraphSession session;
-  private long steps;
 
   OnnxAdamW(OptimizerSettings settings, OnnxTrainableModel model) {
-    this.settings = settings;
+    super(settings);
     this.model = model;
     this.zeros = OrtParameters.of(model.layout(), null);
     this.first = OrtParameters.of(model.layout(), null);
     this.second = OrtParameters.of(model.layout(), null);
-  }
-
-  @Override
-  public OptimizerSettings settings() {
-    return settings;
-  }
-
-  @Override
-  public long steps() {
-    return steps;
   }
 
   @Override
@@ -55,10 +43,9 @@ final class OnnxAdamW implements OptimizerState, AutoCloseable {
   }
 
   @Override
-  public void restore(float[] firstMoment, float[] secondMoment, long steps) {
+  protected void restoreMoments(float[] firstMoment, float[] secondMoment) {
     first.set(firstMoment);
     second.set(secondMoment);
-    this.steps = steps;
   }
 
   @Override
@@ -90,9 +77,9 @@ final class OnnxAdamW implements OptimizerState, AutoCloseable {
 
   @Override
   public double step() {
-    AdamStep step = AdamStep.next(settings, steps, Math.sqrt(gradientSquares));
+    AdamStep step = next(Math.sqrt(gradientSquares));
     if (session == null) {
-      session = new GraphSession(TrainingGraphs.adamW(model.config(), settings), model.options(),
+      session = new GraphSession(TrainingGraphs.adamW(model.config(), settings()), model.options(),
           "AdamW graph");
     }
     try (OnnxTensor lr = GraphSession.scalar(step.learningRate());
@@ -115,7 +102,7 @@ final class OnnxAdamW implements OptimizerState, AutoCloseable {
       first.replace(outputs, name -> TrainingGraphs.updated(TrainingGraphs.firstMoment(name)));
       second.replace(outputs, name -> TrainingGraphs.updated(TrainingGraphs.secondMoment(name)));
     }
-    steps = step.step();
+    taken(step);
     return step.norm();
   }
 
