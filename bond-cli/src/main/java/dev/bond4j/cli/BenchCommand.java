@@ -49,10 +49,10 @@ public final class BenchCommand implements Callable<Integer> {
     options.backendOptions();
     List<String> names = new ArrayList<>();
     for (JBondBackend<?> backend : ServiceLoader.load(JBondBackend.class)) {
-      if (backend.backend().equals(options.backend)) {
+      if (backend.backend().equals(options.model.backend())) {
         String[] argv = {"--d-model", "" + dModel, "--layers", "" + layers, "--heads", "" + heads,
             "--vocab", "" + vocab, "--batch", "" + batch, "--prompt", "" + promptLength,
-            "--new-tokens", "" + newTokens, "--threads", "" + options.threads,
+            "--new-tokens", "" + newTokens, "--threads", "" + options.model.threads(),
             "--steps", "" + steps, "--warmup", "" + warmup, "--precision", options.precision};
         String json;
         try {
@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       names.add(backend.backend());
     }
-    throw new InvalidArgumentException("bench: --backend " + options.backend
+    throw new InvalidArgumentException("bench: --backend " + options.model.backend()
         + " has no J-BOND benchmark on the class path; available: " + names);
   }
 }

@@ -23,11 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Evaluate a policy against a reference with the demo's lexicon reward.")
 public final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--policy", required = true, description = "The policy folder.")
-  private Path policy;
-
-  @Option(names = "--reference", required = true, description = "The reference policy folder.")
-  private Path reference;
+  @Mixin
+  private EvaluationOptions evaluation;
 
   @Option(names = "--prompts", description = "A JSONL or text file of prompts (default: the"
       + " demo's prompts).")
@@ -36,13 +33,6 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--samples", defaultValue = "8",
       description = "Policy samples per prompt (default: ${DEFAULT-VALUE}).")
   private int samples;
-
-  @Option(names = "--reference-samples", defaultValue = "16",
-      description = "Reference samples per prompt for quantiles (default: ${DEFAULT-VALUE}).")
-  private int referenceSamples;
-
-  @Option(names = "--max-new-tokens", defaultValue = "12", description = "Length limit.")
-  private int maxNewTokens;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed.")
   private long seed;
@@ -59,14 +49,12 @@ public final class EvalCommand implements Callable<Integer> {
     List<Prompt> list = prompts == null ? ReviewCorpus.prompts(tokenizer)
         : PromptFiles.read(prompts, tokenizer);
     Evaluation e;
-    try (Policy ref = options.load(reference); Policy trained = options.load(policy)) {
-      e = new MonteCarloEvaluator(ref, new LexiconReward(tokenizer), samples, referenceSamples,
-          maxNewTokens).evaluate(trained, list, seed);
+    try (Policy ref = options.load(evaluation.reference());
+        Policy trained = options.load(evaluation.policy())) {
+      e = new MonteCarloEvaluator(ref, new LexiconReward(tokenizer), samples,
+          evaluation.referenceSamples(), evaluation.maxNewTokens()).evaluate(trained, list, seed);
     }
-    spec.commandLine().getOut().printf("reward %.3f%nkl/ref %.3f%nlog_quantile %.3f%n"
-        + "n_eff %.2f%nwin_rate %.3f%nsamples %d%n", e.reward(), e.klFromReference(),
-        e.meanLogQuantile(), e.effectiveN(), e.winRate(), e.samples());
-    spec.commandLine().getOut().flush();
+    EvaluationOptions.print(e, spec.commandLine().getOut());
     return 0;
   }
 }

@@ -9,48 +9,40 @@ import dev.bond4j.spi.Device;
 import dev.bond4j.spi.Precision;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Options shared by the commands that load a policy: backend, device, threads, precision,
- * tokenizer.
+ * Options shared by the {@code bond} commands that load a policy: the {@link ModelOptions}, the
+ * device and the precision.
  */
 final class PolicyOptions {
-  @Option(names = "--backend", defaultValue = "djl", description = "Backend (default: ${DEFAULT-VALUE}).")
-  String backend;
+  @Mixin
+  ModelOptions model;
 
   @Option(names = "--device", defaultValue = "cpu",
       description = "cpu or cuda:N (default: ${DEFAULT-VALUE}).")
   String device;
-
-  @Option(names = "--threads", defaultValue = "1",
-      description = "Engine threads (default: ${DEFAULT-VALUE}).")
-  int threads;
 
   @Option(names = "--precision", defaultValue = "fp32",
       description = "fp32, or bf16: bfloat16 matrix products with float32 weights, optimizer"
           + " state and log-probabilities (default: ${DEFAULT-VALUE}).")
   String precision;
 
-  @Option(names = "--tokenizer", defaultValue = "demo",
-      description = "demo (the demo's words), byte, a tokenizer.json or a model folder holding"
-          + " one (default: ${DEFAULT-VALUE}).")
-  String tokenizer;
-
   /** The backend's options. */
   BackendOptions backendOptions() {
     return ApplicationOptions.of(BackendOptions.builder().device(Device.parse(device))
-        .threads(threads).precision(Precision.parse(precision)).build());
+        .threads(model.threads()).precision(Precision.parse(precision)).build());
   }
 
   /** Loads the policy in {@code directory}. */
   TrainablePolicy load(Path directory) {
-    return BackendRegistry.discover().require(backend).load(directory, backendOptions(),
+    return BackendRegistry.discover().require(model.backend()).load(directory, backendOptions(),
         OptimizerSettings.defaults());
   }
 
   /** The tokenizer. */
   Tokenizer tokenizer() {
-    return Tokenizers.open(tokenizer);
+    return Tokenizers.open(model.tokenizer());
   }
 }

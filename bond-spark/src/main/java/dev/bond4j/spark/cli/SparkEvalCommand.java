@@ -1,6 +1,7 @@
 package dev.bond4j.spark.cli;
 
 import dev.bond4j.algorithm.Evaluation;
+import dev.bond4j.cli.EvaluationOptions;
 import dev.bond4j.spark.DistributedEvaluation;
 import dev.bond4j.spark.EvaluationFunction;
 import dev.bond4j.spark.PromptRow;
@@ -23,22 +24,12 @@ public final class SparkEvalCommand implements Callable<Integer> {
   @Option(names = "--prompts", required = true, description = "JSONL, text or Parquet prompts.")
   private Path prompts;
 
-  @Option(names = "--policy", required = true, description = "The evaluated policy folder.")
-  private Path policy;
-
-  @Option(names = "--reference", required = true, description = "The reference policy folder.")
-  private Path reference;
+  @Mixin
+  private EvaluationOptions evaluation;
 
   @Option(names = "--samples", defaultValue = "4",
       description = "Policy samples per prompt (default: ${DEFAULT-VALUE}).")
   private int samples;
-
-  @Option(names = "--reference-samples", defaultValue = "16",
-      description = "Reference samples per prompt (default: ${DEFAULT-VALUE}).")
-  private int referenceSamples;
-
-  @Option(names = "--max-new-tokens", defaultValue = "12", description = "Length limit.")
-  private int maxNewTokens;
 
   @Mixin
   private SparkOptions options;
@@ -49,22 +40,19 @@ public final class SparkEvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     options.check();
-    EvaluationFunction function = new EvaluationFunction(options.policy(policy, "--policy"),
-        options.policy(reference, "--reference"), options.reward(), samples, referenceSamples,
-        maxNewTokens, options.seed);
+    EvaluationFunction function = new EvaluationFunction(
+        options.policy(evaluation.policy(), "--policy"),
+        options.policy(evaluation.reference(), "--reference"), options.reward(), samples,
+        evaluation.referenceSamples(), evaluation.maxNewTokens(), options.seed);
     try {
       List<PromptRow> rows = options.prompts(prompts, "bond-spark eval");
       SparkSession spark = options.session("bond-spark eval");
       Evaluation e = new DistributedEvaluation(spark, function,
           options.partitions(spark, rows.size())).evaluate(rows);
-      spec.commandLine().getOut().printf("reward %.3f%nkl/ref %.3f%nlog_quantile %.3f%n"
-          + "n_eff %.2f%nwin_rate %.3f%nsamples %d%n", e.reward(), e.klFromReference(),
-          e.meanLogQuantile(), e.effectiveN(), e.winRate(), e.samples());
-      spec.commandLine().getOut().flush();
+      EvaluationOptions.print(e, spec.commandLine().getOut());
       return 0;
     } finally {
       options.stop();
     }
   }
-
 }

@@ -1,6 +1,7 @@
 package dev.bond4j.spark.cli;
 
 import dev.bond4j.Problems;
+import dev.bond4j.cli.ModelOptions;
 import dev.bond4j.config.RewardKind;
 import dev.bond4j.spark.BestOfNGeneration;
 import dev.bond4j.spark.ExecutorCache;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every {@code bond-spark} job shares: cluster, models, reward, seed. */
@@ -31,18 +33,8 @@ final class SparkOptions {
   @Option(names = "--conf", description = "A Spark setting KEY=VALUE; repeatable.")
   Map<String, String> conf = new LinkedHashMap<>();
 
-  @Option(names = "--backend", defaultValue = "djl",
-      description = "Policy backend (default: ${DEFAULT-VALUE}).")
-  String backend;
-
-  @Option(names = "--threads", defaultValue = "1",
-      description = "Engine threads per task (default: ${DEFAULT-VALUE}).")
-  int threads;
-
-  @Option(names = "--tokenizer", defaultValue = "demo",
-      description = "demo, byte, a tokenizer.json or a folder holding one"
-          + " (default: ${DEFAULT-VALUE}).")
-  String tokenizer;
+  @Mixin
+  ModelOptions model;
 
   @Option(names = "--reward", defaultValue = "lexicon",
       description = "lexicon (the demo's) or a reward provider such as onnx"
@@ -70,7 +62,7 @@ final class SparkOptions {
   /** Checks the options that need no file. */
   void check() {
     Problems.of("bond-spark").atLeast("--partitions", partitions, 0)
-        .atLeast("--threads", threads, 1)
+        .atLeast("--threads", model.threads(), 1)
         .check(RewardKind.parse(reward).readsModelFile() == (rewardModel != null),
             "--reward-model", rewardModel, rewardModel == null
                 ? "the model file of --reward " + reward : "no model file with --reward " + reward)
@@ -110,12 +102,13 @@ final class SparkOptions {
 
   /** The policy in {@code folder}. */
   PolicySource policy(Path folder, String field) {
-    return new PolicySource(ShippedFolder.of(folder, field), backend, threads);
+    return new PolicySource(ShippedFolder.of(folder, field), model.backend(),
+        model.threads());
   }
 
   /** The tokenizer. */
   TokenizerSource tokenizer() {
-    return TokenizerSource.of(tokenizer);
+    return TokenizerSource.of(model.tokenizer());
   }
 
   /** The reward model. */
