@@ -82,7 +82,9 @@ public final class SampleCommand implements Callable<Integer> {
       }
     }
     List<Completion> completions = loaded.sample(repeated, settings, seed);
-    double[] rewards = BuiltInTokenizer.named(options.model.tokenizer()).equals(Optional.of(BuiltInTokenizer.DEMO))
+    boolean demo = BuiltInTokenizer.named(options.model.tokenizer())
+        .equals(Optional.of(BuiltInTokenizer.DEMO));
+    double[] rewards = demo
         ? new LexiconReward(tokenizer).score(completions) : null;
     PrintWriter out = spec.commandLine().getOut();
     for (int i = 0; i < completions.size(); i++) {

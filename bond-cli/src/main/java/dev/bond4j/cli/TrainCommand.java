@@ -103,7 +103,8 @@ public final class TrainCommand implements Callable<Integer> {
       if (run.checkpointEvery() > 0) {
         trainer.addListener(new PeriodicCheckpoint(trainer, store, run.checkpointEvery()));
       }
-      trainer.addListener(new ProgressBar(out, run.settings().algorithm().algorithm().configName(), steps,
+      String algorithm = run.settings().algorithm().algorithm().configName();
+      trainer.addListener(new ProgressBar(out, algorithm, steps,
           System.console() != null));
       trainer.train((int) (steps - trainer.steps()));
     }

@@ -161,7 +161,7 @@ final class SettingsReader {
     return parsed(raw, text, field);
   }
 
-  /** {@code value()} when {@code valid}; else records that {@code field} should be {@code expected}. */
+  /** {@code value()} when {@code valid}; else records that {@code field} is not {@code expected}. */
   private <V> V expect(boolean valid, JsonNode node, String field, String expected,
       Supplier<V> value) {
     if (valid) {

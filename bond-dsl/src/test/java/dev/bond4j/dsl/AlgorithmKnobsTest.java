@@ -20,7 +20,8 @@ class AlgorithmKnobsTest {
   /** The knobs each builder adds to {@link RunBuilder}, without the deprecated aliases. */
   private static Set<String> knobsOf(Class<?> builder) {
     return Arrays.stream(builder.getDeclaredMethods())
-        .filter(m -> Modifier.isPublic(m.getModifiers()) && !m.isAnnotationPresent(Deprecated.class))
+        .filter(m -> Modifier.isPublic(m.getModifiers()))
+        .filter(m -> !m.isAnnotationPresent(Deprecated.class))
         .map(Method::getName).collect(Collectors.toCollection(TreeSet::new));
   }
 
