@@ -2,8 +2,6 @@ package dev.bond4j.algorithm;
 
 import dev.bond4j.value.StepReport;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A training loop that advances one step at a time. Every step is the pipeline sample → score →
@@ -74,12 +72,13 @@ public interface Trainer extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** Runs {@code count} steps and returns their reports. */
-  default List<StepReport> train(int count) {
-    List<StepReport> reports = new ArrayList<>(count);
+  /**
+   * Runs {@code count} steps. Their reports go to the listeners and none is kept, so a run of any
+   * length holds the memory of one step; a {@link MetricsRecorder} keeps them when wanted.
+   */
+  default void train(int count) {
     for (int i = 0; i < count; i++) {
-      reports.add(step());
+      step();
     }
-    return reports;
   }
 }

@@ -49,7 +49,8 @@ class StepPipelineGoldenTest {
         case 4 -> Algorithms.bestOfNSft(policy, reference, reward, prompts, 4, settings);
         default -> Algorithms.reinforceLoo(policy, reference, reward, prompts, 3, 0.1, settings);
       };
-      for (StepReport report : trainer.train(6)) {
+      for (int i = 0; i < 6; i++) {
+        StepReport report = trainer.step();
         out.append(algorithm).append(' ').append(report.step());
         report.metrics().forEach((key, value) -> {
           if (!key.startsWith("time/") && !key.startsWith("throughput/")) {

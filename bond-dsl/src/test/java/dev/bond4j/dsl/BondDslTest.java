@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.algorithm.BondTrainer;
 import dev.bond4j.algorithm.Metrics;
+import dev.bond4j.algorithm.MetricsRecorder;
 import dev.bond4j.algorithm.ReinforceTrainer;
 import dev.bond4j.algorithm.Trainer;
 import dev.bond4j.model.PolicySnapshot;
@@ -37,7 +38,11 @@ class BondDslTest {
     assertThat(run.settings().algorithm().algorithm()).isEqualTo(Algorithm.JBOND);
     Trainer trainer = run.trainer();
     assertThat(trainer).isInstanceOf(BondTrainer.class);
-    List<StepReport> reports = trainer.train(run.settings().steps());
+    MetricsRecorder recorder = new MetricsRecorder();
+    trainer.addListener(recorder);
+    trainer.train(run.settings().steps());
+    List<StepReport> reports = recorder.reports();
+    assertThat(reports).hasSize(run.settings().steps());
     assertThat(reports.get(reports.size() - 1).require(Metrics.KL_REF)).isFinite();
     BondRun longer = run.toBuilder().steps(60).build();
     assertThat(longer.settings().steps()).isEqualTo(60);
@@ -55,7 +60,9 @@ class BondDslTest {
         Bond.vbon(8), Bond.bestOfNSft(4))) {
       BondRun run = builder.policy(policy).reward(reward).prompts(prompts).maxNewTokens(3)
           .batchSize(2).build();
-      assertThat(run.trainer().train(2)).hasSize(2);
+      Trainer trainer = run.trainer();
+      trainer.train(2);
+      assertThat(trainer.steps()).isEqualTo(2);
     }
   }
 
