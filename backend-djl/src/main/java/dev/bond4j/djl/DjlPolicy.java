@@ -94,7 +94,8 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     DjlParameters base = DjlParameters.load(baseDirectory, device, false);
     try {
       LoraLayout layout = new LoraLayout(base.config, lora);
-      return adapted(base, DjlAdapter.of(layout, layout.initialValues(seed), device, true),
+      float[] initial = layout.initialValues(seed, i -> base.views[i].toFloatArray());
+      return adapted(base, DjlAdapter.of(layout, initial, device, true),
           baseDirectory, settings, options);
     } catch (RuntimeException e) {
       base.close();
