@@ -67,7 +67,8 @@ public final class RunConfigLoader {
   private static final int MAX_DEPTH = 64;
   private static final Set<String> OPTIMIZER = Set.of("learningRate", "beta1", "beta2", "epsilon",
       "weightDecay", "warmupSteps", "maxGradNorm", "microBatchSize");
-  private static final Set<String> LORA = Set.of("rank", "alpha", "dropout", "targetModules");
+  private static final Set<String> LORA = Set.of("rank", "alpha", "dropout", "targetModules",
+      "modulesToSave");
 
   /** Loads {@code file}. */
   public RunConfig load(Path file) {
@@ -252,8 +253,8 @@ public final class RunConfigLoader {
 
   /**
    * The {@code lora:} block: {@code rank} (default 8), {@code alpha} (default 2 × rank), {@code
-   * dropout} (default 0) and {@code targetModules} (required: a list of PEFT module names, or one
-   * comma-separated string).
+   * dropout} (default 0), {@code targetModules} (required: a list of PEFT module names, or one
+   * comma-separated string) and {@code modulesToSave} (default none; the same forms).
    */
   private static java.util.Optional<LoraSettings> lora(JsonNode node,
       List<InvalidArgumentException.Problem> problems) {
@@ -270,17 +271,24 @@ public final class RunConfigLoader {
     fields.ifDouble("alpha", value -> alpha[0] = value);
     double[] dropout = {0};
     fields.ifDouble("dropout", value -> dropout[0] = value);
-    JsonNode targets = node.path("targetModules");
-    List<String> modules = new ArrayList<>();
-    if (targets.isArray()) {
-      targets.forEach(target -> modules.add(target.asText().strip()));
-    } else if (targets.isTextual()) {
-      for (String part : targets.asText().split(",")) {
-        modules.add(part.strip());
+    List<String> modules = names(node.path("targetModules"));
+    List<String> saved = names(node.path("modulesToSave"));
+    return java.util.Optional.ofNullable(build(() -> new LoraSettings(rank[0],
+        Double.isNaN(alpha[0]) ? 2.0 * rank[0] : alpha[0], dropout[0], modules, saved), "",
+        problems));
+  }
+
+  /** Module names given as a list or as one comma-separated string; empty when absent. */
+  private static List<String> names(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(name -> names.add(name.asText().strip()));
+    } else if (node.isTextual()) {
+      for (String part : node.asText().split(",")) {
+        names.add(part.strip());
       }
     }
-    return java.util.Optional.ofNullable(build(() -> new LoraSettings(rank[0],
-        Double.isNaN(alpha[0]) ? 2.0 * rank[0] : alpha[0], dropout[0], modules), "", problems));
+    return names;
   }
 
   private static TieRule tieRule(String name) {
