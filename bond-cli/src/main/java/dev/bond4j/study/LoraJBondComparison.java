@@ -98,7 +98,8 @@ public final class LoraJBondComparison {
     return report(rows, steps, lora, loraLearningRate);
   }
 
-  private static Trainer jbond(TrainablePolicy policy, dev.bond4j.model.Policy reference,
+  /** J-BOND with the demo's settings ({@code β = 0.5}, {@code η = 0.05}, batch 16). */
+  static Trainer jbond(TrainablePolicy policy, dev.bond4j.model.Policy reference,
       LexiconReward reward, List<Prompt> prompts, int steps, long seed) {
     return Bond.jbond().policy(policy).reference(reference).reward(reward).prompts(prompts)
         .batchSize(BATCH).maxNewTokens(NEW_TOKENS).steps(steps).seed(seed).beta(0.5)
