@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.decoder.DecoderLayout.Slot;
 import dev.bond4j.decoder.LoraLayout;
@@ -48,6 +50,20 @@ final class DjlAdapter implements ParameterStore {
     } catch (RuntimeException e) {
       manager.close();
       throw e;
+    }
+  }
+
+  /**
+   * Copies the base tensors into the copies of {@code modules_to_save}, which must still be zero
+   * ({@link LoraLayout#initialFactors}), inside the engine.
+   */
+  void copySaved(DjlParameters base) {
+    for (LoraLayout.Saved module : layout.saved()) {
+      try (NDArray slice = JniUtils.slice((PtNDArray) flat, 0, layout.offset(module.index()),
+          layout.offset(module.index() + 1), 1);
+          NDArray tensor = base.views[base.layout.index(module.global())].reshape(-1)) {
+        slice.addi(tensor);
+      }
     }
   }
 

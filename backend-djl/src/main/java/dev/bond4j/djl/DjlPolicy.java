@@ -94,8 +94,9 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     DjlParameters base = DjlParameters.load(baseDirectory, device, false);
     try {
       LoraLayout layout = new LoraLayout(base.config, lora);
-      float[] initial = layout.initialValues(seed, i -> base.views[i].toFloatArray());
-      return adapted(base, DjlAdapter.of(layout, initial, device, true),
+      DjlAdapter adapter = DjlAdapter.of(layout, layout.initialFactors(seed), device, true);
+      adapter.copySaved(base);
+      return adapted(base, adapter,
           baseDirectory, settings, options);
     } catch (RuntimeException e) {
       base.close();

@@ -300,16 +300,11 @@ public final class LoraLayout {
     return values;
   }
 
-  /** {@link #initialValues} of an adapter without {@code modules_to_save}. */
-  public float[] initialValues(long seed) {
-    if (!saved.isEmpty()) {
-      throw new BondException("An adapter with modules_to_save starts from the base tensors;"
-          + " pass them to initialValues");
-    }
-    return initialFactors(seed);
-  }
-
-  private float[] initialFactors(long seed) {
+  /**
+   * {@link #initialValues} with the copies of {@code modules_to_save} left zero, for an engine
+   * that fills them from the base tensors itself (so that no Java copy of them is made).
+   */
+  public float[] initialFactors(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] values = new float[Math.toIntExact(parameterCount())];
     for (Target target : targets) {
@@ -345,10 +340,10 @@ public final class LoraLayout {
       }
     }
     for (Saved module : saved) {
-      float[] copy = Arrays.copyOfRange(values, (int) offsets[module.index()],
-          (int) offsets[module.index() + 1]);
+      SafeTensor copy = SafeTensor.ofFloats(shape(module.index()), Arrays.copyOfRange(values,
+          (int) offsets[module.index()], (int) offsets[module.index() + 1]));
       for (String path : module.paths()) {
-        out.put(PREFIX + path + ".weight", SafeTensor.ofFloats(shape(module.index()), copy));
+        out.put(PREFIX + path + ".weight", copy);
       }
     }
     return out;

@@ -127,7 +127,7 @@ class LoraLayoutTest {
   void anUntrainedAdapterIsExactlyTheBase() {
     LoraLayout layout = new LoraLayout(QWEN2, PARTIAL);
     float[] base = new DecoderLayout(QWEN2).initialValues(8);
-    float[] fresh = layout.initialValues(9);
+    float[] fresh = layout.initialFactors(9);
     assertThat(layout.merge(base, fresh)).containsExactly(base);
     assertThat(fresh).isNotEqualTo(new float[fresh.length]);
   }
@@ -236,7 +236,11 @@ class LoraLayoutTest {
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("lora.modulesToSave")
         .hasMessageContaining("wte").hasMessageContaining("embed_tokens, lm_head")
         .hasMessageNotContaining("\n");
-    assertThatThrownBy(() -> tied.initialValues(1)).isInstanceOf(BondException.class);
+    float[] factors = tied.initialFactors(9);
+    assertThat(java.util.Arrays.copyOf(factors, copy)).containsExactly(
+        java.util.Arrays.copyOf(fresh, copy));
+    assertThat(java.util.Arrays.copyOfRange(factors, copy, factors.length))
+        .containsOnly(0f);
   }
 
   @Test
