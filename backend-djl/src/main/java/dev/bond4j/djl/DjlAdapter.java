@@ -13,10 +13,10 @@ import dev.bond4j.decoder.LoraLayout.Target;
 import dev.bond4j.decoder.ParameterStore;
 
 /**
- * A LoRA adapter's factors on DJL: one contiguous float32 buffer in {@link LoraLayout}'s order
- * with a view per {@code A} and {@code B} (autograd leaves when trainable, so the optimizer,
- * EMA and copies are single operations over the adapter, as for {@link DjlParameters}), and each
- * target's constant scale mask {@code M}.
+ * A LoRA adapter's factors (and copies of {@code modules_to_save}) on DJL: one contiguous float32
+ * buffer in {@link LoraLayout}'s order with a view per tensor (autograd leaves when trainable, so
+ * the optimizer, EMA and copies are single operations over the adapter, as for {@link
+ * DjlParameters}), and each target's constant scale mask {@code M}.
  */
 final class DjlAdapter implements ParameterStore {
   final LoraLayout layout;
