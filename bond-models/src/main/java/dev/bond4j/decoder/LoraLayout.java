@@ -138,16 +138,19 @@ public final class LoraLayout {
 
   /**
    * Adds the copies of {@code modules_to_save}: the embedding ({@code wte} or {@code
-   * embed_tokens}) and the head ({@code lm_head}), one copy for both when the model ties them.
+   * embed_tokens}, or its full path, which PEFT writes when it ties) and the head ({@code
+   * lm_head}), one copy for both when the model ties them.
    */
   private void addSaved(DecoderLayout base) {
     String embedding = config.isGpt2() ? "wte" : "embed_tokens";
     String embeddingPath = config.isGpt2() ? "transformer.wte" : "model.embed_tokens";
     Set<Global> globals = new LinkedHashSet<>();
     for (String module : settings.modulesToSave()) {
-      Problems.require(module.equals(embedding) || module.equals(HEAD), "lora.modulesToSave",
-          module, "one of the " + config.modelType() + " modules " + embedding + ", " + HEAD);
-      globals.add(module.equals(HEAD) && !config.tiedEmbeddings() ? Global.HEAD : Global.EMBED);
+      boolean isEmbedding = module.equals(embedding) || module.equals(embeddingPath);
+      Problems.require(isEmbedding || module.equals(HEAD), "lora.modulesToSave", module,
+          "one of the " + config.modelType() + " modules " + embedding + ", " + HEAD + " (or "
+              + embeddingPath + ")");
+      globals.add(isEmbedding || config.tiedEmbeddings() ? Global.EMBED : Global.HEAD);
     }
     for (Global global : globals) {
       List<String> paths = global == Global.HEAD ? List.of(HEAD)

@@ -232,6 +232,10 @@ class LoraLayoutTest {
     assertThat(both.tensorsOf(random((int) both.parameterCount(), 4)))
         .containsKeys("base_model.model.model.embed_tokens.weight",
             "base_model.model.lm_head.weight");
+    assertThat(new LoraLayout(GPT2, GPT2_ALL.withModulesToSave("transformer.wte", "lm_head"))
+        .saved()).hasSize(1);
+    assertThat(new LoraLayout(QWEN2, PARTIAL.withModulesToSave("model.embed_tokens")).saved())
+        .extracting(LoraLayout.Saved::global).containsExactly(DecoderLayout.Global.EMBED);
     assertThatThrownBy(() -> new LoraLayout(QWEN2, PARTIAL.withModulesToSave("wte")))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("lora.modulesToSave")
         .hasMessageContaining("wte").hasMessageContaining("embed_tokens, lm_head")
