@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.decoder.DecoderConfig;
+import dev.bond4j.decoder.DecoderLayout.Global;
 import dev.bond4j.decoder.DecoderLayout.Slot;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -85,7 +86,7 @@ final class DecoderForward {
         packed.put(weight, ops.packBf16(weight, rows));
       }
     }
-    packed.put(parameters.head(), ops.packBf16(parameters.head().transpose(), rows));
+    packed.put(head(), ops.packBf16(head().transpose(), rows));
     return new DecoderForward(this, packed);
   }
 
@@ -147,14 +148,34 @@ final class DecoderForward {
 
   /** Logits of the head: {@code hidden @ head^T}, {@code [..., V]}, in float32. */
   NDArray logits(NDArray hidden) {
-    NDArray packed = lowPrecision == null ? null : lowPrecision.get(parameters.head());
-    return packed == null ? linear(hidden, parameters.head().transpose(), null)
+    NDArray packed = lowPrecision == null ? null : lowPrecision.get(head());
+    return packed == null ? linear(hidden, head().transpose(), null)
         : ops.packedMatmulBf16(hidden, packed);
   }
 
+  /**
+   * The token embedding {@code [V, d]}: the LoRA adapter's trainable copy when it saves the
+   * embedding ({@code modules_to_save}), else the base's.
+   */
+  NDArray embedding() {
+    int saved = adapter == null ? -1 : adapter.layout.savedIndex(Global.EMBED);
+    return saved < 0 ? parameters.embedding() : adapter.views[saved];
+  }
+
+  /**
+   * The head {@code [V, d]}: the token embedding when tied, else the adapter's trainable copy when
+   * it saves the head, else the base's.
+   */
+  NDArray head() {
+    if (config.tiedEmbeddings()) {
+      return embedding();
+    }
+    int saved = adapter == null ? -1 : adapter.layout.savedIndex(Global.HEAD);
+    return saved < 0 ? parameters.head() : adapter.views[saved];
+  }
+
   NDArray embed(NDArray tokens, NDArray positions) {
-    NDArray embedded = JniUtils.embedding((PtNDArray) tokens,
-        (PtNDArray) parameters.embedding(), false);
+    NDArray embedded = JniUtils.embedding((PtNDArray) tokens, (PtNDArray) embedding(), false);
     NDArray learned = parameters.positionEmbedding();
     if (learned == null) {
       return embedded;

@@ -32,7 +32,7 @@ final class DecoderStep {
     this.parameters = parameters;
     this.config = parameters.config;
     this.forward = forward;
-    this.head = forward.bf16() ? null : parameters.head().transpose().reshape(-1)
+    this.head = forward.bf16() ? null : forward.head().transpose().reshape(-1)
         .reshape(config.embeddingSize(), config.vocabularySize());
   }
 

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.decoder.DecoderLayout.Slot;
 import dev.bond4j.decoder.LoraLayout;
@@ -11,10 +13,10 @@ import dev.bond4j.decoder.LoraLayout.Target;
 import dev.bond4j.decoder.ParameterStore;
 
 /**
- * A LoRA adapter's factors on DJL: one contiguous float32 buffer in {@link LoraLayout}'s order
- * with a view per {@code A} and {@code B} (autograd leaves when trainable, so the optimizer,
- * EMA and copies are single operations over the adapter, as for {@link DjlParameters}), and each
- * target's constant scale mask {@code M}.
+ * A LoRA adapter's factors (and copies of {@code modules_to_save}) on DJL: one contiguous float32
+ * buffer in {@link LoraLayout}'s order with a view per tensor (autograd leaves when trainable, so
+ * the optimizer, EMA and copies are single operations over the adapter, as for {@link
+ * DjlParameters}), and each target's constant scale mask {@code M}.
  */
 final class DjlAdapter implements ParameterStore {
   final LoraLayout layout;
@@ -48,6 +50,20 @@ final class DjlAdapter implements ParameterStore {
     } catch (RuntimeException e) {
       manager.close();
       throw e;
+    }
+  }
+
+  /**
+   * Copies the base tensors into the copies of {@code modules_to_save}, which must still be zero
+   * ({@link LoraLayout#initialFactors}), inside the engine.
+   */
+  void copySaved(DjlParameters base) {
+    for (LoraLayout.Saved module : layout.saved()) {
+      try (NDArray slice = JniUtils.slice((PtNDArray) flat, 0, layout.offset(module.index()),
+          layout.offset(module.index() + 1), 1);
+          NDArray tensor = base.views[base.layout.index(module.global())].reshape(-1)) {
+        slice.addi(tensor);
+      }
     }
   }
 

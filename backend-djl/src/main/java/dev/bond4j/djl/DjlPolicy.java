@@ -94,7 +94,9 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     DjlParameters base = DjlParameters.load(baseDirectory, device, false);
     try {
       LoraLayout layout = new LoraLayout(base.config, lora);
-      return adapted(base, DjlAdapter.of(layout, layout.initialValues(seed), device, true),
+      DjlAdapter adapter = DjlAdapter.of(layout, layout.initialFactors(seed), device, true);
+      adapter.copySaved(base);
+      return adapted(base, adapter,
           baseDirectory, settings, options);
     } catch (RuntimeException e) {
       base.close();

@@ -152,7 +152,15 @@ final class DecoderGraph implements AutoCloseable {
     return index < 0 ? null : p[index];
   }
 
+  /**
+   * A tensor outside the blocks, or null when the family has none: for the embedding and an
+   * untied head, the LoRA adapter's trainable copy when it saves one ({@code modules_to_save}).
+   */
   private SDVariable global(Global kind) {
+    int saved = adapter == null ? -1 : adapter.layout.savedIndex(kind);
+    if (saved >= 0) {
+      return factors[saved];
+    }
     int index = layout.index(kind);
     return index < 0 ? null : p[index];
   }

@@ -60,7 +60,7 @@ final class DecoderStep {
       int size = config.headSize();
       long queries = config.attentionSize();
       long keys = (long) kv * size;
-      INDArray x = parameters.tensor(Global.EMBED).getRows(tokens);
+      INDArray x = embedding().getRows(tokens);
       INDArray learned = parameters.tensor(Global.POSITIONS);
       if (learned != null) {
         x.addi(learned.getRows(positions));
@@ -92,8 +92,26 @@ final class DecoderStep {
       }
       INDArray hidden = norm(x, parameters.tensor(Global.FINAL_NORM_W),
           parameters.tensor(Global.FINAL_NORM_B));
-      return NdArrays.values(hidden.mmul(parameters.head().transpose()));
+      return NdArrays.values(hidden.mmul(head().transpose()));
     }
+  }
+
+  /**
+   * The token embedding: the LoRA adapter's trainable copy when it saves the embedding ({@code
+   * modules_to_save}), else the base's.
+   */
+  private INDArray embedding() {
+    int saved = adapter == null ? -1 : adapter.layout.savedIndex(Global.EMBED);
+    return saved < 0 ? parameters.tensor(Global.EMBED) : adapter.tensors[saved];
+  }
+
+  /** The head: the embedding when tied, else the adapter's copy when it saves it, else the base's. */
+  private INDArray head() {
+    if (config.tiedEmbeddings()) {
+      return embedding();
+    }
+    int saved = adapter == null ? -1 : adapter.layout.savedIndex(Global.HEAD);
+    return saved < 0 ? parameters.head() : adapter.tensors[saved];
   }
 
   private INDArray tensor(int layer, Slot kind) {

@@ -10,9 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A LoRA adapter's factors on ND4J: one float32 array per {@code A} and {@code B} of {@link
- * LoraLayout} (the graph's trainable variables are these very arrays, as for {@link
- * Dl4jParameters}), and each target's constant scale mask {@code M}.
+ * A LoRA adapter's factors on ND4J: one float32 array per {@code A} and {@code B} (and per copy
+ * of {@code modules_to_save}) of {@link LoraLayout} (the graph's trainable variables are these
+ * very arrays, as for {@link Dl4jParameters}), and each target's constant scale mask {@code M}.
  */
 final class Dl4jAdapter implements ParameterStore {
   final LoraLayout layout;

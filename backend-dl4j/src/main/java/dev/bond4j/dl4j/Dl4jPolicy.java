@@ -16,6 +16,7 @@ import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -91,8 +92,11 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
     Dl4jRuntime.prepare(options);
     DecoderCheckpoint base = DecoderCheckpoint.read(baseDirectory, false);
     LoraLayout layout = new LoraLayout(base.config(), lora);
-    return adapted(base.config(), base.weights(), layout, layout.initialValues(seed),
-        baseDirectory, settings, options);
+    DecoderLayout tensors = new DecoderLayout(base.config());
+    float[] initial = layout.initialValues(seed, i -> Arrays.copyOfRange(base.weights(),
+        (int) tensors.offset(i), (int) tensors.offset(i + 1)));
+    return adapted(base.config(), base.weights(), layout, initial, baseDirectory, settings,
+        options);
   }
 
   private static Dl4jPolicy adapted(DecoderConfig config, float[] base, LoraLayout layout,

@@ -44,7 +44,9 @@ import java.util.Locale;
  *
  * <p>Options: {@code --reference DIR} (default bond-runs/demo/reference), {@code --seeds} (3),
  * {@code --steps} (200), {@code --rank} (8), {@code --alpha} (16), {@code --lora-lr} (3e-3),
- * {@code --backend} (djl), {@code --out} (bond-runs/lora-comparison: {@code comparison.md}).
+ * {@code --modules-to-save} (PEFT's {@code modules_to_save}, comma-separated, e.g. {@code
+ * lm_head}; default none), {@code --backend} (djl), {@code --out} (bond-runs/lora-comparison:
+ * {@code comparison.md}).
  */
 public final class LoraJBondComparison {
   private static final int BATCH = 16;
@@ -96,7 +98,8 @@ public final class LoraJBondComparison {
     return report(rows, steps, lora, loraLearningRate);
   }
 
-  private static Trainer jbond(TrainablePolicy policy, dev.bond4j.model.Policy reference,
+  /** J-BOND with the demo's settings ({@code β = 0.5}, {@code η = 0.05}, batch 16). */
+  static Trainer jbond(TrainablePolicy policy, dev.bond4j.model.Policy reference,
       LexiconReward reward, List<Prompt> prompts, int steps, long seed) {
     return Bond.jbond().policy(policy).reference(reference).reward(reward).prompts(prompts)
         .batchSize(BATCH).maxNewTokens(NEW_TOKENS).steps(steps).seed(seed).beta(0.5)
@@ -163,10 +166,10 @@ public final class LoraJBondComparison {
   private static String report(List<Row> rows, int steps, LoraSettings lora, double lr) {
     StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
         "J-BOND on the demo, %d steps: full fine-tuning (AdamW 3e-4) against LoRA rank %d, alpha"
-            + " %.0f, every projection (AdamW %.0e)%n%n| seed | reference reward | full FT |"
+            + " %.0f, every projection, modules_to_save %s (AdamW %.0e)%n%n| seed | reference reward | full FT |"
             + " LoRA | LoRA gain / full gain | anchor gap: mean abs | max abs | mean (KL) |"
-            + " anchor vs base: mean abs |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n", steps, lora.rank(), lora.alpha(),
-        lr));
+            + " anchor vs base: mean abs |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n", steps,
+        lora.rank(), lora.alpha(), lora.modulesToSave(), lr));
     double ratios = 0;
     for (Row row : rows) {
       ratios += row.ratio();
@@ -189,6 +192,7 @@ public final class LoraJBondComparison {
     double alpha = 16;
     double lr = 3e-3;
     String backend = "djl";
+    List<String> saved = List.of();
     Path out = Path.of("bond-runs", "lora-comparison");
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
@@ -198,14 +202,16 @@ public final class LoraJBondComparison {
         case "--rank" -> rank = Integer.parseInt(args[i + 1]);
         case "--alpha" -> alpha = Double.parseDouble(args[i + 1]);
         case "--lora-lr" -> lr = Double.parseDouble(args[i + 1]);
+        case "--modules-to-save" -> saved = List.of(args[i + 1].split(","));
         case "--backend" -> backend = args[i + 1];
         case "--out" -> out = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; options:"
-            + " --reference, --seeds, --steps, --rank, --alpha, --lora-lr, --backend, --out");
+            + " --reference, --seeds, --steps, --rank, --alpha, --lora-lr, --modules-to-save,"
+            + " --backend, --out");
       }
     }
     String report = run(BackendRegistry.discover().require(backend), reference, seeds, steps,
-        new LoraSettings(rank, alpha, 0, MODULES), lr, out);
+        new LoraSettings(rank, alpha, 0, MODULES, saved), lr, out);
     Files.writeString(out.resolve("comparison.md"), report);
     System.out.print(report);
   }

@@ -39,8 +39,8 @@ public abstract class DecoderPolicy<M extends DecoderModel> implements Policy, A
   }
 
   /**
-   * A copy of the LoRA adapter's factors in {@link LoraLayout}'s order: what trains when the
-   * policy has an adapter.
+   * A copy of the LoRA adapter's factors, then its copies of {@code modules_to_save}, in {@link
+   * LoraLayout}'s order: what trains when the policy has an adapter.
    *
    * @throws dev.bond4j.BondException when the policy has no adapter
    */

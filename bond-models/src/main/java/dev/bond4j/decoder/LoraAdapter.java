@@ -5,12 +5,13 @@ package dev.bond4j.decoder;
  * factors.
  *
  * @param layout where the factors live and what they adapt
- * @param store the engine's buffer of the factors, in {@code layout}'s order
+ * @param store the engine's buffer of the factors (and the copies of {@code modules_to_save}), in
+ *     {@code layout}'s order
  * @param baseModel the base model folder it adapts, for PEFT's {@code base_model_name_or_path}, or
  *     null when the base was not read from a folder
  */
 public record LoraAdapter(LoraLayout layout, ParameterStore store, String baseModel) {
-  /** A copy of the factors. */
+  /** A copy of the factors and saved copies. */
   public float[] values() {
     return store.values();
   }

@@ -87,6 +87,16 @@ public record LoraCheckpoint(LoraSettings settings, String baseModel, float[] we
     settings.targetModules().forEach(modules::add);
     json.add("target_modules", modules);
     json.addProperty("bias", "none");
+    if (settings.modulesToSave().isEmpty()) {
+      json.add("modules_to_save", null);
+    } else {
+      JsonArray saved = new JsonArray();
+      settings.modulesToSave().forEach(saved::add);
+      json.add("modules_to_save", saved);
+      if (config.tiedEmbeddings()) {
+        json.addProperty("ensure_weight_tying", true);
+      }
+    }
     json.addProperty("fan_in_fan_out", config.isGpt2());
     json.addProperty("inference_mode", false);
     json.addProperty("init_lora_weights", true);
@@ -99,7 +109,8 @@ public record LoraCheckpoint(LoraSettings settings, String baseModel, float[] we
   public static LoraSettings settings(Path directory) {
     JsonObject json = config(directory);
     return new LoraSettings(intValue(json, "r", directory), number(json, "lora_alpha", directory),
-        number(json, "lora_dropout", directory), modules(json));
+        number(json, "lora_dropout", directory), modules(json, "target_modules"),
+        modules(json, "modules_to_save"));
   }
 
   /** The base model folder an adapter folder names, resolved against the folder. */
@@ -132,6 +143,13 @@ public record LoraCheckpoint(LoraSettings settings, String baseModel, float[] we
       }
     }
     LoraSettings settings = settings(directory);
+    JsonElement tying = json.get("ensure_weight_tying");
+    if (config.tiedEmbeddings() && !settings.modulesToSave().isEmpty()
+        && (tying == null || tying.isJsonNull() || !tying.getAsBoolean())) {
+      throw new BondException("The adapter config " + file + " saves "
+          + settings.modulesToSave() + " of a model whose head is its token embedding, without"
+          + " ensure_weight_tying; bond4j trains them as one tied copy only");
+    }
     LoraLayout layout = new LoraLayout(config, settings);
     Path adapterFile = directory.resolve(ADAPTER_FILE);
     SafeTensors adapter = SafeTensors.read(adapterFile);
@@ -207,9 +225,12 @@ public record LoraCheckpoint(LoraSettings settings, String baseModel, float[] we
     return (int) value;
   }
 
-  /** PEFT writes {@code target_modules} as a list, or as one name (a regular expression). */
-  private static List<String> modules(JsonObject json) {
-    JsonElement value = json.get("target_modules");
+  /**
+   * PEFT writes {@code target_modules} as a list, or as one name (a regular expression); {@code
+   * modules_to_save} as a list or null.
+   */
+  private static List<String> modules(JsonObject json, String key) {
+    JsonElement value = json.get(key);
     List<String> modules = new ArrayList<>();
     if (value != null && value.isJsonArray()) {
       value.getAsJsonArray().forEach(element -> modules.add(element.getAsString()));

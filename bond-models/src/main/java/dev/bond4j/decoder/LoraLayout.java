@@ -2,6 +2,7 @@ package dev.bond4j.decoder;
 
 import dev.bond4j.BondException;
 import dev.bond4j.Problems;
+import dev.bond4j.decoder.DecoderLayout.Global;
 import dev.bond4j.decoder.DecoderLayout.Slot;
 import dev.bond4j.spi.LoraSettings;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Where a LoRA adapter's factors live in one flat float32 array, and how they map to HuggingFace
@@ -24,7 +26,12 @@ import java.util.SplittableRandom;
  * adapters (module {@code i}: {@code lora_A [r, in]} is the transpose of {@code A}'s columns
  * {@code [i r, (i+1) r)}, {@code lora_B [out_i, r]} the transpose of {@code B}'s block), and the
  * masked entries get no gradient. Order: targets by layer, then slot, each {@code A} then {@code
- * B}.
+ * B}; then the {@link Saved} modules of PEFT's {@code modules_to_save}, trainable copies of the
+ * token embedding or the head in their internal shape {@code [V, d]}.
+ *
+ * <p>When the model ties its head to the token embedding, saving the embedding or the head trains
+ * one copy that serves as both, as PEFT does with {@code ensure_weight_tying}: it is written under
+ * both PEFT names, and a file whose two copies differ is refused.
  */
 public final class LoraLayout {
   /** PEFT's prefix of a causal language model's adapter tensors. */
@@ -34,6 +41,7 @@ public final class LoraLayout {
   private static final List<String> GPT2_MODULES = List.of("c_attn", "c_proj", "c_fc");
   private static final List<Slot> ADAPTABLE = List.of(Slot.QKV_W, Slot.O_W, Slot.UP_W,
       Slot.DOWN_W);
+  private static final String HEAD = "lm_head";
 
   /**
    * One PEFT module inside an adapted tensor.
@@ -59,9 +67,21 @@ public final class LoraLayout {
   public record Target(int layer, Slot slot, long in, long out, List<Module> modules, int a,
       int b) {}
 
+  /**
+   * One module of {@code modules_to_save}: a trainable copy of a base tensor outside the blocks.
+   *
+   * @param global the base tensor it copies and replaces: the token embedding (for a tied model
+   *     also the head), or an untied head
+   * @param paths the HuggingFace module paths it is saved as ({@code model.embed_tokens}, {@code
+   *     lm_head}; both for a tied model)
+   * @param index its index in this layout
+   */
+  public record Saved(Global global, List<String> paths, int index) {}
+
   private final DecoderConfig config;
   private final LoraSettings settings;
   private final List<Target> targets = new ArrayList<>();
+  private final List<Saved> saved = new ArrayList<>();
   private final List<long[]> shapes = new ArrayList<>();
   private final long[] offsets;
   /** Target number of each layer's slot, or -1. */
@@ -109,9 +129,34 @@ public final class LoraLayout {
         }
       }
     }
+    addSaved(base);
     offsets = new long[shapes.size() + 1];
     for (int i = 0; i < shapes.size(); i++) {
       offsets[i + 1] = offsets[i] + SafeTensor.elementCount(shapes.get(i));
+    }
+  }
+
+  /**
+   * Adds the copies of {@code modules_to_save}: the embedding ({@code wte} or {@code
+   * embed_tokens}, or its full path, which PEFT writes when it ties) and the head ({@code
+   * lm_head}), one copy for both when the model ties them.
+   */
+  private void addSaved(DecoderLayout base) {
+    String embedding = config.isGpt2() ? "wte" : "embed_tokens";
+    String embeddingPath = config.isGpt2() ? "transformer.wte" : "model.embed_tokens";
+    Set<Global> globals = new LinkedHashSet<>();
+    for (String module : settings.modulesToSave()) {
+      boolean isEmbedding = module.equals(embedding) || module.equals(embeddingPath);
+      Problems.require(isEmbedding || module.equals(HEAD), "lora.modulesToSave", module,
+          "one of the " + config.modelType() + " modules " + embedding + ", " + HEAD + " (or "
+              + embeddingPath + ")");
+      globals.add(isEmbedding || config.tiedEmbeddings() ? Global.EMBED : Global.HEAD);
+    }
+    for (Global global : globals) {
+      List<String> paths = global == Global.HEAD ? List.of(HEAD)
+          : config.tiedEmbeddings() ? List.of(embeddingPath, HEAD) : List.of(embeddingPath);
+      saved.add(new Saved(global, paths, shapes.size()));
+      shapes.add(base.shape(base.index(global)));
     }
   }
 
@@ -184,7 +229,25 @@ public final class LoraLayout {
     return targetIndex[layer][slot.ordinal()];
   }
 
-  /** Number of internal tensors ({@code A} and {@code B} of every target). */
+  /** The copies of {@code modules_to_save}, in order. */
+  public List<Saved> saved() {
+    return saved;
+  }
+
+  /**
+   * The index in this layout of the trainable copy of {@code global}, or -1 when the base tensor
+   * is used. For a tied model the head is the embedding: ask for {@link Global#EMBED}.
+   */
+  public int savedIndex(Global global) {
+    for (Saved module : saved) {
+      if (module.global() == global) {
+        return module.index();
+      }
+    }
+    return -1;
+  }
+
+  /** Number of internal tensors ({@code A} and {@code B} of every target, then the copies). */
   public int size() {
     return shapes.size();
   }
@@ -225,9 +288,26 @@ public final class LoraLayout {
   /**
    * PEFT's initialisation, drawn in Java so that it is the same on every engine: {@code A}
    * uniform in {@code ±1/sqrt(in)} (PyTorch's {@code kaiming_uniform_} with {@code a = sqrt(5)},
-   * as PEFT does), {@code B} zero, so that an untrained adapter leaves the base model unchanged.
+   * as PEFT does), {@code B} zero, and each copy of {@code modules_to_save} the base tensor, so
+   * that an untrained adapter leaves the base model unchanged.
+   *
+   * @param baseTensor the base model's tensor of a {@link DecoderLayout} index, row-major
    */
-  public float[] initialValues(long seed) {
+  public float[] initialValues(long seed, IntFunction<float[]> baseTensor) {
+    float[] values = initialFactors(seed);
+    DecoderLayout base = new DecoderLayout(config);
+    for (Saved module : saved) {
+      float[] tensor = baseTensor.apply(base.index(module.global()));
+      System.arraycopy(tensor, 0, values, (int) offsets[module.index()], tensor.length);
+    }
+    return values;
+  }
+
+  /**
+   * {@link #initialValues} with the copies of {@code modules_to_save} left zero, for an engine
+   * that fills them from the base tensors itself (so that no Java copy of them is made).
+   */
+  public float[] initialFactors(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] values = new float[Math.toIntExact(parameterCount())];
     for (Target target : targets) {
@@ -260,6 +340,13 @@ public final class LoraLayout {
         out.put(names[0], SafeTensor.ofFloats(new long[] {rank, target.in()}, loraA));
         out.put(names[1], SafeTensor.ofFloats(new long[] {module.to() - module.from(), rank},
             loraB));
+      }
+    }
+    for (Saved module : saved) {
+      SafeTensor copy = SafeTensor.ofFloats(shape(module.index()), Arrays.copyOfRange(values,
+          (int) offsets[module.index()], (int) offsets[module.index() + 1]));
+      for (String path : module.paths()) {
+        out.put(PREFIX + path + ".weight", copy);
       }
     }
     return out;
@@ -327,6 +414,30 @@ public final class LoraLayout {
         copy(values, target, i, loraA.toFloats(), loraB.toFloats(), false);
       }
     }
+    for (Saved module : saved) {
+      float[] first = null;
+      for (String path : module.paths()) {
+        String name = PREFIX + path + ".weight";
+        extra.remove(name);
+        SafeTensor tensor = tensors.get(name);
+        if (tensor == null) {
+          missing.add(name);
+          continue;
+        }
+        long[] shape = shape(module.index());
+        checkShape(source, name, tensor, shape[0], shape[1]);
+        float[] copy = tensor.toFloats();
+        if (first == null) {
+          first = copy;
+          System.arraycopy(copy, 0, values, (int) offsets[module.index()], copy.length);
+        } else if (!Arrays.equals(first, copy)) {
+          throw new BondException("The adapter " + source + " has different " + name + " and "
+              + PREFIX + module.paths().get(0) + ".weight, but this " + config.modelType()
+              + " model ties its head to the token embedding (bond4j trains one copy, as PEFT's"
+              + " ensure_weight_tying)");
+        }
+      }
+    }
     if (!missing.isEmpty() || !extra.isEmpty()) {
       throw new BondException("The adapter " + source + " does not fit " + settings
           + " on this " + config.modelType() + " model: "
@@ -350,7 +461,8 @@ public final class LoraLayout {
 
   /**
    * The base weights with the adapter merged in: every adapted {@code W [in, out]} becomes {@code
-   * W + A (B ∘ M)} (in double precision, rounded once).
+   * W + A (B ∘ M)} (in double precision, rounded once), and each copy of {@code modules_to_save}
+   * replaces its base tensor.
    *
    * @param base the base model's parameters in {@link DecoderLayout}'s order
    * @param adapter this layout's values
@@ -384,6 +496,11 @@ public final class LoraLayout {
           merged[w + j * out + c] = (float) (base[w + j * out + c] + row[c]);
         }
       }
+    }
+    for (Saved module : saved) {
+      int from = (int) offsets[module.index()];
+      System.arraycopy(adapter, from, merged, (int) layout.offset(layout.index(module.global())),
+          (int) offsets[module.index() + 1] - from);
     }
     return merged;
   }

@@ -127,7 +127,7 @@ class LoraLayoutTest {
   void anUntrainedAdapterIsExactlyTheBase() {
     LoraLayout layout = new LoraLayout(QWEN2, PARTIAL);
     float[] base = new DecoderLayout(QWEN2).initialValues(8);
-    float[] fresh = layout.initialValues(9);
+    float[] fresh = layout.initialFactors(9);
     assertThat(layout.merge(base, fresh)).containsExactly(base);
     assertThat(fresh).isNotEqualTo(new float[fresh.length]);
   }
@@ -195,5 +195,81 @@ class LoraLayoutTest {
     assertThat(config).contains("\"peft_type\": \"LORA\"", "\"task_type\": \"CAUSAL_LM\"",
         "\"fan_in_fan_out\": true", "\"bias\": \"none\"", "\"r\": 2", "\"lora_alpha\": 5.0");
     assertThat(LoraCheckpoint.read(dir, GPT2, false).hasOptimizerState()).isFalse();
+  }
+
+  @Test
+  void modulesToSaveAreTrainableCopiesUnderPeftNamesTiedWhenTheModelTies() {
+    DecoderLayout gpt2 = new DecoderLayout(GPT2);
+    float[] base = gpt2.initialValues(3);
+    LoraLayout tied = new LoraLayout(GPT2, GPT2_ALL.withModulesToSave("lm_head"));
+    assertThat(tied.saved()).hasSize(1);
+    assertThat(tied.parameterCount())
+        .isEqualTo(new LoraLayout(GPT2, GPT2_ALL).parameterCount() + 11 * 16);
+    int embed = gpt2.index(DecoderLayout.Global.EMBED);
+    float[] fresh = tied.initialValues(9, i -> java.util.Arrays.copyOfRange(base,
+        (int) gpt2.offset(i), (int) gpt2.offset(i + 1)));
+    assertThat(tied.merge(base, fresh)).containsExactly(base);
+    Map<String, SafeTensor> files = tied.tensorsOf(fresh);
+    assertThat(files.get("base_model.model.transformer.wte.weight").shape())
+        .containsExactly(11, 16);
+    assertThat(files.get("base_model.model.lm_head.weight").toFloats()).containsExactly(
+        java.util.Arrays.copyOfRange(base, (int) gpt2.offset(embed), (int) gpt2.offset(embed + 1)));
+    float[] trained = fresh.clone();
+    int copy = (int) tied.offset(tied.savedIndex(DecoderLayout.Global.EMBED));
+    trained[copy + 5] += 1;
+    float[] merged = tied.merge(base, trained);
+    assertThat(merged[(int) gpt2.offset(embed) + 5]).isEqualTo(base[(int) gpt2.offset(embed) + 5] + 1);
+    assertThat(tied.valuesOf(tied.tensorsOf(trained), "f")).containsExactly(trained);
+    Map<String, SafeTensor> untied = new LinkedHashMap<>(tied.tensorsOf(trained));
+    untied.put("base_model.model.lm_head.weight", SafeTensor.ofFloats(new long[] {11, 16},
+        new float[11 * 16]));
+    assertThatThrownBy(() -> tied.valuesOf(untied, "f")).isInstanceOf(BondException.class)
+        .hasMessageContaining("ties its head").hasMessageNotContaining("\n");
+
+    LoraLayout both = new LoraLayout(QWEN2, PARTIAL.withModulesToSave("embed_tokens", "lm_head"));
+    assertThat(both.saved()).extracting(LoraLayout.Saved::global).containsExactly(
+        DecoderLayout.Global.EMBED, DecoderLayout.Global.HEAD);
+    assertThat(both.tensorsOf(random((int) both.parameterCount(), 4)))
+        .containsKeys("base_model.model.model.embed_tokens.weight",
+            "base_model.model.lm_head.weight");
+    assertThat(new LoraLayout(GPT2, GPT2_ALL.withModulesToSave("transformer.wte", "lm_head"))
+        .saved()).hasSize(1);
+    assertThat(new LoraLayout(QWEN2, PARTIAL.withModulesToSave("model.embed_tokens")).saved())
+        .extracting(LoraLayout.Saved::global).containsExactly(DecoderLayout.Global.EMBED);
+    assertThatThrownBy(() -> new LoraLayout(QWEN2, PARTIAL.withModulesToSave("wte")))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("lora.modulesToSave")
+        .hasMessageContaining("wte").hasMessageContaining("embed_tokens, lm_head")
+        .hasMessageNotContaining("\n");
+    float[] factors = tied.initialFactors(9);
+    assertThat(java.util.Arrays.copyOf(factors, copy)).containsExactly(
+        java.util.Arrays.copyOf(fresh, copy));
+    assertThat(java.util.Arrays.copyOfRange(factors, copy, factors.length))
+        .containsOnly(0f);
+  }
+
+  @Test
+  void peftConfigNamesModulesToSaveAndTyingAndRefusesUntiedCopiesOfATiedModel(@TempDir Path dir)
+      throws Exception {
+    LoraSettings settings = GPT2_ALL.withModulesToSave("lm_head");
+    LoraLayout layout = new LoraLayout(GPT2, settings);
+    float[] weights = random((int) layout.parameterCount(), 6);
+    weights = layout.valuesOf(layout.tensorsOf(weights), "x");
+    new LoraCheckpoint(settings, null, weights, null, null, 0).write(dir, GPT2);
+    String config = java.nio.file.Files.readString(dir.resolve(LoraCheckpoint.CONFIG_FILE));
+    assertThat(config).contains("\"ensure_weight_tying\": true").containsPattern(
+        "\"modules_to_save\": \\[\\s*\"lm_head\"\\s*\\]");
+    LoraCheckpoint read = LoraCheckpoint.read(dir, GPT2, false);
+    assertThat(read.settings()).isEqualTo(settings);
+    assertThat(read.weights()).containsExactly(weights);
+    java.nio.file.Files.writeString(dir.resolve(LoraCheckpoint.CONFIG_FILE),
+        config.replace("\"ensure_weight_tying\": true", "\"ensure_weight_tying\": false"));
+    assertThatThrownBy(() -> LoraCheckpoint.read(dir, GPT2, false))
+        .isInstanceOf(BondException.class).hasMessageContaining("ensure_weight_tying")
+        .hasMessageNotContaining("\n");
+    new LoraCheckpoint(GPT2_ALL, null, random((int) new LoraLayout(GPT2, GPT2_ALL)
+        .parameterCount(), 1), null, null, 0).write(dir, GPT2);
+    assertThat(java.nio.file.Files.readString(dir.resolve(LoraCheckpoint.CONFIG_FILE)))
+        .contains("\"modules_to_save\": null").doesNotContain("ensure_weight_tying");
+    assertThat(LoraCheckpoint.settings(dir).modulesToSave()).isEmpty();
   }
 }

@@ -64,4 +64,41 @@ class LoraCrossBackendTest {
           .isEqualTo(djlFresh.adapterParameters().length);
     }
   }
+
+  /**
+   * With {@code modules_to_save} (GPT-2: the tied {@code lm_head}; Qwen2: {@code embed_tokens}
+   * and the untied {@code lm_head}) a fresh adapter is exactly the base on both engines (DJL copies
+   * the base tensors inside the engine, dl4j in Java), and three steps leave the same factors and
+   * copies.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-gpt2-lora", "tiny-qwen2-gqa-lora"})
+  void withModulesToSaveDjlAndDl4jStartAtTheBaseAndTakeTheSameSteps(String fixture) {
+    Path adapter = LoraGoldenContract.adapter(fixture);
+    Path base = LoraCheckpoint.baseModel(adapter);
+    LoraSettings settings = fixture.contains("gpt2")
+        ? LoraCheckpoint.settings(adapter).withModulesToSave("lm_head")
+        : LoraCheckpoint.settings(adapter).withModulesToSave("embed_tokens", "lm_head");
+    OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(0.01).build();
+    try (TrainableDecoderPolicy<?> djl = DjlPolicy.withNewAdapter(base, settings, 3, optimizer,
+            BackendOptions.defaults());
+        TrainableDecoderPolicy<?> dl4j = Dl4jPolicy.withNewAdapter(base, settings, 3, optimizer,
+            BackendOptions.defaults());
+        TrainableDecoderPolicy<?> plain = DjlPolicy.load(base, optimizer,
+            BackendOptions.defaults())) {
+      assertThat(djl.adapterParameters()).containsExactly(dl4j.adapterParameters());
+      assertThat(djl.parameters()).containsExactly(plain.parameters());
+      double before = djl.logProbs(BATCH.subList(0, 1))[0];
+      for (int step = 0; step < 3; step++) {
+        djl.update(BATCH);
+        dl4j.update(BATCH);
+      }
+      float[] a = djl.adapterParameters();
+      float[] b = dl4j.adapterParameters();
+      for (int i = 0; i < a.length; i++) {
+        assertThat(a[i]).as(fixture + " parameter " + i).isCloseTo(b[i], offset(2e-4f));
+      }
+      assertThat(djl.logProbs(BATCH.subList(0, 1))[0]).isGreaterThan(before);
+    }
+  }
 }

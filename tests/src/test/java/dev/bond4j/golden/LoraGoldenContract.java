@@ -23,8 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -184,5 +186,99 @@ abstract class LoraGoldenContract {
         assertThat(merged[i]).isCloseTo(expected[i], offset(1e-6f));
       }
     }
+  }
+
+  /**
+   * A PEFT folder that also saves the embedding and head ({@code modules_to_save}: GPT-2's tied
+   * {@code lm_head} under both names with {@code ensure_weight_tying}, Qwen2's untied {@code
+   * embed_tokens} and {@code lm_head}), the copies the base tensors plus a planted change, gives
+   * exactly the logits of the plain adapter over a base whose tensors were replaced in its
+   * safetensors file; its reference is still the unchanged base; saved again it has the same
+   * PEFT names and values.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-gpt2-lora", "tiny-qwen2-gqa-lora"})
+  void modulesToSaveReplaceTheirBaseTensorsAndRoundTripUnderPeftNames(String fixture,
+      @TempDir Path dir) throws Exception {
+    Path folder = adapter(fixture);
+    Path base = LoraCheckpoint.baseModel(folder);
+    boolean gpt2 = fixture.contains("gpt2");
+    String embedding = gpt2 ? "wte.weight" : "model.embed_tokens.weight";
+    Map<String, SafeTensor> baseTensors = new LinkedHashMap<>(
+        SafeTensors.read(base.resolve("model.safetensors")).tensors());
+    Map<String, SafeTensor> adapterTensors = new LinkedHashMap<>(
+        SafeTensors.read(folder.resolve(LoraCheckpoint.ADAPTER_FILE)).tensors());
+    SafeTensor embed = planted(baseTensors.get(embedding), 1);
+    baseTensors.put(embedding, embed);
+    JsonArray saved = new JsonArray();
+    if (gpt2) {
+      adapterTensors.put("base_model.model.transformer.wte.weight", embed);
+      adapterTensors.put("base_model.model.lm_head.weight", embed);
+      saved.add("lm_head");
+    } else {
+      SafeTensor head = planted(baseTensors.get("lm_head.weight"), 2);
+      baseTensors.put("lm_head.weight", head);
+      adapterTensors.put("base_model.model.model.embed_tokens.weight", embed);
+      adapterTensors.put("base_model.model.lm_head.weight", head);
+      saved.add("embed_tokens");
+      saved.add("lm_head");
+    }
+    Path replaced = dir.resolve("replaced");
+    Files.createDirectories(replaced);
+    Files.copy(base.resolve("config.json"), replaced.resolve("config.json"));
+    new SafeTensors(baseTensors, Map.of()).write(replaced.resolve("model.safetensors"));
+    JsonObject config = JsonParser.parseString(Files.readString(folder.resolve(
+        LoraCheckpoint.CONFIG_FILE))).getAsJsonObject();
+    Path plain = dir.resolve("plain");
+    Files.createDirectories(plain);
+    config.addProperty("base_model_name_or_path", replaced.toString());
+    Files.writeString(plain.resolve(LoraCheckpoint.CONFIG_FILE), config.toString());
+    Files.copy(folder.resolve(LoraCheckpoint.ADAPTER_FILE),
+        plain.resolve(LoraCheckpoint.ADAPTER_FILE));
+    Path withSaved = dir.resolve("saved");
+    Files.createDirectories(withSaved);
+    config.addProperty("base_model_name_or_path", base.toString());
+    config.add("modules_to_save", saved);
+    if (gpt2) {
+      config.addProperty("ensure_weight_tying", true);
+    }
+    Files.writeString(withSaved.resolve(LoraCheckpoint.CONFIG_FILE), config.toString());
+    new SafeTensors(adapterTensors, Map.of()).write(withSaved.resolve(
+        LoraCheckpoint.ADAPTER_FILE));
+
+    List<TokenSequence> sequences = sequences(GoldenFixtureContract.reference(folder));
+    JsonObject baseReference = GoldenFixtureContract.reference(base);
+    float[] expected;
+    try (DecoderPolicy<?> model = open(plain)) {
+      expected = model.logits(sequences);
+    }
+    try (TrainableDecoderPolicy<?> policy = openTrainable(withSaved, OptimizerSettings.defaults());
+        DecoderPolicy<?> reference = (DecoderPolicy<?>) policy.referenceSnapshot()) {
+      float[] logits = policy.logits(sequences);
+      for (int i = 0; i < logits.length; i++) {
+        assertThat(logits[i]).as(fixture).isCloseTo(expected[i], offset(1e-5f));
+      }
+      assertThat(logits).isNotEqualTo(reference.logits(sequences));
+      assertLogits(reference.logits(sequences(baseReference)),
+          baseReference.getAsJsonArray("logits"), fixture + " reference");
+      policy.save(dir.resolve("again"));
+    }
+    Map<String, SafeTensor> again = SafeTensors.read(dir.resolve("again").resolve(
+        LoraCheckpoint.ADAPTER_FILE)).tensors();
+    assertThat(again.keySet()).containsExactlyInAnyOrderElementsOf(adapterTensors.keySet());
+    adapterTensors.forEach((name, tensor) -> {
+      assertThat(again.get(name).shape()).as(name).containsExactly(tensor.shape());
+      assertThat(again.get(name).toFloats()).as(name).containsExactly(tensor.toFloats());
+    });
+  }
+
+  /** {@code tensor} plus uniform noise in ±0.5 drawn from {@code seed}. */
+  private static SafeTensor planted(SafeTensor tensor, long seed) {
+    float[] values = tensor.toFloats();
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < values.length; i++) {
+      values[i] += (float) (random.nextDouble() - 0.5);
+    }
+    return SafeTensor.ofFloats(tensor.shape(), values);
   }
 }

@@ -51,10 +51,14 @@ class LoraCliTest {
   void trainsResumesSamplesAndMergesAnAdapter() throws IOException {
     init("model", 24);
     Files.writeString(dir.resolve("prompts.txt"), "w5 w17\nw9 w2 w33\n");
-    String lora = "  rank: 4\n  alpha: 8\n  targetModules: [q_proj, v_proj, up_proj]\n";
+    String lora = "  rank: 4\n  alpha: 8\n  targetModules: [q_proj, v_proj, up_proj]\n"
+        + "  modulesToSave: lm_head\n";
     Run straight = bond("train", "--config", config("a.yaml", lora, 3, "a").toString());
     assertThat(straight.status()).as(straight.err()).isZero();
-    assertThat(dir.resolve("a/policy/adapter_config.json")).exists();
+    assertThat(Files.readString(dir.resolve("a/policy/adapter_config.json")))
+        .containsPattern("\"modules_to_save\": \\[\\s*\"lm_head\"");
+    assertThat(SafeTensors.read(dir.resolve("a/policy/adapter_model.safetensors")).tensors())
+        .containsKey("base_model.model.lm_head.weight");
     assertThat(dir.resolve("a/policy/model.safetensors")).doesNotExist();
     assertThat(dir.resolve("a/checkpoints/step-3/anchor/adapter_model.safetensors")).exists();
 
@@ -93,6 +97,9 @@ class LoraCliTest {
     assertRefused(bond("train", "--config", config("unknown.yaml",
         "  rank: 2\n  targetModules: [q_proj, c_attn]\n", 1, "o1").toString()),
         "lora.targetModules", "c_attn", "gate_proj");
+    assertRefused(bond("train", "--config", config("saved.yaml",
+        "  rank: 2\n  targetModules: q_proj\n  modulesToSave: [wte]\n", 1, "o4").toString()),
+        "lora.modulesToSave", "wte", "embed_tokens, lm_head");
     assertRefused(bond("train", "--config", config("zero.yaml",
         "  rank: 0\n  targetModules: q_proj\n", 1, "o2").toString()), "lora.rank");
     assertRefused(bond("train", "--config", config("large.yaml",
