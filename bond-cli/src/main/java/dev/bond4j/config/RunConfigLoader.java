@@ -58,7 +58,7 @@ public final class RunConfigLoader {
   private static final Set<String> TOP_LEVEL = Set.of("backend", "device", "threads",
       "precision", "policy", "tokenizer", "prompts", "reward", "optimizer", "out", "algorithm",
       "beta", "eta", "gamma", "anchorEvery", "n", "quantileSamples", "klCoefficient",
-      "samplesPerPrompt", "batchSize", "maxNewTokens", "steps", "seed", "tieRule",
+      "samplesPerPrompt", "batchSize", "maxNewTokens", "steps", "seed", "tieRule", "referenceEvery",
       "checkpointEvery", "keepCheckpoints", "rewardModel", "rewardOutput", "rewardLabel",
       "rewardMaxLength", "rewardTokenizer", "lora");
   /** Where SnakeYAML's message places the problem: {@code in 'reader', line 3, column 1}. */
@@ -213,6 +213,7 @@ public final class RunConfigLoader {
     fields.ifInt("steps", algorithm::steps);
     fields.ifLong("seed", algorithm::seed);
     fields.ifText("tieRule", rule -> algorithm.tieRule(tieRule(rule)));
+    fields.ifInt("referenceEvery", algorithm::referenceEvery);
     String out = fields.text("out", "bond-runs/train");
     int[] checkpointEvery = {0};
     fields.ifInt("checkpointEvery", value -> checkpointEvery[0] = value);

@@ -48,6 +48,17 @@ class RunConfigLoaderTest {
   }
 
   @Test
+  void referenceEveryLoadsAndBadValuesAreRefused() throws Exception {
+    Files.writeString(dir.resolve("c.yaml"), VALID_YAML + "referenceEvery: 5\n");
+    assertThat(new RunConfigLoader().load(dir.resolve("c.yaml")).algorithm()
+        .referenceEvery()).isEqualTo(5);
+    assertThat(refusal("z.yaml", VALID_YAML + "referenceEvery: 0\n"))
+        .contains("referenceEvery = 0");
+    assertThat(refusal("k.yaml", VALID_YAML + "algorithm: reinforce\nreferenceEvery: 2\n"))
+        .contains("referenceEvery = 2 (expected 1 for reinforce with klCoefficient > 0");
+  }
+
+  @Test
   void trailingContentIsRefused() throws Exception {
     assertThat(refusal("t.json", VALID_JSON + " {\"beta\": 0.1}")).contains("t.json")
         .contains("trailing content after the end of the configuration at line 1");

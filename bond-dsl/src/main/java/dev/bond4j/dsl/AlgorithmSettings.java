@@ -98,6 +98,12 @@ public abstract class AlgorithmSettings {
     return TieRule.STRICT;
   }
 
+  /** Steps between the reference's scoring passes for {@code kl/ref} (1: every step). */
+  @Value.Default
+  public int referenceEvery() {
+    return 1;
+  }
+
   /** A builder with the defaults. */
   public static ImmutableAlgorithmSettings.Builder builder() {
     return ImmutableAlgorithmSettings.builder();
@@ -126,6 +132,10 @@ public abstract class AlgorithmSettings {
         .atLeast("batchSize", batchSize(), 1)
         .atLeast("maxNewTokens", maxNewTokens(), 1)
         .atLeast("steps", steps(), 1)
+        .atLeast("referenceEvery", referenceEvery(), 1)
+        .check(algorithm() != Algorithm.REINFORCE || klCoefficient() == 0
+            || referenceEvery() <= 1, "referenceEvery", referenceEvery(),
+            "1 for reinforce with klCoefficient > 0 (its KL penalty reads the reference each step)")
         .throwIfAny();
   }
 }

@@ -74,7 +74,8 @@ public record BondRun(AlgorithmSettings settings, TrainablePolicy policy, Policy
   private Trainer newTrainer() {
     AlgorithmSettings s = settings;
     TrainingSettings training = TrainingSettings.builder().batchSize(s.batchSize())
-        .maxNewTokens(s.maxNewTokens()).seed(s.seed()).tieRule(s.tieRule()).build();
+        .maxNewTokens(s.maxNewTokens()).seed(s.seed()).tieRule(s.tieRule())
+        .referenceEvery(s.referenceEvery()).build();
     return switch (s.algorithm()) {
       case JBOND -> s.anchorEvery() > 0
           ? Algorithms.jBondPeriodic(policy, reference, reward, prompts, s.beta(),

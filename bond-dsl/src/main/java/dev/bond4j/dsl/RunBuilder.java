@@ -158,6 +158,12 @@ public final class RunBuilder {
     return this;
   }
 
+  /** Steps between the reference's scoring passes for {@code kl/ref} (1: every step). */
+  public RunBuilder referenceEvery(int every) {
+    settings.referenceEvery(every);
+    return this;
+  }
+
   /** The Best-of-N tie rule. */
   public RunBuilder tieRule(TieRule rule) {
     settings.tieRule(rule);

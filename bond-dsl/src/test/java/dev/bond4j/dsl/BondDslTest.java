@@ -44,6 +44,18 @@ class BondDslTest {
   }
 
   @Test
+  void referenceEveryReachesTheTrainer() {
+    List<StepReport> reports = Bond.jbond().policy(policy).reward(reward)
+        .prompts(List.of(TabularPolicy.prompt(0))).batchSize(2).maxNewTokens(3).steps(4)
+        .referenceEvery(2).build().trainer().train(4);
+    assertThat(reports).extracting(r -> r.metric(Metrics.KL_REF).isPresent())
+        .containsExactly(false, true, false, true);
+    assertThatThrownBy(() -> Bond.reinforce().policy(policy).reward(reward)
+        .prompts(List.of(TabularPolicy.prompt(0))).referenceEvery(3).build())
+        .hasMessageContaining("referenceEvery = 3 (expected 1 for reinforce with klCoefficient");
+  }
+
+  @Test
   void everyAlgorithmHasAnEntryPoint() {
     var prompts = List.of(TabularPolicy.prompt(0));
     assertThat(Bond.reinforce().policy(policy).reward(reward).prompts(prompts).klCoefficient(0.1)
