@@ -75,6 +75,16 @@ final class KvCache {
     JniUtils.slice((PtNDArray) values[layer], 2, slot, end, 1).addi(value);
   }
 
+  /** Every layer's keys as {@code [batch * kvHeads, headSize, slots]}. */
+  NDArray[] keysByHead() {
+    return keysByHead.clone();
+  }
+
+  /** Every layer's values as {@code [batch * kvHeads, slots, headSize]}. */
+  NDArray[] valuesByHead() {
+    return valuesByHead.clone();
+  }
+
   /** Keys of a layer as {@code [batch * kvHeads, headSize, slots]}. */
   NDArray keysByHead(int layer) {
     return keysByHead[layer];
