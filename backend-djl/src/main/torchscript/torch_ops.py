@@ -66,7 +66,7 @@ class TorchOps(torch.nn.Module):
         - weights: embedding, positions, final norm weight and bias, the head [d, V] (or packed
           for bfloat16), then 12 per block in DecoderLayout.Slot order (linear weights [in, out],
           or packed for bfloat16);
-        - keys [rows * heads, headSize, slots] and values [rows * heads, slots, headSize] per block,
+        - keys [rows, heads, headSize, slots] and values [rows, heads, slots, headSize] per block,
           written in place;
         - constants: norm epsilon, query scale, the tanh GELU's cubic and linear factors, temperature.
         """
@@ -83,10 +83,11 @@ class TorchOps(torch.nn.Module):
             h = torch.layer_norm(x, [d], w[0], w[1], eps)
             qkv = self.linear(h, w[2], w[3], bf16)
             query = (qkv[:, 0:d] * scale).reshape(rows * heads, 1, size)
-            keys[layer][:, :, slot:slot + 1].add_(qkv[:, d:2 * d].reshape(rows * heads, size, 1))
-            values[layer][:, slot:slot + 1, :].add_(qkv[:, 2 * d:3 * d].reshape(rows * heads, 1, size))
-            scores = torch.bmm(query, keys[layer]).add_(key_mask)
-            attended = torch.bmm(torch.softmax(scores, -1), values[layer]).reshape(rows, d)
+            keys[layer][:, :, :, slot:slot + 1].add_(qkv[:, d:2 * d].reshape(rows, heads, size, 1))
+            values[layer][:, :, slot:slot + 1, :].add_(qkv[:, 2 * d:3 * d].reshape(rows, heads, 1, size))
+            scores = torch.bmm(query, keys[layer].view(rows * heads, size, -1)).add_(key_mask)
+            attended = torch.bmm(torch.softmax(scores, -1),
+                                 values[layer].view(rows * heads, -1, size)).reshape(rows, d)
             residual = self.linear(attended, w[4], w[5], bf16).add_(x)
             up = self.linear(torch.layer_norm(residual, [d], w[6], w[7], eps), w[8], w[9], bf16)
             if tanh_gelu:

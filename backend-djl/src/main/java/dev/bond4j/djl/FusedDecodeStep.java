@@ -67,8 +67,8 @@ final class FusedDecodeStep implements AutoCloseable {
   void rebind(KvCache cache, NDArray keyMask) {
     closeBindings();
     this.keyMask = IValue.from((PtNDArray) keyMask);
-    this.keys = list(cache.keysByHead());
-    this.values = list(cache.valuesByHead());
+    this.keys = list(cache.keys());
+    this.values = list(cache.values());
   }
 
   /**

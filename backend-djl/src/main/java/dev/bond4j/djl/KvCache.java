@@ -75,14 +75,14 @@ final class KvCache {
     JniUtils.slice((PtNDArray) values[layer], 2, slot, end, 1).addi(value);
   }
 
-  /** Every layer's keys as {@code [batch * kvHeads, headSize, slots]}. */
-  NDArray[] keysByHead() {
-    return keysByHead.clone();
+  /** Every layer's keys, {@code [batch, kvHeads, headSize, slots]}. */
+  NDArray[] keys() {
+    return keys.clone();
   }
 
-  /** Every layer's values as {@code [batch * kvHeads, slots, headSize]}. */
-  NDArray[] valuesByHead() {
-    return valuesByHead.clone();
+  /** Every layer's values, {@code [batch, kvHeads, slots, headSize]}. */
+  NDArray[] values() {
+    return values.clone();
   }
 
   /** Keys of a layer as {@code [batch * kvHeads, headSize, slots]}. */
