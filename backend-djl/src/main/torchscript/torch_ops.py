@@ -15,6 +15,7 @@ compiles that source when the module loads.
 import os
 import sys
 import zipfile
+from typing import List
 
 import torch
 import torch.nn.functional as F
@@ -50,6 +51,62 @@ class TorchOps(torch.nn.Module):
     def packed_matmul_bf16(self, x: torch.Tensor, packed: torch.Tensor) -> torch.Tensor:
         """x @ weight in bfloat16 on a packed weight, the result in float32."""
         return torch.mul(x, packed)  # placeholder, rewritten below
+
+    @torch.jit.export
+    def gpt2_decode_step(self, tokens: List[int], positions: List[int], slot: int,
+                         key_mask: torch.Tensor, weights: List[torch.Tensor],
+                         keys: List[torch.Tensor], values: List[torch.Tensor], heads: int,
+                         constants: List[float], tanh_gelu: bool, bf16: bool) -> torch.Tensor:
+        """One new token per row of a GPT-2 through its KV cache, as sampling probabilities.
+
+        What backend-djl's DecoderStep does with one engine call per operation, in one call, with
+        the same operations in the same order (so the same float32 results):
+        - tokens, positions: one int per row; slot: the cache slot this token's key and value go to;
+        - key_mask [rows * heads, 1, slots]: additive, 0 where a key is seen; the slot is unmasked here;
+        - weights: embedding, positions, final norm weight and bias, the head [d, V] (or packed
+          for bfloat16), then 12 per block in DecoderLayout.Slot order (linear weights [in, out],
+          or packed for bfloat16);
+        - keys [rows, heads, headSize, slots] and values [rows, heads, slots, headSize] per block,
+          written in place;
+        - constants: norm epsilon, query scale, the tanh GELU's cubic and linear factors, temperature.
+        """
+        eps = constants[0]
+        scale = constants[1]
+        rows = len(tokens)
+        x = torch.embedding(weights[0], torch.tensor(tokens, dtype=torch.long)) + torch.embedding(
+            weights[1], torch.tensor(positions, dtype=torch.long))
+        d = x.size(1)
+        size = d // heads
+        key_mask[:, :, slot:slot + 1].mul_(0.0)
+        for layer in range(len(keys)):
+            w = weights[5 + 12 * layer:17 + 12 * layer]
+            h = torch.layer_norm(x, [d], w[0], w[1], eps)
+            qkv = self.linear(h, w[2], w[3], bf16)
+            query = (qkv[:, 0:d] * scale).reshape(rows * heads, 1, size)
+            keys[layer][:, :, :, slot:slot + 1].add_(qkv[:, d:2 * d].reshape(rows, heads, size, 1))
+            values[layer][:, :, slot:slot + 1, :].add_(qkv[:, 2 * d:3 * d].reshape(rows, heads, 1, size))
+            scores = torch.bmm(query, keys[layer].view(rows * heads, size, -1)).add_(key_mask)
+            attended = torch.bmm(torch.softmax(scores, -1),
+                                 values[layer].view(rows * heads, -1, size)).reshape(rows, d)
+            residual = self.linear(attended, w[4], w[5], bf16).add_(x)
+            up = self.linear(torch.layer_norm(residual, [d], w[6], w[7], eps), w[8], w[9], bf16)
+            if tanh_gelu:
+                inner = (up * up).mul_(constants[2]).add_(constants[3])
+                inner = torch.sigmoid(inner.mul_(up)).mul_(up)
+            else:
+                inner = F.gelu(up)
+            x = self.linear(inner, w[10], w[11], bf16).add_(residual)
+        x = torch.layer_norm(x, [d], weights[2], weights[3], eps)
+        logits = self.packed_matmul_bf16(x, weights[4]) if bf16 else torch.matmul(x, weights[4])
+        if constants[4] != 1.0:
+            logits = logits / constants[4]
+        return torch.softmax(logits, -1)
+
+    def linear(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, bf16: bool) -> torch.Tensor:
+        """x @ weight + bias: on a packed bfloat16 weight, or in float32 as DecoderForward.linear."""
+        if bf16:
+            return self.packed_linear_bf16(x, weight, bias)
+        return torch.matmul(x, weight).add_(bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x

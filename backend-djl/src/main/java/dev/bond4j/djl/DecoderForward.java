@@ -90,6 +90,30 @@ final class DecoderForward {
     return new DecoderForward(this, packed);
   }
 
+  /**
+   * What this sampling call's products multiply by for {@code weight}: its packed bfloat16 copy
+   * when {@link #forSampling} made one, else {@code weight} itself.
+   */
+  NDArray productWeight(NDArray weight) {
+    NDArray packed = lowPrecision == null ? null : lowPrecision.get(weight);
+    return packed == null ? weight : packed;
+  }
+
+  /** Whether the linear layers add a LoRA adapter's term. */
+  boolean adapted() {
+    return adapter != null;
+  }
+
+  /** The query scale {@code 1/sqrt(headSize)}, in float32. */
+  float queryScale() {
+    return attentionScale.getFloat();
+  }
+
+  /** The composed tanh GELU's factors of {@code x³} and {@code x}, in float32. */
+  float[] geluFactors() {
+    return new float[] {geluCubic.getFloat(), geluLinear.getFloat()};
+  }
+
   /** Whether products with weights run in bfloat16. */
   boolean bf16() {
     return bf16;

@@ -36,6 +36,11 @@ final class DecoderStep {
         .reshape(config.embeddingSize(), config.vocabularySize());
   }
 
+  /** What the head's product multiplies by: {@code head^T} {@code [d, V]}, or its packed copy. */
+  NDArray headOperand() {
+    return head == null ? forward.productWeight(parameters.head()) : head;
+  }
+
   /** Logits {@code [B, V]}, float32, of final hidden states {@code [B, d]}. */
   NDArray logits(NDArray hidden) {
     return head == null ? forward.logits(hidden) : hidden.matMul(head);

@@ -14,24 +14,39 @@ import java.util.Arrays;
 /**
  * DJL's side of one sampling call: the {@link KvCache}, the additive key mask {@code [rows ·
  * kvHeads, 1, slots]}, and the forward passes, all inside one {@code NDScope} closed with the
- * session. Finished rows are dropped from the cache and mask on request.
+ * session. Finished rows are dropped from the cache and mask on request. A GPT-2 without an adapter
+ * decodes each token in one engine call ({@link FusedDecodeStep}), other models through {@link
+ * DecoderStep}.
  */
 final class DjlDecodingSession implements DecodingSession {
   private final DjlParameters parameters;
   private final DecoderForward forward;
   private final DecoderConfig config;
   private final double temperature;
+  private final boolean fuse;
   private final NDScope scope = new NDScope();
   private DecoderStep step;
+  /** The GPT-2 step in one engine call, or null (then {@link #step} runs each token). */
+  private FusedDecodeStep fused;
   private KvCache cache;
   private NDArray keyMask;
   private int slots;
 
   DjlDecodingSession(DjlParameters parameters, DecoderForward forward, double temperature) {
+    this(parameters, forward, temperature, true);
+  }
+
+  /**
+   * A session that decodes in one engine call per token where {@link FusedDecodeStep} supports
+   * the model, when {@code fuse}; else always through {@link DecoderStep} (to compare the two).
+   */
+  DjlDecodingSession(DjlParameters parameters, DecoderForward forward, double temperature,
+      boolean fuse) {
     this.parameters = parameters;
     this.forward = forward;
     this.config = parameters.config;
     this.temperature = temperature;
+    this.fuse = fuse;
   }
 
   @Override
@@ -45,6 +60,9 @@ final class DjlDecodingSession implements DecodingSession {
     cache = new KvCache(manager, config, rows, slots);
     keyMask = manager.create(initialKeyMask(batch), new Shape((long) rows * config.kvHeads(), 1,
         slots));
+    if (fuse && FusedDecodeStep.supports(parameters, sampling)) {
+      fused = new FusedDecodeStep(parameters, sampling, step, cache, keyMask, temperature);
+    }
     try (NDScope prefillScope = new NDScope()) {
       NDArray hidden = sampling.sequences(manager.create(longs(batch.tokens()), new Shape(rows, p)),
           manager.create(longs(batch.positions()), new Shape(rows, p)),
@@ -59,6 +77,9 @@ final class DjlDecodingSession implements DecodingSession {
   public float[] step(int[] tokens, int[] positions, int slot) {
     NDManager manager = parameters.manager;
     try (NDScope stepScope = new NDScope()) {
+      if (fused != null) {
+        return fused.probabilities(tokens, positions, slot).toFloatArray();
+      }
       JniUtils.slice((PtNDArray) keyMask, 2, slot, slot + 1, 1).muli(0f);
       NDArray hidden = step.step(manager.create(longs(tokens)), manager.create(longs(positions)),
           keyMask, cache, slot);
@@ -78,6 +99,9 @@ final class DjlDecodingSession implements DecodingSession {
     cache = cache.select(config, index);
     keyMask = keyMask.reshape(before, -1).get(index)
         .reshape((long) rows.length * config.kvHeads(), 1, slots);
+    if (fused != null) {
+      fused.rebind(cache, keyMask);
+    }
   }
 
   /** Softmax of the logits at the sampling temperature, {@code [B * V]}. */
@@ -112,6 +136,9 @@ final class DjlDecodingSession implements DecodingSession {
 
   @Override
   public void close() {
+    if (fused != null) {
+      fused.close();
+    }
     scope.close();
   }
 }

@@ -75,6 +75,16 @@ final class KvCache {
     JniUtils.slice((PtNDArray) values[layer], 2, slot, end, 1).addi(value);
   }
 
+  /** Every layer's keys, {@code [batch, kvHeads, headSize, slots]}. */
+  NDArray[] keys() {
+    return keys.clone();
+  }
+
+  /** Every layer's values, {@code [batch, kvHeads, slots, headSize]}. */
+  NDArray[] values() {
+    return values.clone();
+  }
+
   /** Keys of a layer as {@code [batch * kvHeads, headSize, slots]}. */
   NDArray keysByHead(int layer) {
     return keysByHead[layer];

@@ -1,6 +1,7 @@
 package dev.bond4j.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -18,9 +19,10 @@ import java.lang.reflect.Field;
 /**
  * The PyTorch operations bond4j needs beyond DJL's Java API, as methods of a small TorchScript
  * module shipped in the jar ({@code torch_ops.pt}, written by {@code
- * src/main/torchscript/torch_ops.py}): the fused tanh GELU, and bfloat16 matrix products with
- * float32 results (DJL's dtype table has no bfloat16, so its arrays can hold one but not make
- * one), on float32 weights or on weights pre-packed once for oneDNN. Each call is one engine call; it records autograd when grad mode is on, as DJL's own
+ * src/main/torchscript/torch_ops.py}): the fused tanh GELU, a whole decoding step of a GPT-2 (one
+ * call where DJL's API needs about 38 per block), and bfloat16 matrix products with float32
+ * results (DJL's dtype table has no bfloat16, so its arrays can hold one but not make one), on
+ * float32 weights or on weights pre-packed once for oneDNN. Each call is one engine call; it records autograd when grad mode is on, as DJL's own
  * operations do. DJL's public call runs module methods in inference mode (no gradient, and
  * results that may not be updated in place), so the method is invoked through the engine's
  * native entry point with its training flag set, which leaves grad mode as the caller set it. Results belong to the current {@code
@@ -104,34 +106,52 @@ final class TorchOps {
     return call("linear_bf16", x, weight, bias);
   }
 
+  /**
+   * Probabilities {@code [rows, V]} of one decoding step of a GPT-2 ({@link FusedDecodeStep}
+   * holds the inputs the method describes in {@code torch_ops.py}), in {@code owner}'s scope.
+   * The {@code IValue}s stay the caller's.
+   */
+  NDArray gpt2DecodeStep(NDManager owner, IValue... inputs) {
+    return run(owner, "gpt2_decode_step", inputs);
+  }
+
   /** Runs {@code method} on arrays and integers ({@code Long}); the first input is an array. */
   private NDArray call(String method, Object... inputs) {
     IValue[] values = new IValue[inputs.length];
-    long[] handles = new long[inputs.length];
     try {
       for (int i = 0; i < inputs.length; i++) {
         values[i] = inputs[i] instanceof Long number ? IValue.from(number)
             : IValue.from((PtNDArray) inputs[i]);
-        handles[i] = values[i].getHandle();
       }
-      long result = (long) runMethod.invokeExact(library, module.getHandle().longValue(), method,
-          handles, true, false);
-      try (IValue out = ivalue.newInstance(result)) {
-        PtNDArray array = out.toTensor(manager);
-        // Re-home the result in the caller's manager and scope, like any DJL operation's output.
-        array.attach(((PtNDArray) inputs[0]).getManager());
-        return array;
-      }
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new NativeEngineException("TorchScript operation " + method + " failed: " + e, e);
+      return run(((PtNDArray) inputs[0]).getManager(), method, values);
     } finally {
       for (IValue value : values) {
         if (value != null) {
           value.close();
         }
       }
+    }
+  }
+
+  /** Runs {@code method} on {@code inputs}; the result belongs to {@code owner} and its scope. */
+  private NDArray run(NDManager owner, String method, IValue... inputs) {
+    long[] handles = new long[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      handles[i] = inputs[i].getHandle();
+    }
+    try {
+      long result = (long) runMethod.invokeExact(library, module.getHandle().longValue(), method,
+          handles, true, false);
+      try (IValue out = ivalue.newInstance(result)) {
+        PtNDArray array = out.toTensor(manager);
+        // Re-home the result in the caller's manager and scope, like any DJL operation's output.
+        array.attach(owner);
+        return array;
+      }
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new NativeEngineException("TorchScript operation " + method + " failed: " + e, e);
     }
   }
 }

@@ -101,8 +101,9 @@ public final class BondTrainer extends AbstractTrainer<BondTrainer.Estimates> {
 
   /**
    * What BOND's estimate stage computes: the log-probabilities of the policy samples under the
-   * policy, the anchor and the reference, the rewards split by source, {@code r̂_BOND} and the
-   * Best-of-N picks.
+   * policy, the anchor and the reference ({@code logRef} is null on the steps that skip the
+   * reference, see {@link TrainingSettings#referenceEvery}), the rewards split by source, {@code
+   * r̂_BOND} and the Best-of-N picks.
    */
   record Estimates(Samples samples, double[] logPi, double[] logAnchor, double[] logRef,
       double[] logRatio, double[] policyRewards, double[] anchorRewards, double[] rHat,
@@ -132,11 +133,16 @@ public final class BondTrainer extends AbstractTrainer<BondTrainer.Estimates> {
       logPi[i] = policySamples.get(i).logProb();
     }
     double[] logAnchor = anchor.logProbs(policySamples);
-    double[] logRef = config.reference() == anchor ? logAnchor
-        : config.reference().logProbs(policySamples);
+    double[] logRef = null;
+    if (settings.scoresReference(step)) {
+      logRef = config.reference() == anchor ? logAnchor
+          : config.reference().logProbs(policySamples);
+    }
     NonFiniteGuard.requireFinite(step, "policy log-probability", logPi);
     NonFiniteGuard.requireFinite(step, "anchor log-probability", logAnchor);
-    NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
+    if (logRef != null) {
+      NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
+    }
     List<Rollout> policyRollouts = new ArrayList<>(batch);
     List<List<Rollout>> anchorGroups = new ArrayList<>(batch);
     double[] policyRewards = new double[batch];
@@ -214,7 +220,9 @@ public final class BondTrainer extends AbstractTrainer<BondTrainer.Estimates> {
       metrics.put(Metrics.REWARD_ANCHOR_MEAN, mean(estimates.anchorRewards()));
       metrics.put(Metrics.REWARD_ANCHOR_STD, std(estimates.anchorRewards()));
     }
-    metrics.put(Metrics.KL_REF, mean(subtract(logPi, estimates.logRef())));
+    if (estimates.logRef() != null) {
+      metrics.put(Metrics.KL_REF, mean(subtract(logPi, estimates.logRef())));
+    }
     metrics.put(Metrics.KL_ANCHOR, mean(estimates.logRatio()));
     metrics.put(Metrics.BOND_REWARD_MEAN, mean(estimates.rHat()));
     config.estimate().addMetrics(estimates.rHat(), metrics);

@@ -41,7 +41,7 @@ public abstract class ReinforceConfig {
     return 0.01;
   }
 
-  /** Batch size, completion length, seed. */
+  /** Batch size, completion length, seed, reference cadence. */
   @Value.Default
   public TrainingSettings settings() {
     return TrainingSettings.builder().build();
@@ -69,6 +69,9 @@ public abstract class ReinforceConfig {
         .check(klCoefficient() >= 0 && Double.isFinite(klCoefficient()), "klCoefficient",
             klCoefficient(), "a finite number >= 0")
         .check(!prompts().isEmpty(), "prompts", prompts().size(), "at least one prompt")
+        .check(klCoefficient() == 0 || settings().referenceEvery() == 1,
+            "settings.referenceEvery", settings().referenceEvery(),
+            "1 while klCoefficient > 0 (the KL penalty needs the reference every step)")
         .throwIfAny();
   }
 }

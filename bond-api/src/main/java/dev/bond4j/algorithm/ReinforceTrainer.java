@@ -57,7 +57,10 @@ public final class ReinforceTrainer extends AbstractTrainer<ReinforceTrainer.Est
     return false;
   }
 
-  /** What REINFORCE's estimate stage computes: log-probabilities and KL-penalised returns. */
+  /**
+   * What REINFORCE's estimate stage computes: log-probabilities and KL-penalised returns;
+   * {@code logRef} is null on the steps that skip the reference.
+   */
   record Estimates(Rewards rewards, double[] logPi, double[] logRef, double[] returns) {}
 
   @Override
@@ -73,16 +76,21 @@ public final class ReinforceTrainer extends AbstractTrainer<ReinforceTrainer.Est
   Estimates estimate(long step, Rewards rewards) {
     List<Completion> samples = rewards.samples().policy();
     int total = samples.size();
-    double[] logRef = config.reference().logProbs(samples);
     double[] logPi = new double[total];
     for (int i = 0; i < total; i++) {
       logPi[i] = samples.get(i).logProb();
     }
     NonFiniteGuard.requireFinite(step, "policy log-probability", logPi);
-    NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
-    double[] returns = new double[total];
-    for (int i = 0; i < total; i++) {
-      returns[i] = rewards.all()[i] - config.klCoefficient() * (logPi[i] - logRef[i]);
+    double[] returns = rewards.all().clone();
+    // A KL penalty needs the reference every step (ReinforceConfig refuses a cadence then);
+    // without one the reference only feeds kl/ref, and r − 0 · (log π − log π_ref) is r.
+    double[] logRef = null;
+    if (settings.scoresReference(step)) {
+      logRef = config.reference().logProbs(samples);
+      NonFiniteGuard.requireFinite(step, "reference log-probability", logRef);
+      for (int i = 0; i < total; i++) {
+        returns[i] = rewards.all()[i] - config.klCoefficient() * (logPi[i] - logRef[i]);
+      }
     }
     return new Estimates(rewards, logPi, logRef, returns);
   }
@@ -121,7 +129,9 @@ public final class ReinforceTrainer extends AbstractTrainer<ReinforceTrainer.Est
     double[] rewards = estimates.rewards().all();
     metrics.put(Metrics.REWARD_MEAN, mean(rewards));
     metrics.put(Metrics.REWARD_STD, std(rewards));
-    metrics.put(Metrics.KL_REF, mean(BondTrainer.subtract(logPi, estimates.logRef())));
+    if (estimates.logRef() != null) {
+      metrics.put(Metrics.KL_REF, mean(BondTrainer.subtract(logPi, estimates.logRef())));
+    }
     metrics.put(Metrics.LOSS_BACKWARD, lossBackward);
     metrics.put(Metrics.LOSS_TOTAL, update == null ? 0.0 : update.loss());
     metrics.put(Metrics.GRAD_NORM, update == null ? 0.0 : update.gradientNorm());

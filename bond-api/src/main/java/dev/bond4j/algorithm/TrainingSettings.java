@@ -5,7 +5,10 @@ import dev.bond4j.math.TieRule;
 import dev.bond4j.value.BondStyle;
 import org.immutables.value.Value;
 
-/** Settings every trainer shares: batch size, completion length, run seed and tie rule. */
+/**
+ * Settings every trainer shares: batch size, completion length, run seed, tie rule and how often
+ * the reference's log-probabilities are computed for the {@code kl/ref} metric.
+ */
 @Value.Immutable
 @BondStyle
 public abstract class TrainingSettings {
@@ -38,6 +41,23 @@ public abstract class TrainingSettings {
     return TieRule.STRICT;
   }
 
+  /**
+   * Steps between the reference's scoring passes (default 1: every step). Where the reference only
+   * feeds the {@code kl/ref} metric (every BOND variant; REINFORCE without a KL penalty), {@code
+   * kl/ref} is computed and reported on steps that are multiples of this and absent from the other
+   * steps' reports; the training itself does not change. REINFORCE with a KL penalty needs the
+   * reference every step and refuses a value above 1.
+   */
+  @Value.Default
+  public int referenceEvery() {
+    return 1;
+  }
+
+  /** Whether step {@code step} computes the reference's log-probabilities for {@code kl/ref}. */
+  public boolean scoresReference(long step) {
+    return step % referenceEvery() == 0;
+  }
+
   /** A builder with the defaults. */
   public static ImmutableTrainingSettings.Builder builder() {
     return ImmutableTrainingSettings.builder();
@@ -51,6 +71,7 @@ public abstract class TrainingSettings {
   @Value.Check
   protected void check() {
     Problems.of("TrainingSettings").atLeast("batchSize", batchSize(), 1)
-        .atLeast("maxNewTokens", maxNewTokens(), 1).throwIfAny();
+        .atLeast("maxNewTokens", maxNewTokens(), 1)
+        .atLeast("referenceEvery", referenceEvery(), 1).throwIfAny();
   }
 }

@@ -34,6 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--new-tokens", defaultValue = "48") private int newTokens;
   @Option(names = "--steps", defaultValue = "10") private int steps;
   @Option(names = "--warmup", defaultValue = "3") private int warmup;
+  @Option(names = "--reference-every", defaultValue = "1") private int referenceEvery;
 
   @Mixin
   private PolicyOptions options;
@@ -45,7 +46,8 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Problems.of("bench").atLeast("--steps", steps, 1).atLeast("--warmup", warmup, 0)
         .atLeast("--batch", batch, 1).atLeast("--prompt-length", promptLength, 1)
-        .atLeast("--new-tokens", newTokens, 1).throwIfAny();
+        .atLeast("--new-tokens", newTokens, 1).atLeast("--reference-every", referenceEvery, 1)
+        .throwIfAny();
     options.backendOptions();
     List<String> names = new ArrayList<>();
     for (JBondBackend<?> backend : ServiceLoader.load(JBondBackend.class)) {
@@ -53,7 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
         String[] argv = {"--d-model", "" + dModel, "--layers", "" + layers, "--heads", "" + heads,
             "--vocab", "" + vocab, "--batch", "" + batch, "--prompt", "" + promptLength,
             "--new-tokens", "" + newTokens, "--threads", "" + options.model.threads(),
-            "--steps", "" + steps, "--warmup", "" + warmup, "--precision", options.precision};
+            "--steps", "" + steps, "--warmup", "" + warmup, "--precision", options.precision,
+            "--reference-every", "" + referenceEvery};
         String json;
         try {
           json = JBondBenchmark.run(backend, argv);

@@ -55,6 +55,17 @@ class RunConfigLoaderTest {
   }
 
   @Test
+  void referenceEveryLoadsAndBadValuesAreRefused() throws Exception {
+    Files.writeString(dir.resolve("c.yaml"), VALID_YAML + "referenceEvery: 5\n");
+    assertThat(new RunConfigLoader().load(dir.resolve("c.yaml")).settings().training()
+        .referenceEvery()).isEqualTo(5);
+    assertThat(refusal("z.yaml", VALID_YAML + "referenceEvery: 0\n"))
+        .contains("referenceEvery = 0");
+    assertThat(refusal("k.yaml", VALID_YAML + "algorithm: reinforce\nreferenceEvery: 2\n"))
+        .contains("referenceEvery = 2 (expected 1 for reinforce with klCoefficient > 0");
+  }
+
+  @Test
   void trailingContentIsRefused() throws Exception {
     assertThat(refusal("t.json", VALID_JSON + " {\"beta\": 0.1}")).contains("t.json")
         .contains("trailing content after the end of the configuration at line 1");
@@ -137,7 +148,7 @@ class RunConfigLoaderTest {
         "batchSize", "beta", "checkpointEvery", "device", "eta", "gamma", "keepCheckpoints",
         "lora", "maxNewTokens", "optimizer", "out", "policy", "precision", "prompts", "reward",
         "rewardLabel", "rewardMaxLength", "rewardModel", "rewardOutput", "rewardTokenizer",
-        "seed", "steps", "threads", "tieRule", "tokenizer")
+        "referenceEvery", "seed", "steps", "threads", "tieRule", "tokenizer")
         .doesNotContain("trimNativeMemory", "filterEngineStdout", "options", "settings",
             "rewardOptions", "training", "klCoefficient", "n");
   }
@@ -149,7 +160,7 @@ class RunConfigLoaderTest {
         .contains("threads = \"two\" (expected a whole number)")
         .contains("tieRule = \"sideways\" (expected one of strict, uniform)")
         .contains("device = \"gpu\" (expected \"cpu\" or \"cuda:N\"")
-        .contains("lora = \"3\" (expected a mapping with alpha, dropout, rank, targetModules)")
+        .contains("lora = \"3\" (expected a mapping with alpha, dropout, modulesToSave, rank, targetModules)")
         .contains("n = \"2\" (expected no n for jbond, which reads anchorEvery, beta, eta, gamma)")
         .contains("rewardModel = null (expected no model file for reward lexicon)");
     assertThat(refusal("l.yaml", VALID_YAML + "lora:\n  rank: 0\n  size: 3\n"))

@@ -94,6 +94,12 @@ public abstract class RunBuilder<B extends RunBuilder<B>> {
     return self();
   }
 
+  /** Steps between the reference's scoring passes for {@code kl/ref} (1: every step). */
+  public B referenceEvery(int every) {
+    training.referenceEvery(every);
+    return self();
+  }
+
   /** The Best-of-N tie rule. */
   public B tieRule(TieRule rule) {
     training.tieRule(rule);

@@ -19,7 +19,7 @@ public abstract class RunSettings {
     return JBondSettings.builder().build();
   }
 
-  /** Batch size, completion length, seed and tie rule. */
+  /** Batch size, completion length, seed, tie rule and the reference's scoring cadence. */
   @Value.Default
   public TrainingSettings training() {
     return TrainingSettings.builder().build();
@@ -43,6 +43,11 @@ public abstract class RunSettings {
 
   @Value.Check
   protected void check() {
-    Problems.of("settings").atLeast("steps", steps(), 1).throwIfAny();
+    Problems.of("settings").atLeast("steps", steps(), 1)
+        .check(!(algorithm() instanceof ReinforceSettings reinforce)
+            || reinforce.klCoefficient() == 0 || training().referenceEvery() == 1,
+            "referenceEvery", training().referenceEvery(),
+            "1 for reinforce with klCoefficient > 0 (its KL penalty reads the reference every step)")
+        .throwIfAny();
   }
 }

@@ -12,7 +12,10 @@ import java.util.List;
 
 /**
  * Writes the metrics as CSV: a header of {@code step} and the first report's keys, then one row
- * per step (an empty cell where a step lacks a key), flushed at every row. Above the header, a
+ * per step (an empty cell where a step lacks a key), flushed at every row. A key first reported
+ * after the header was written (such as {@code kl/ref} when the reference is scored only every
+ * few steps) becomes a new last column: the header is rewritten and the rows before it get an
+ * empty cell. Above the header, a
  * comment line {@code # provenance {...}} holds the run's {@link RunProvenance}, written when the
  * trainer starts.
  */
@@ -66,6 +69,8 @@ public final class CsvSink implements TrainingListener, Closeable {
     if (columns == null) {
       columns = new ArrayList<>(report.metrics().keySet());
       SinkFiles.writeLine(writer, file, "step," + String.join(",", columns));
+    } else {
+      addColumns(report);
     }
     StringBuilder row = new StringBuilder().append(report.step());
     for (String column : columns) {
@@ -76,6 +81,25 @@ public final class CsvSink implements TrainingListener, Closeable {
       }
     }
     SinkFiles.writeLine(writer, file, row.toString());
+  }
+
+  /** Appends the report's keys that have no column yet, rewriting the lines written so far. */
+  private void addColumns(StepReport report) {
+    List<String> added = report.metrics().keySet().stream()
+        .filter(key -> !columns.contains(key)).toList();
+    if (added.isEmpty()) {
+      return;
+    }
+    String oldHeader = "step," + String.join(",", columns);
+    columns.addAll(added);
+    String header = "step," + String.join(",", columns);
+    String padding = ",".repeat(added.size());
+    writer = SinkFiles.rewrite(writer, file, line -> {
+      if (line.equals(oldHeader)) {
+        return header;
+      }
+      return SinkFiles.stepOf(line, "") >= 1 ? line + padding : line;
+    });
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** Opening and writing the files metric sinks append to, with errors that name the file. */
 final class SinkFiles {
@@ -50,6 +51,23 @@ final class SinkFiles {
     } catch (IOException e) {
       throw new BondException("Cannot write the provenance to the metrics file " + file + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Closes {@code writer}, replaces every line of {@code file} by {@code rewrite}'s image of it
+   * and opens the file again for appending.
+   */
+  static BufferedWriter rewrite(BufferedWriter writer, Path file,
+      UnaryOperator<String> rewrite) {
+    try {
+      writer.close();
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+          .map(rewrite).toList();
+      return replaceAndAppend(file, lines);
+    } catch (IOException e) {
+      throw new BondException("Cannot rewrite the metrics file " + file + ": " + e.getMessage(),
+          e);
     }
   }
 

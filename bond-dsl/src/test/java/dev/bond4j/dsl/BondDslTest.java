@@ -52,6 +52,21 @@ class BondDslTest {
   }
 
   @Test
+  void referenceEveryReachesTheTrainer() {
+    Trainer trainer = Bond.jbond().policy(policy).reward(reward)
+        .prompts(List.of(TabularPolicy.prompt(0))).batchSize(2).maxNewTokens(3).steps(4)
+        .referenceEvery(2).build().trainer();
+    MetricsRecorder recorder = new MetricsRecorder();
+    trainer.addListener(recorder);
+    trainer.train(4);
+    assertThat(recorder.reports()).extracting(r -> r.metric(Metrics.KL_REF).isPresent())
+        .containsExactly(false, true, false, true);
+    assertThatThrownBy(() -> Bond.reinforce().policy(policy).reward(reward)
+        .prompts(List.of(TabularPolicy.prompt(0))).referenceEvery(3).build())
+        .hasMessageContaining("referenceEvery = 3 (expected 1 for reinforce with klCoefficient");
+  }
+
+  @Test
   void everyAlgorithmHasAnEntryPoint() {
     var prompts = List.of(TabularPolicy.prompt(0));
     assertThat(Bond.reinforce().policy(policy).reward(reward).prompts(prompts).klCoefficient(0.1)

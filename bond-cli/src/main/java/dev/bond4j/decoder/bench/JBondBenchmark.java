@@ -34,8 +34,11 @@ import java.util.Map;
  * the head and {@code 12 L d T} per token for attention) over that rate.
  *
  * <p>Options: the integers {@code --d-model --layers --heads --vocab --batch --prompt
- * --new-tokens --threads --steps --warmup --gemm} (the GEMM side) and {@code --exact-gelu 1}
- * (the exact erf GELU instead of GPT-2's tanh form), and {@code --precision fp32|bf16}. The JSON
+ * --new-tokens --threads --steps --warmup --gemm} (the GEMM side), {@code --reference-every}
+ * (steps between the reference's scoring passes for {@code kl/ref}, see {@link
+ * TrainingSettings#referenceEvery}; the phase medians then mix both kinds of step), {@code
+ * --exact-gelu 1} (the exact erf GELU instead of GPT-2's tanh form), and {@code --precision
+ * fp32|bf16}. The JSON
  * keys are {@code engine}, every option, {@code parameters}, {@code prompts_per_s}, {@code
  * sample_tokens_per_s}, {@code time_step_s}, {@code time_sample_s}, {@code time_score_s}, {@code
  * time_estimate_s}, {@code time_update_s}, {@code time_anchor_s}, {@code gemm_gflops}, {@code
@@ -51,6 +54,7 @@ public final class JBondBenchmark {
       positive("batch", 16), positive("prompt", 16), positive("new-tokens", 48),
       positive("threads", 1), positive("steps", 20), atLeast("warmup", 3, 0),
       positive("gemm", 1024), new BenchmarkOption("exact-gelu", 0, 0, 1),
+      positive("reference-every", 1),
       BenchmarkOption.choice("precision", "fp32", "bf16"));
 
   private static final List<String> PHASES = List.of(Metrics.TIME_STEP, Metrics.TIME_SAMPLE,
@@ -100,7 +104,8 @@ public final class JBondBenchmark {
         args.word("precision"))) {
       PolicySnapshot reference = policy.snapshot();
       try (Trainer trainer = Algorithms.jBond(policy, reference, reward, prompts, 0.5, 0.02, 0.0,
-          TrainingSettings.builder().batchSize(batch).maxNewTokens(newTokens).seed(1).build())) {
+          TrainingSettings.builder().batchSize(batch).maxNewTokens(newTokens).seed(1)
+              .referenceEvery(args.get("reference-every")).build())) {
         for (int step = -args.get("warmup"); step < steps; step++) {
           sampledTokens[0] = 0;
           StepReport report = trainer.step();
