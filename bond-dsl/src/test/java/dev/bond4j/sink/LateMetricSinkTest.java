@@ -16,6 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * also when the first report lacks it; a resume keeps the rows written before the column came.
  */
 class LateMetricSinkTest {
+  /** The CSV of four steps with {@code kl/ref} on steps 2 and 4. */
+  private static final String[] KL_ON_EVEN_STEPS = {"step,reward/mean,loss/total,kl/ref",
+      "1,1.0,-1.0,", "2,2.0,-2.0,1.0", "3,3.0,-3.0,", "4,4.0,-4.0,2.0"};
+
   @TempDir
   Path dir;
 
@@ -39,12 +43,7 @@ class LateMetricSinkTest {
         j.onStep(report(step, step % 2 == 0));
       }
     }
-    assertThat(Files.readAllLines(csv)).containsExactly(
-        "step,reward/mean,loss/total,kl/ref",
-        "1,1.0,-1.0,",
-        "2,2.0,-2.0,1.0",
-        "3,3.0,-3.0,",
-        "4,4.0,-4.0,2.0");
+    assertThat(Files.readAllLines(csv)).containsExactly(KL_ON_EVEN_STEPS);
     assertThat(Files.readAllLines(jsonl)).containsExactly(
         "{\"step\":1,\"reward/mean\":1.0,\"loss/total\":-1.0}",
         "{\"step\":2,\"reward/mean\":2.0,\"kl/ref\":1.0,\"loss/total\":-2.0}",
@@ -53,12 +52,7 @@ class LateMetricSinkTest {
     try (CsvSink resumed = new CsvSink(csv, 3)) {
       resumed.onStep(report(4, true));
     }
-    assertThat(Files.readAllLines(csv)).containsExactly(
-        "step,reward/mean,loss/total,kl/ref",
-        "1,1.0,-1.0,",
-        "2,2.0,-2.0,1.0",
-        "3,3.0,-3.0,",
-        "4,4.0,-4.0,2.0");
+    assertThat(Files.readAllLines(csv)).containsExactly(KL_ON_EVEN_STEPS);
   }
 
   @Test

@@ -29,7 +29,7 @@ class BenchmarkHarnessTest {
         .forJson()).containsEntry("precision", "bf16");
     assertThat(BenchmarkOptions.parse(JBondBenchmark.OPTIONS, new String[0]).values().keySet())
         .containsExactly("d-model", "layers", "heads", "vocab", "batch", "prompt", "new-tokens",
-            "threads", "steps", "warmup", "gemm", "exact-gelu", "precision");
+            "threads", "steps", "warmup", "gemm", "exact-gelu", "reference-every", "precision");
   }
 
   @Test
