@@ -40,7 +40,8 @@ class ValueSchemaTest {
   @Test
   void aRecordsSettingsAreItsComponentsZeroWhenNotGiven() {
     ValueSchema<LoraSettings> schema = ValueSchema.of(LoraSettings.class);
-    assertThat(schema.settings()).containsOnlyKeys("alpha", "dropout", "rank", "targetModules");
+    assertThat(schema.settings()).containsOnlyKeys("alpha", "dropout", "modulesToSave", "rank",
+        "targetModules");
     assertThat(schema.draft().set("rank", 2).set("alpha", 4.0)
         .set("targetModules", List.of("q_proj")).build())
         .isEqualTo(new LoraSettings(2, 4.0, 0, List.of("q_proj")));
