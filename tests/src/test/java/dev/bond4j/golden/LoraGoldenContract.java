@@ -63,6 +63,17 @@ abstract class LoraGoldenContract {
     return sequences;
   }
 
+  /** Each sequence as a one-token prompt and its next five tokens, weight 1. */
+  static List<WeightedSequence> batch(List<TokenSequence> sequences) {
+    List<WeightedSequence> batch = new ArrayList<>();
+    for (TokenSequence sequence : sequences) {
+      int[] tokens = sequence.toArray();
+      batch.add(WeightedSequence.of(Prompt.of("p", TokenSequence.of(tokens[0])),
+          TokenSequence.of(Arrays.copyOfRange(tokens, 1, 6)), 1.0));
+    }
+    return batch;
+  }
+
   static void assertLogits(float[] logits, JsonArray expected, String what) {
     assertThat(logits).hasSize(expected.size());
     double maxDifference = 0;
@@ -153,12 +164,7 @@ abstract class LoraGoldenContract {
     Path folder = adapter(fixture);
     JsonObject reference = GoldenFixtureContract.reference(folder);
     List<TokenSequence> sequences = sequences(reference);
-    List<WeightedSequence> batch = new ArrayList<>();
-    for (TokenSequence sequence : sequences) {
-      int[] tokens = sequence.toArray();
-      batch.add(WeightedSequence.of(Prompt.of("p", TokenSequence.of(tokens[0])),
-          TokenSequence.of(Arrays.copyOfRange(tokens, 1, 6)), 1.0));
-    }
+    List<WeightedSequence> batch = batch(sequences);
     try (TrainableDecoderPolicy<?> policy = openTrainable(folder,
             OptimizerSettings.builder().learningRate(0.01).build());
         DecoderPolicy<?> base = (DecoderPolicy<?>) policy.referenceSnapshot();
@@ -297,12 +303,7 @@ abstract class LoraGoldenContract {
         dropped.resolve(LoraCheckpoint.ADAPTER_FILE));
     JsonObject reference = GoldenFixtureContract.reference(folder);
     List<TokenSequence> sequences = sequences(reference);
-    List<WeightedSequence> batch = new ArrayList<>();
-    for (TokenSequence sequence : sequences) {
-      int[] tokens = sequence.toArray();
-      batch.add(WeightedSequence.of(Prompt.of("p", TokenSequence.of(tokens[0])),
-          TokenSequence.of(Arrays.copyOfRange(tokens, 1, 6)), 1.0));
-    }
+    List<WeightedSequence> batch = batch(sequences);
     List<Prompt> prompts = List.of(Prompt.of("a", TokenSequence.of(1, 2, 3)),
         Prompt.of("b", TokenSequence.of(4, 5)));
     SamplingSettings sampling = SamplingSettings.builder().maxNewTokens(6).build();
