@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.bond4j.BondException;
 import dev.bond4j.algorithm.TrainingSettings;
+import dev.bond4j.cli.BondCommand;
 import dev.bond4j.dsl.ReinforceSettings;
 import dev.bond4j.dsl.RunSettings;
 import dev.bond4j.math.TieRule;
@@ -104,6 +105,27 @@ class RunConfigLoaderTest {
     assertThat(refusal("r.yaml", VALID_YAML + "reward: rouge\n"))
         .contains("reward = \"rouge\" (expected lexicon or a reward provider on the class path")
         .doesNotContain("rewardModel = null");
+  }
+
+  @Test
+  void loraDropoutInZeroToOneLoadsAndAnythingElseNamesTheValidRangeWithStatus2()
+      throws Exception {
+    Files.writeString(dir.resolve("l.yaml"), VALID_YAML
+        + "lora: {targetModules: [c_attn], dropout: 0.05}\n");
+    assertThat(new RunConfigLoader().load(dir.resolve("l.yaml")).options().lora().orElseThrow()
+        .dropout()).isEqualTo(0.05);
+    for (String bad : new String[] {"1.5", "1", "-0.1"}) {
+      Path file = dir.resolve("bad.yaml");
+      Files.writeString(file, VALID_YAML + "lora: {targetModules: [c_attn], dropout: " + bad
+          + "}\n");
+      Throwable thrown = catchThrowable(() -> new RunConfigLoader().load(file));
+      assertThat(BondCommand.exitStatus(thrown)).as(bad).isEqualTo(BondCommand.INVALID_INPUT)
+          .isEqualTo(2);
+      assertThat(thrown.getMessage()).as(bad).contains("lora.dropout = ")
+          .contains("(expected a number in [0, 1))").doesNotContain("\n");
+    }
+    assertThat(refusal("nan.yaml", VALID_YAML + "lora: {targetModules: [c_attn], dropout: .nan}\n"))
+        .contains("'.nan'");
   }
 
   @Test

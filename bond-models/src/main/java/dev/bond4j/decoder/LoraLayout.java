@@ -101,8 +101,6 @@ public final class LoraLayout {
       Problems.require(known.contains(module), "lora.targetModules", module, "one of the "
           + config.modelType() + " modules " + String.join(", ", known));
     }
-    Problems.require(settings.dropout() == 0, "lora.dropout", settings.dropout(),
-        "0 (adapter dropout is not implemented)");
     DecoderLayout base = new DecoderLayout(config);
     targetIndex = new int[config.layers()][Slot.values().length];
     for (int layer = 0; layer < config.layers(); layer++) {

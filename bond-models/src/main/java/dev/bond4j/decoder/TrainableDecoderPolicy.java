@@ -1,6 +1,7 @@
 package dev.bond4j.decoder;
 
 import dev.bond4j.BondException;
+import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.NumericalException;
 import dev.bond4j.Problems;
 import dev.bond4j.model.TrainablePolicy;
@@ -50,6 +51,7 @@ public abstract class TrainableDecoderPolicy<M extends DecoderModel> extends Dec
   @Override
   public final UpdateResult update(List<WeightedSequence> batch) {
     Problems.require(!batch.isEmpty(), "batch", batch.size(), "at least one weighted sequence");
+    requireNoTrainingDropout();
     OptimizerSettings settings = optimizer().settings();
     int micro = settings.microBatchSize() == 0 ? batch.size() : settings.microBatchSize();
     List<List<WeightedSequence>> parts = new ArrayList<>();
@@ -75,6 +77,22 @@ public abstract class TrainableDecoderPolicy<M extends DecoderModel> extends Dec
         .learningRate(settings.learningRateAt(optimizer().steps())).sequences(batch.size())
         .tokens(tokens).build();
     return lastUpdate;
+  }
+
+  /**
+   * Refuses to train an adapter with dropout: PEFT drops the adapter's input only while training,
+   * which bond4j does not implement yet; sampling, scoring, merging and saving such an adapter
+   * work, since there dropout is the identity.
+   */
+  private void requireNoTrainingDropout() {
+    LoraAdapter adapter = model.adapter();
+    double dropout = adapter == null ? 0 : adapter.layout().settings().dropout();
+    if (dropout != 0) {
+      throw new InvalidArgumentException("lora.dropout = " + dropout
+          + ": dropout while training is not implemented; train with lora.dropout 0 (an adapter"
+          + " with dropout loads, samples, scores, merges and exports, where dropout does"
+          + " nothing)");
+    }
   }
 
   /** What the most recent {@link #update} reported, for monitoring; empty before the first. */

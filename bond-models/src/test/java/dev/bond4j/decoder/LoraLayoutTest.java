@@ -148,8 +148,23 @@ class LoraLayoutTest {
         .hasMessageNotContaining("\n");
     assertThat(new LoraLayout(QWEN2, LoraSettings.of(8, 4, "k_proj")).parameterCount())
         .isEqualTo(2 * (16 * 8 + 8 * 32));
-    assertThatThrownBy(() -> new LoraLayout(GPT2, new LoraSettings(2, 4, 0.1,
-        List.of("c_attn")))).hasMessageContaining("lora.dropout");
+  }
+
+  @Test
+  void dropoutInZeroToOneIsAcceptedAndAnythingElseIsOneLineNamingTheValidRange() {
+    LoraLayout plain = new LoraLayout(GPT2, LoraSettings.of(2, 4, "c_attn"));
+    LoraLayout dropped = new LoraLayout(GPT2, new LoraSettings(2, 4, 0.05, List.of("c_attn")));
+    assertThat(dropped.settings().dropout()).isEqualTo(0.05);
+    assertThat(dropped.parameterCount()).isEqualTo(plain.parameterCount());
+    float[] base = random((int) new DecoderLayout(GPT2).parameterCount(), 3);
+    float[] factors = random((int) plain.parameterCount(), 4);
+    assertThat(dropped.merge(base, factors)).containsExactly(plain.merge(base, factors));
+    for (double bad : new double[] {-0.1, 1, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertThatThrownBy(() -> new LoraSettings(2, 4, bad, List.of("c_attn")))
+          .as("dropout %s", bad).isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("lora.dropout = " + bad)
+          .hasMessageContaining("a number in [0, 1)").hasMessageNotContaining("\n");
+    }
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.bond4j.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.decoder.DecoderCheckpoint;
 import dev.bond4j.decoder.DecoderConfig;
@@ -17,6 +19,7 @@ import dev.bond4j.decoder.SafeTensors;
 import dev.bond4j.decoder.TrainableDecoderPolicy;
 import dev.bond4j.value.OptimizerSettings;
 import dev.bond4j.value.Prompt;
+import dev.bond4j.value.SamplingSettings;
 import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Files;
@@ -58,6 +61,17 @@ abstract class LoraGoldenContract {
       sequences.add(TokenSequence.of(GoldenFixtureContract.ints(row.getAsJsonArray())));
     }
     return sequences;
+  }
+
+  /** Each sequence as a one-token prompt and its next five tokens, weight 1. */
+  static List<WeightedSequence> batch(List<TokenSequence> sequences) {
+    List<WeightedSequence> batch = new ArrayList<>();
+    for (TokenSequence sequence : sequences) {
+      int[] tokens = sequence.toArray();
+      batch.add(WeightedSequence.of(Prompt.of("p", TokenSequence.of(tokens[0])),
+          TokenSequence.of(Arrays.copyOfRange(tokens, 1, 6)), 1.0));
+    }
+    return batch;
   }
 
   static void assertLogits(float[] logits, JsonArray expected, String what) {
@@ -150,12 +164,7 @@ abstract class LoraGoldenContract {
     Path folder = adapter(fixture);
     JsonObject reference = GoldenFixtureContract.reference(folder);
     List<TokenSequence> sequences = sequences(reference);
-    List<WeightedSequence> batch = new ArrayList<>();
-    for (TokenSequence sequence : sequences) {
-      int[] tokens = sequence.toArray();
-      batch.add(WeightedSequence.of(Prompt.of("p", TokenSequence.of(tokens[0])),
-          TokenSequence.of(Arrays.copyOfRange(tokens, 1, 6)), 1.0));
-    }
+    List<WeightedSequence> batch = batch(sequences);
     try (TrainableDecoderPolicy<?> policy = openTrainable(folder,
             OptimizerSettings.builder().learningRate(0.01).build());
         DecoderPolicy<?> base = (DecoderPolicy<?>) policy.referenceSnapshot();
@@ -270,6 +279,59 @@ abstract class LoraGoldenContract {
       assertThat(again.get(name).shape()).as(name).containsExactly(tensor.shape());
       assertThat(again.get(name).toFloats()).as(name).containsExactly(tensor.toFloats());
     });
+  }
+
+  /**
+   * A PEFT folder with {@code lora_dropout} 0.05 (PEFT's common setting) is the same model as
+   * without: dropout is the identity outside training, so its logits match PyTorch's, and it
+   * samples, scores and merges exactly like the fixture; saved again it keeps its dropout. Training
+   * it is refused in one line naming {@code lora.dropout}, before the adapter moves.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-gpt2-lora", "tiny-qwen2-gqa-lora"})
+  void anAdapterWithDropoutLoadsSamplesScoresAndMergesButDoesNotTrain(String fixture,
+      @TempDir Path dir) throws Exception {
+    Path folder = adapter(fixture);
+    JsonObject config = JsonParser.parseString(Files.readString(folder.resolve(
+        LoraCheckpoint.CONFIG_FILE))).getAsJsonObject();
+    config.addProperty("lora_dropout", 0.05);
+    config.addProperty("base_model_name_or_path", LoraCheckpoint.baseModel(folder).toString());
+    Path dropped = dir.resolve("dropped");
+    Files.createDirectories(dropped);
+    Files.writeString(dropped.resolve(LoraCheckpoint.CONFIG_FILE), config.toString());
+    Files.copy(folder.resolve(LoraCheckpoint.ADAPTER_FILE),
+        dropped.resolve(LoraCheckpoint.ADAPTER_FILE));
+    JsonObject reference = GoldenFixtureContract.reference(folder);
+    List<TokenSequence> sequences = sequences(reference);
+    List<WeightedSequence> batch = batch(sequences);
+    List<Prompt> prompts = List.of(Prompt.of("a", TokenSequence.of(1, 2, 3)),
+        Prompt.of("b", TokenSequence.of(4, 5)));
+    SamplingSettings sampling = SamplingSettings.builder().maxNewTokens(6).build();
+    try (DecoderPolicy<?> plain = open(folder); DecoderPolicy<?> model = open(dropped)) {
+      float[] logits = model.logits(sequences);
+      assertLogits(logits, reference.getAsJsonArray("logits"), fixture + " with dropout");
+      assertThat(logits).containsExactly(plain.logits(sequences));
+      assertThat(model.logProbs(batch)).containsExactly(plain.logProbs(batch));
+      assertThat(model.sample(prompts, sampling, 7)).isEqualTo(plain.sample(prompts, sampling, 7));
+    }
+    LoraCheckpoint.merge(dropped, dir.resolve("merged"));
+    try (DecoderPolicy<?> merged = open(dir.resolve("merged"))) {
+      assertLogits(merged.logits(sequences), reference.getAsJsonArray("logits"),
+          fixture + " merged with dropout");
+    }
+    try (TrainableDecoderPolicy<?> policy = openTrainable(dropped, OptimizerSettings.defaults())) {
+      float[] before = policy.adapterParameters();
+      assertThatThrownBy(() -> policy.update(batch)).isInstanceOf(InvalidArgumentException.class)
+          .hasMessageStartingWith("lora.dropout = 0.05: dropout while training is not implemented")
+          .hasMessageNotContaining("\n");
+      assertThat(policy.adapterParameters()).containsExactly(before);
+      assertThat(policy.steps()).isZero();
+      policy.save(dir.resolve("again"));
+    }
+    assertThat(LoraCheckpoint.settings(dir.resolve("again")).dropout()).isEqualTo(0.05);
+    assertThat(JsonParser.parseString(Files.readString(dir.resolve("again").resolve(
+        LoraCheckpoint.CONFIG_FILE))).getAsJsonObject().get("lora_dropout").getAsDouble())
+        .isEqualTo(0.05);
   }
 
   /** {@code tensor} plus uniform noise in ±0.5 drawn from {@code seed}. */
