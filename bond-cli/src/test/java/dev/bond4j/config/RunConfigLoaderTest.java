@@ -182,7 +182,8 @@ class RunConfigLoaderTest {
         .contains("threads = \"two\" (expected a whole number)")
         .contains("tieRule = \"sideways\" (expected one of strict, uniform)")
         .contains("device = \"gpu\" (expected \"cpu\" or \"cuda:N\"")
-        .contains("lora = \"3\" (expected a mapping with alpha, dropout, modulesToSave, rank, targetModules)")
+        .contains("lora = \"3\" (expected a mapping with alpha, dropout, modulesToSave, rank, "
+            + "targetModules)")
         .contains("n = \"2\" (expected no n for jbond, which reads anchorEvery, beta, eta, gamma)")
         .contains("rewardModel = null (expected no model file for reward lexicon)");
     assertThat(refusal("l.yaml", VALID_YAML + "lora:\n  rank: 0\n  size: 3\n"))
