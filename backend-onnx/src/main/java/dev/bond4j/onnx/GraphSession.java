@@ -27,7 +27,7 @@ final class GraphSession implements AutoCloseable {
   Map<String, OnnxValue> run(Map<String, OnnxTensor> inputs) {
     Map<String, OnnxValue> out = new LinkedHashMap<>();
     try {
-      OrtSession.Result result = session.run(inputs);
+      OrtSession.Result result = OrtObjects.result(session.run(inputs));
       result.forEach(entry -> out.put(entry.getKey(), entry.getValue()));
       return out;
     } catch (OrtException | RuntimeException e) {
@@ -40,7 +40,8 @@ final class GraphSession implements AutoCloseable {
   /** A float scalar input; the caller closes it. */
   static OnnxTensor scalar(double value) {
     try {
-      return OnnxTensor.createTensor(OnnxSessions.environment(), (float) value);
+      return OrtObjects.value(OnnxTensor.createTensor(OnnxSessions.environment(),
+          (float) value));
     } catch (OrtException e) {
       throw new NativeEngineException("ONNX Runtime cannot hold a scalar: " + e, e);
     }
@@ -49,7 +50,7 @@ final class GraphSession implements AutoCloseable {
   @Override
   public void close() {
     try {
-      session.close();
+      OrtObjects.close(session);
     } catch (OrtException e) {
       throw new NativeEngineException("Cannot close the ONNX Runtime session of the " + what, e);
     }

@@ -7,6 +7,7 @@ import dev.bond4j.spi.BackendOptions;
 import dev.bond4j.spi.ModelShape;
 import dev.bond4j.value.OptimizerSettings;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * The ONNX Runtime backend as a service named {@code onnx}: trainable decoder policies (GPT-2 and
@@ -29,6 +30,15 @@ public final class OnnxBackend implements Backend {
   public TrainablePolicy load(Path directory, BackendOptions options,
       OptimizerSettings optimizer) {
     return OnnxTrainablePolicy.load(directory, optimizer, options(options));
+  }
+
+  /**
+   * The ONNX Runtime tensors, outputs and sessions not closed yet, of every policy, snapshot and
+   * reward model of the process ({@link OrtObjects}).
+   */
+  @Override
+  public OptionalLong liveNativeObjects() {
+    return OptionalLong.of(OrtObjects.open());
   }
 
   private OnnxOptions options(BackendOptions options) {

@@ -89,7 +89,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
             .order(ByteOrder.nativeOrder()).asFloatBuffer();
         weightBuffers.put(weight.getKey(), buffer);
         weightTensors.put(weight.getKey(),
-            OnnxTensor.createTensor(environment, buffer, weight.getValue()));
+            OrtObjects.value(OnnxTensor.createTensor(environment, buffer, weight.getValue())));
       }
     } catch (OrtException | RuntimeException e) {
       close();
@@ -405,7 +405,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
             }
           }
         }
-        this.result = session.run(inputs);
+        this.result = OrtObjects.result(session.run(inputs));
       } catch (OrtException | RuntimeException e) {
         close();
         throw NativeEngineException.failed("ONNX Runtime", "running the decoder " + file
@@ -425,7 +425,7 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
     }
 
     private OnnxTensor own(OnnxTensor tensor) {
-      owned.add(tensor);
+      owned.add(OrtObjects.value(tensor));
       return tensor;
     }
 
@@ -506,9 +506,10 @@ public final class OnnxPolicy implements Policy, AutoCloseable {
   @Override
   public void close() {
     weightTensors.values().forEach(OnnxTensor::close);
+    weightTensors.clear();
     if (session != null) {
       try {
-        session.close();
+        OrtObjects.close(session);
       } catch (OrtException e) {
         throw NativeEngineException.cannotClose("the ONNX Runtime session of " + file, e);
       }

@@ -229,7 +229,8 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
       if (hasTokenTypes) {
         inputs.put(TOKEN_TYPE_IDS, own(owned, longs(rows * width), shape));
       }
-      try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
+      try (OrtSession.Result result =
+          OrtObjects.result(session.run(inputs, Set.of(outputName)))) {
         return read((OnnxTensor) result.get(outputName).orElseThrow(), part.size(), rows);
       }
     } catch (OrtException e) {
@@ -262,7 +263,7 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
 
   private OnnxTensor own(List<OnnxTensor> owned, LongBuffer data, long[] shape)
       throws OrtException {
-    OnnxTensor tensor = OnnxTensor.createTensor(environment, data, shape);
+    OnnxTensor tensor = OrtObjects.value(OnnxTensor.createTensor(environment, data, shape));
     owned.add(tensor);
     return tensor;
   }
@@ -275,7 +276,7 @@ public final class OnnxRewardModel implements RewardModel, AutoCloseable {
   public void close() {
     if (session != null) {
       try {
-        session.close();
+        OrtObjects.close(session);
       } catch (OrtException e) {
         throw NativeEngineException.cannotClose("the ONNX Runtime session of " + file, e);
       }

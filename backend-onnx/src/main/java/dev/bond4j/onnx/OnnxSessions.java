@@ -87,7 +87,7 @@ final class OnnxSessions {
         addCuda(session, options);
       }
       try {
-        return creator.create(session);
+        return OrtObjects.session(creator.create(session));
       } catch (OrtException e) {
         throw new BondException("Cannot load the " + what
             + ": ONNX Runtime rejected it (expected a valid ONNX model file): " + e.getMessage(), e);

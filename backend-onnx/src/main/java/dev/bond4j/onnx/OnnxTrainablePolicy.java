@@ -161,7 +161,7 @@ public final class OnnxTrainablePolicy extends TrainableDecoderPolicy<OnnxTraina
   }
 
   private static OnnxTensor own(List<OnnxTensor> owned, OnnxTensor tensor) {
-    owned.add(tensor);
+    owned.add(OrtObjects.value(tensor));
     return tensor;
   }
 

@@ -43,8 +43,8 @@ final class OrtParameters implements AutoCloseable {
         if (values != null) {
           buffer.put(values, from, count).rewind();
         }
-        out.tensors.put(layout.name(i), OnnxTensor.createTensor(OnnxSessions.environment(),
-            buffer, layout.shape(i)));
+        out.tensors.put(layout.name(i), OrtObjects.value(OnnxTensor.createTensor(
+            OnnxSessions.environment(), buffer, layout.shape(i))));
       }
       return out;
     } catch (OrtException e) {

@@ -3,6 +3,7 @@ package dev.bond4j.tck;
 import dev.bond4j.model.Policy;
 import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.decoder.DecoderLayout;
+import dev.bond4j.onnx.OnnxBackend;
 import dev.bond4j.onnx.OnnxOptions;
 import dev.bond4j.onnx.OnnxPolicy;
 import dev.bond4j.onnx.export.DecoderOnnxExport;
@@ -10,6 +11,7 @@ import dev.bond4j.testbed.SequenceSpace;
 import dev.bond4j.value.Prompt;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The sampling half of the conformance suite against ONNX Runtime: the same two-layer GPT-2 over
@@ -49,6 +51,11 @@ class OnnxPolicyContractTest extends SamplingContract {
       @Override
       public double tolerance() {
         return 2e-5;
+      }
+
+      @Override
+      public OptionalLong liveNativeObjects() {
+        return new OnnxBackend().liveNativeObjects();
       }
     };
   }
