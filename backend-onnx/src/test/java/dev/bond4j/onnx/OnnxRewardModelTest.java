@@ -263,4 +263,17 @@ class OnnxRewardModelTest {
         .isCloseTo(expected(TokenSequence.of(4, 4), 1), within(1e-5));
     assertThat(reward.scoreTokens(List.of())).isEmpty();
   }
+
+  @Test
+  void closingAUsedModelFreesItsNativeObjectsAndClosingTwiceIsHarmless() {
+    OnnxBackend backend = new OnnxBackend();
+    long before = backend.liveNativeObjects().orElseThrow();
+    OnnxRewardModel other = builder(classifier).labelIndex(2).build();
+    other.scoreTokens(sequences());
+    assertThat(backend.liveNativeObjects()).as("its session").hasValue(before + 1);
+    other.close();
+    assertThat(backend.liveNativeObjects()).hasValue(before);
+    other.close();
+    assertThat(backend.liveNativeObjects()).hasValue(before);
+  }
 }
