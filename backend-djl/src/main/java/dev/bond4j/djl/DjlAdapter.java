@@ -8,6 +8,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.bond4j.BondException;
 import dev.bond4j.decoder.DecoderLayout.Slot;
+import dev.bond4j.decoder.LoraDropout;
 import dev.bond4j.decoder.LoraLayout;
 import dev.bond4j.decoder.LoraLayout.Target;
 import dev.bond4j.decoder.ParameterStore;
@@ -24,6 +25,8 @@ final class DjlAdapter implements ParameterStore {
   final NDArray flat;
   final NDArray[] views;
   private final NDArray[] masks;
+  /** The LoRA dropout of the micro-batch being trained, or null: no dropout. */
+  private LoraDropout dropout;
 
   private DjlAdapter(LoraLayout layout, NDManager manager, NDArray flat, boolean trainable) {
     this.layout = layout;
@@ -80,9 +83,16 @@ final class DjlAdapter implements ParameterStore {
     }
   }
 
+  /** Sets the LoRA dropout of the micro-batch the next forward pass trains on, or null for none. */
+  void dropout(LoraDropout dropout) {
+    this.dropout = dropout;
+  }
+
   /**
    * Adds the adapter's term {@code x A (B ∘ M)} of a block's linear layer to its output {@code
-   * product} in place, when the layer has an adapter; returns {@code product}.
+   * product} in place, when the layer has an adapter; returns {@code product}. While training
+   * with dropout ({@link #dropout}) each module's rows of the term see their own dropped input,
+   * {@code Σ_i ((x ∘ D_i) A ∘ S_i) (B ∘ M)} with {@code S_i} the module's columns of {@code A}.
    */
   NDArray addTo(NDArray product, NDArray x, int layer, Slot slot) {
     int t = layout.targetIndex(layer, slot);
@@ -90,8 +100,23 @@ final class DjlAdapter implements ParameterStore {
       return product;
     }
     Target target = layout.targets().get(t);
-    return product.addi(x.matMul(views[target.a()])
-        .matMul(views[target.b()].mul(masks[t])));
+    NDArray scaled = views[target.b()].mul(masks[t]);
+    if (dropout == null) {
+      return product.addi(x.matMul(views[target.a()]).matMul(scaled));
+    }
+    Shape shape = x.getShape();
+    int batch = Math.toIntExact(shape.get(0));
+    int length = Math.toIntExact(shape.get(1));
+    NDArray down = null;
+    for (int i = 0; i < target.modules().size(); i++) {
+      NDArray kept = x.mul(manager.create(dropout.mask(t, i, batch, length), shape));
+      NDArray part = kept.matMul(views[target.a()]);
+      if (target.modules().size() > 1) {
+        part = part.mul(manager.create(layout.moduleColumns(target, i)));
+      }
+      down = down == null ? part : down.add(part);
+    }
+    return product.addi(down.matMul(scaled));
   }
 
   @Override

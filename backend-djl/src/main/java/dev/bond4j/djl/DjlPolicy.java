@@ -14,6 +14,7 @@ import dev.bond4j.decoder.DecoderCheckpoint;
 import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.decoder.DecoderLayout;
 import dev.bond4j.decoder.LoraCheckpoint;
+import dev.bond4j.decoder.LoraDropout;
 import dev.bond4j.decoder.LoraLayout;
 import dev.bond4j.decoder.PackedSequences;
 import dev.bond4j.decoder.SharedStore;
@@ -175,6 +176,13 @@ public final class DjlPolicy extends TrainableDecoderPolicy<DjlModel> {
     } catch (IllegalStateException e) {
       throw new NativeEngineException("Another DJL update is running in this process (DJL allows"
           + " one gradient recording at a time): " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  protected void trainingDropout(LoraDropout dropout) {
+    if (model.adapter != null) {
+      model.adapter.dropout(dropout);
     }
   }
 

@@ -4,9 +4,11 @@ import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.decoder.DecoderLayout;
 import dev.bond4j.decoder.DecoderLayout.Global;
 import dev.bond4j.decoder.DecoderLayout.Slot;
+import dev.bond4j.decoder.LoraDropout;
 import dev.bond4j.decoder.LoraLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -305,8 +307,59 @@ final class DecoderGraph implements AutoCloseable {
       return out;
     }
     LoraLayout.Target target = adapter.layout.targets().get(t);
-    return out.add(sameDiff.mmul(sameDiff.mmul(x, factors[target.a()]),
-        factors[target.b()].mul(masks[t])));
+    SDVariable scaled = factors[target.b()].mul(masks[t]);
+    if (!dropping()) {
+      return out.add(sameDiff.mmul(sameDiff.mmul(x, factors[target.a()]), scaled));
+    }
+    SDVariable down = null;
+    for (int i = 0; i < target.modules().size(); i++) {
+      SDVariable kept = x.mul(sameDiff.placeHolder(dropoutName(t, i), DataType.FLOAT, -1,
+          target.in()));
+      SDVariable part = sameDiff.mmul(kept, factors[target.a()]);
+      if (target.modules().size() > 1) {
+        INDArray columns = NdArrays.owned(Nd4j.create(adapter.layout.moduleColumns(target, i),
+            new long[] {1, (long) adapter.layout.settings().rank() * target.modules().size()},
+            DataType.FLOAT));
+        constants.add(columns);
+        part = part.mul(sameDiff.constant(columns));
+      }
+      down = down == null ? part : down.add(part);
+    }
+    return out.add(sameDiff.mmul(down, scaled));
+  }
+
+  /**
+   * Whether the adapter trains with dropout: then each adapted module's branch multiplies its
+   * input by a placeholder {@link #dropoutName} {@code [B·T, in]}, which {@link #putDropout}
+   * fills with the micro-batch's masks while training and with ones elsewhere (the identity,
+   * exactly: the module columns of {@code x A} come out bit for bit as without dropout).
+   */
+  private boolean dropping() {
+    return adapter != null && adapter.layout.settings().dropout() > 0;
+  }
+
+  private static String dropoutName(int target, int module) {
+    return "dropout" + target + "_" + module;
+  }
+
+  /**
+   * Adds the dropout placeholders of a run over {@code batch} rows of {@code length} positions to
+   * {@code placeholders} (which the caller closes), when the graph has them: {@code dropout}'s
+   * masks, or ones when it is null (sampling, scoring).
+   */
+  void putDropout(Map<String, INDArray> placeholders, LoraDropout dropout, int batch,
+      int length) {
+    if (!dropping()) {
+      return;
+    }
+    List<LoraLayout.Target> targets = adapter.layout.targets();
+    for (int t = 0; t < targets.size(); t++) {
+      long[] shape = {(long) batch * length, targets.get(t).in()};
+      for (int i = 0; i < targets.get(t).modules().size(); i++) {
+        placeholders.put(dropoutName(t, i), dropout == null ? Nd4j.ones(DataType.FLOAT, shape)
+            : Nd4j.create(dropout.mask(t, i, batch, length), shape, DataType.FLOAT));
+      }
+    }
   }
 
   /**

@@ -204,6 +204,7 @@ final class Dl4jModel extends EngineModel {
     Map<String, INDArray> placeholders = inputs.arrays();
     Map<String, INDArray> results = null;
     try {
+      graph.putDropout(placeholders, null, inputs.batch(), inputs.length());
       graph.freeIntermediatesEagerly();
       results = graph.sameDiff.output(placeholders, outputs);
       use.accept(results);

@@ -8,6 +8,7 @@ import dev.bond4j.decoder.DecoderCheckpoint;
 import dev.bond4j.decoder.DecoderConfig;
 import dev.bond4j.decoder.DecoderLayout;
 import dev.bond4j.decoder.LoraCheckpoint;
+import dev.bond4j.decoder.LoraDropout;
 import dev.bond4j.decoder.LoraLayout;
 import dev.bond4j.decoder.PackedSequences;
 import dev.bond4j.decoder.SharedStore;
@@ -35,6 +36,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
   private final AdamW optimizer;
   private final BackendOptions options;
+  /** The LoRA dropout of the micro-batch being trained, or null: no dropout. */
+  private LoraDropout dropout;
 
   private Dl4jPolicy(Dl4jModel model, OptimizerSettings settings, BackendOptions options) {
     super(model);
@@ -123,6 +126,11 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
     return 2;
   }
 
+  @Override
+  protected void trainingDropout(LoraDropout dropout) {
+    this.dropout = dropout;
+  }
+
   /** Releases unreachable native buffers when the options ask for it. */
   @Override
   protected void afterStep() {
@@ -147,6 +155,7 @@ public final class Dl4jPolicy extends TrainableDecoderPolicy<Dl4jModel> {
         model.inputs(packed, packed.positionWeights(weights)).arrays();
     OutAndGrad result = null;
     try {
+      model.graph.putDropout(placeholders, dropout, packed.batch(), packed.length());
       model.graph.freeIntermediatesEagerly();
       result = model.graph.sameDiff.calculateGradientsAndOutputs(placeholders,
           List.of(DecoderGraph.TARGET_LOG_PROBS), List.of(model.graph.variableNames));

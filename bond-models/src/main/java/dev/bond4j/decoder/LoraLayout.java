@@ -284,6 +284,18 @@ public final class LoraLayout {
   }
 
   /**
+   * The selector {@code [R]} of module {@code module}'s columns of a target's {@code A}: 1 on its
+   * rank columns, 0 elsewhere. With dropout each module's input has its own mask, so a fused
+   * target sums {@code (x ∘ mask_i) A ∘ selector_i} over its modules.
+   */
+  public float[] moduleColumns(Target target, int module) {
+    int rank = settings.rank();
+    float[] columns = new float[rank * target.modules().size()];
+    Arrays.fill(columns, module * rank, (module + 1) * rank, 1f);
+    return columns;
+  }
+
+  /**
    * PEFT's initialisation, drawn in Java so that it is the same on every engine: {@code A}
    * uniform in {@code ±1/sqrt(in)} (PyTorch's {@code kaiming_uniform_} with {@code a = sqrt(5)},
    * as PEFT does), {@code B} zero, and each copy of {@code modules_to_save} the base tensor, so

@@ -48,10 +48,22 @@ public abstract class TrainableDecoderPolicy<M extends DecoderModel> extends Dec
   /** Called after each optimizer step, for engines that release memory then. */
   protected void afterStep() {}
 
+  /**
+   * Hands the engine the LoRA dropout of the micro-batch its next {@link #accumulate} runs, or
+   * null after it (and for an adapter without dropout): the adapter's branch of every adapted
+   * layer multiplies its input by {@link LoraDropout#mask} while it is set. This default refuses
+   * dropout, for engines that do not train with it.
+   */
+  protected void trainingDropout(LoraDropout dropout) {
+    if (dropout != null) {
+      throw new InvalidArgumentException("lora.dropout = " + dropout.layout().settings().dropout()
+          + ": this engine does not train with LoRA dropout; use djl or dl4j, or lora.dropout 0");
+    }
+  }
+
   @Override
   public final UpdateResult update(List<WeightedSequence> batch) {
     Problems.require(!batch.isEmpty(), "batch", batch.size(), "at least one weighted sequence");
-    requireNoTrainingDropout();
     OptimizerSettings settings = optimizer().settings();
     int micro = settings.microBatchSize() == 0 ? batch.size() : settings.microBatchSize();
     List<List<WeightedSequence>> parts = new ArrayList<>();
@@ -65,8 +77,16 @@ public abstract class TrainableDecoderPolicy<M extends DecoderModel> extends Dec
     }
     optimizer().zeroGradients();
     double loss = 0;
+    LoraAdapter adapter = model.adapter();
+    long step = optimizer().steps();
     for (int i = 0; i < parts.size(); i++) {
-      loss += accumulate(packed.get(i), parts.get(i));
+      trainingDropout(adapter == null ? null
+          : LoraDropout.of(adapter.layout(), step, i * micro, parts.get(i)));
+      try {
+        loss += accumulate(packed.get(i), parts.get(i));
+      } finally {
+        trainingDropout(null);
+      }
     }
     if (!Double.isFinite(loss)) {
       throw new NumericalException("The loss is " + loss + "; the step was skipped");
@@ -77,22 +97,6 @@ public abstract class TrainableDecoderPolicy<M extends DecoderModel> extends Dec
         .learningRate(settings.learningRateAt(optimizer().steps())).sequences(batch.size())
         .tokens(tokens).build();
     return lastUpdate;
-  }
-
-  /**
-   * Refuses to train an adapter with dropout: PEFT drops the adapter's input only while training,
-   * which bond4j does not implement yet; sampling, scoring, merging and saving such an adapter
-   * work, since there dropout is the identity.
-   */
-  private void requireNoTrainingDropout() {
-    LoraAdapter adapter = model.adapter();
-    double dropout = adapter == null ? 0 : adapter.layout().settings().dropout();
-    if (dropout != 0) {
-      throw new InvalidArgumentException("lora.dropout = " + dropout
-          + ": dropout while training is not implemented; train with lora.dropout 0 (an adapter"
-          + " with dropout loads, samples, scores, merges and exports, where dropout does"
-          + " nothing)");
-    }
   }
 
   /** What the most recent {@link #update} reported, for monitoring; empty before the first. */
