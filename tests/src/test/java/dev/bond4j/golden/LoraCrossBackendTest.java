@@ -16,6 +16,7 @@ import dev.bond4j.value.TokenSequence;
 import dev.bond4j.value.WeightedSequence;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -99,6 +100,50 @@ class LoraCrossBackendTest {
         assertThat(a[i]).as(fixture + " parameter " + i).isCloseTo(b[i], offset(2e-4f));
       }
       assertThat(djl.logProbs(BATCH.subList(0, 1))[0]).isGreaterThan(before);
+    }
+  }
+
+  /**
+   * With dropout both engines multiply each module's input by the same masks (drawn in Java), so
+   * from the golden adapter (non-zero {@code B}, so that {@code A} moves from the first step) three
+   * steps with dropout 0.3 leave the same factors on DJL and dl4j, and not the factors of the same
+   * steps without dropout.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny-gpt2-lora", "tiny-qwen2-gqa-lora"})
+  void withDropoutDjlAndDl4jDropTheSameEntries(String fixture, @TempDir Path dir) {
+    Path adapter = LoraGoldenContract.adapter(fixture);
+    LoraSettings plain = LoraCheckpoint.settings(adapter);
+    LoraSettings settings = new LoraSettings(plain.rank(), plain.alpha(), 0.3,
+        plain.targetModules(), plain.modulesToSave());
+    Path base = LoraCheckpoint.baseModel(adapter);
+    Path dropped = dir.resolve("dropped");
+    try (TrainableDecoderPolicy<?> golden = DjlPolicy.load(adapter, OptimizerSettings.defaults(),
+        BackendOptions.defaults())) {
+      new LoraCheckpoint(settings, base.toAbsolutePath().toString(), golden.adapterParameters(), null, null, 0)
+          .write(dropped, golden.config());
+    }
+    OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(0.01).build();
+    try (TrainableDecoderPolicy<?> djl = DjlPolicy.load(dropped, optimizer,
+            BackendOptions.defaults());
+        TrainableDecoderPolicy<?> dl4j = Dl4jPolicy.load(dropped, optimizer,
+            BackendOptions.defaults());
+        TrainableDecoderPolicy<?> undropped = DjlPolicy.load(adapter, optimizer,
+            BackendOptions.defaults())) {
+      for (int step = 0; step < 3; step++) {
+        djl.update(BATCH);
+        dl4j.update(BATCH);
+        undropped.update(BATCH);
+      }
+      float[] a = djl.adapterParameters();
+      float[] b = dl4j.adapterParameters();
+      float[] c = undropped.adapterParameters();
+      double largest = 0;
+      for (int i = 0; i < a.length; i++) {
+        assertThat(a[i]).as(fixture + " factor " + i).isCloseTo(b[i], offset(2e-4f));
+        largest = Math.max(largest, Math.abs(a[i] - c[i]));
+      }
+      assertThat(largest).as("largest change dropout makes").isGreaterThan(1e-3);
     }
   }
 }

@@ -1,13 +1,11 @@
 package dev.bond4j.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.bond4j.InvalidArgumentException;
 import dev.bond4j.model.PolicySnapshot;
 import dev.bond4j.decoder.DecoderCheckpoint;
 import dev.bond4j.decoder.DecoderConfig;
@@ -284,12 +282,13 @@ abstract class LoraGoldenContract {
   /**
    * A PEFT folder with {@code lora_dropout} 0.05 (PEFT's common setting) is the same model as
    * without: dropout is the identity outside training, so its logits match PyTorch's, and it
-   * samples, scores and merges exactly like the fixture; saved again it keeps its dropout. Training
-   * it is refused in one line naming {@code lora.dropout}, before the adapter moves.
+   * samples, scores and merges exactly like the fixture; saved again it keeps its dropout. It
+   * trains with dropout: the update differs from the one without, repeating it from the same
+   * state gives the same factors, and its checkpoint resumes to the same next step.
    */
   @ParameterizedTest
   @ValueSource(strings = {"tiny-gpt2-lora", "tiny-qwen2-gqa-lora"})
-  void anAdapterWithDropoutLoadsSamplesScoresAndMergesButDoesNotTrain(String fixture,
+  void anAdapterWithDropoutLoadsSamplesScoresMergesAndTrains(String fixture,
       @TempDir Path dir) throws Exception {
     Path folder = adapter(fixture);
     JsonObject config = JsonParser.parseString(Files.readString(folder.resolve(
@@ -319,14 +318,31 @@ abstract class LoraGoldenContract {
       assertLogits(merged.logits(sequences), reference.getAsJsonArray("logits"),
           fixture + " merged with dropout");
     }
-    try (TrainableDecoderPolicy<?> policy = openTrainable(dropped, OptimizerSettings.defaults())) {
+    OptimizerSettings optimizer = OptimizerSettings.builder().learningRate(0.01).build();
+    float[] withDropout;
+    try (TrainableDecoderPolicy<?> policy = openTrainable(dropped, optimizer);
+        TrainableDecoderPolicy<?> again = openTrainable(dropped, optimizer);
+        TrainableDecoderPolicy<?> plain = openTrainable(folder, optimizer)) {
       float[] before = policy.adapterParameters();
-      assertThatThrownBy(() -> policy.update(batch)).isInstanceOf(InvalidArgumentException.class)
-          .hasMessageStartingWith("lora.dropout = 0.05: dropout while training is not implemented")
-          .hasMessageNotContaining("\n");
-      assertThat(policy.adapterParameters()).containsExactly(before);
-      assertThat(policy.steps()).isZero();
+      policy.update(batch);
+      again.update(batch);
+      plain.update(batch);
       policy.save(dir.resolve("again"));
+      withDropout = policy.adapterParameters();
+      assertThat(withDropout).isNotEqualTo(before);
+      assertThat(again.adapterParameters()).containsExactly(withDropout);
+      float[] without = plain.adapterParameters();
+      double largest = 0;
+      for (int i = 0; i < without.length; i++) {
+        largest = Math.max(largest, Math.abs(without[i] - withDropout[i]));
+      }
+      assertThat(largest).as("largest change dropout makes to a factor").isGreaterThan(1e-4);
+      policy.update(batch);
+      withDropout = policy.adapterParameters();
+    }
+    try (TrainableDecoderPolicy<?> resumed = openTrainable(dir.resolve("again"), optimizer)) {
+      resumed.update(batch);
+      assertThat(resumed.adapterParameters()).containsExactly(withDropout);
     }
     assertThat(LoraCheckpoint.settings(dir.resolve("again")).dropout()).isEqualTo(0.05);
     assertThat(JsonParser.parseString(Files.readString(dir.resolve("again").resolve(

@@ -48,6 +48,12 @@ abstract class DecoderPolicyContract extends PolicyContract {
   static final LoraSettings LLAMA_LORA = LoraSettings.of(2, 4, "q_proj", "k_proj", "v_proj",
       "o_proj", "gate_proj", "up_proj", "down_proj");
 
+  /** {@code settings} with PEFT's dropout {@code dropout}, which acts while the suite's updates train. */
+  static LoraSettings withDropout(LoraSettings settings, double dropout) {
+    return new LoraSettings(settings.rank(), settings.alpha(), dropout, settings.targetModules(),
+        settings.modulesToSave());
+  }
+
   /**
    * When not null, the suite runs LoRA policies of these settings: every seed's policy is a random
    * adapter (non-zero {@code B}, so that it differs from the base) over one shared base model, read
@@ -55,6 +61,11 @@ abstract class DecoderPolicyContract extends PolicyContract {
    */
   LoraSettings lora() {
     return null;
+  }
+
+  @Override
+  protected boolean dropsWhileTraining() {
+    return lora() != null && lora().dropout() > 0;
   }
 
   /** The model shape the suite runs; GPT-2 unless a subclass says otherwise. */
