@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,8 +36,13 @@ class LoraCliTest {
   }
 
   private Path config(String name, String lora, int steps, String out) throws IOException {
+    return config(name, "djl", lora, steps, out);
+  }
+
+  private Path config(String name, String backend, String lora, int steps, String out)
+      throws IOException {
     Path file = dir.resolve(name);
-    Files.writeString(file, "backend: djl\npolicy: model\ntokenizer: model\n"
+    Files.writeString(file, "backend: " + backend + "\npolicy: model\ntokenizer: model\n"
         + "prompts: prompts.txt\nbatchSize: 2\nmaxNewTokens: 5\nsteps: " + steps + "\nout: "
         + out + "\ncheckpointEvery: 1\nlora:\n" + lora);
     return file;
@@ -88,6 +95,40 @@ class LoraCliTest {
     assertThat(dir.resolve("merged/model.safetensors")).exists();
     assertRefused(bond("merge", "--adapter", dir.resolve("a/policy").toString(), "--out",
         dir.resolve("merged").toString()), "--out");
+  }
+
+  /**
+   * An adapter trained with dropout resumes exactly: a run stopped after step 2 and resumed
+   * writes the same step-3 files as one that ran straight through (the masks are keyed by the
+   * step and the sampled sequences, which the checkpoint restores), and differs from the run
+   * without dropout.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"djl", "dl4j"})
+  void trainsAndResumesExactlyWithDropout(String backend) throws IOException {
+    init("model", 24);
+    Files.writeString(dir.resolve("prompts.txt"), "w5 w17\nw9 w2 w33\n");
+    String lora = "  rank: 4\n  alpha: 8\n  dropout: 0.2\n"
+        + "  targetModules: [q_proj, k_proj, v_proj, gate_proj, up_proj]\n";
+    Run straight = bond("train", "--config", config("a.yaml", backend, lora, 3, "a").toString());
+    assertThat(straight.status()).as(straight.err()).isZero();
+    assertThat(bond("train", "--config", config("b.yaml", backend, lora, 2, "b").toString())
+        .status()).isZero();
+    Run resumed = bond("train", "--resume", "--config", config("b.yaml", backend, lora, 3, "b")
+        .toString());
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("Resumed after step 2");
+    String adapter = "policy/adapter_model.safetensors";
+    for (String file : new String[] {adapter, "policy/optimizer.safetensors",
+        "anchor/adapter_model.safetensors"}) {
+      assertThat(Files.readAllBytes(dir.resolve("b/checkpoints/step-3/" + file))).as(file)
+          .isEqualTo(Files.readAllBytes(dir.resolve("a/checkpoints/step-3/" + file)));
+    }
+    Run undropped = bond("train", "--config", config("c.yaml", backend,
+        lora.replace("dropout: 0.2", "dropout: 0"), 3, "c").toString());
+    assertThat(undropped.status()).as(undropped.err()).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("c/checkpoints/step-3/" + adapter)))
+        .isNotEqualTo(Files.readAllBytes(dir.resolve("a/checkpoints/step-3/" + adapter)));
   }
 
   @Test
