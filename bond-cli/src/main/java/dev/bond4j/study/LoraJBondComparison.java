@@ -42,8 +42,10 @@ import java.util.Locale;
  * of the first (mean and largest absolute difference per sequence, and the mean difference, a
  * Monte-Carlo estimate of their KL), beside how far the first lies from the base.
  *
- * <p>Options: {@code --reference DIR} (default bond-runs/demo/reference), {@code --seeds} (3),
- * {@code --steps} (200), {@code --rank} (8), {@code --alpha} (16), {@code --lora-lr} (3e-3),
+ * <p>Options: {@code --reference DIR} (default bond-runs/demo/reference), {@code --first-seed}
+ * (1), {@code --seeds} (3, the seeds from the first on), {@code --steps} (200), {@code --rank}
+ * (8), {@code --alpha} (16), {@code --dropout} (PEFT's {@code lora_dropout}, 0), {@code
+ * --lora-lr} (3e-3),
  * {@code --modules-to-save} (PEFT's {@code modules_to_save}, comma-separated, e.g. {@code
  * lm_head}; default none), {@code --backend} (djl), {@code --out} (bond-runs/lora-comparison:
  * {@code comparison.md}).
@@ -65,8 +67,8 @@ public final class LoraJBondComparison {
   }
 
   /** Runs the comparison and returns a Markdown report. */
-  static String run(Backend backend, Path reference, int seeds, int steps, LoraSettings lora,
-      double loraLearningRate, Path out) throws IOException {
+  static String run(Backend backend, Path reference, long firstSeed, int seeds, int steps,
+      LoraSettings lora, double loraLearningRate, Path out) throws IOException {
     Files.createDirectories(out);
     WordTokenizer tokenizer = ReviewCorpus.tokenizer();
     LexiconReward reward = new LexiconReward(tokenizer);
@@ -78,7 +80,7 @@ public final class LoraJBondComparison {
     List<Row> rows = new ArrayList<>();
     PolicySnapshot frozen = backend.load(reference, BackendOptions.defaults(), full).snapshot();
     MonteCarloEvaluator evaluator = new MonteCarloEvaluator(frozen, reward, 8, 16, NEW_TOKENS);
-    for (long seed = 1; seed <= seeds; seed++) {
+    for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
       double before = evaluator.evaluate(frozen, prompts, seed + 1).reward();
       TrainablePolicy fullPolicy = backend.load(reference, BackendOptions.defaults(), full);
       jbond(fullPolicy, frozen, reward, prompts, steps, seed).train(steps);
@@ -166,10 +168,10 @@ public final class LoraJBondComparison {
   private static String report(List<Row> rows, int steps, LoraSettings lora, double lr) {
     StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
         "J-BOND on the demo, %d steps: full fine-tuning (AdamW 3e-4) against LoRA rank %d, alpha"
-            + " %.0f, every projection, modules_to_save %s (AdamW %.0e)%n%n| seed | reference reward | full FT |"
+            + " %.0f, dropout %s, every projection, modules_to_save %s (AdamW %.0e)%n%n| seed | reference reward | full FT |"
             + " LoRA | LoRA gain / full gain | anchor gap: mean abs | max abs | mean (KL) |"
             + " anchor vs base: mean abs |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n", steps,
-        lora.rank(), lora.alpha(), lora.modulesToSave(), lr));
+        lora.rank(), lora.alpha(), lora.dropout(), lora.modulesToSave(), lr));
     double ratios = 0;
     for (Row row : rows) {
       ratios += row.ratio();
@@ -186,8 +188,10 @@ public final class LoraJBondComparison {
   /** Runs the comparison with the options of the class comment. */
   public static void main(String[] args) throws IOException {
     Path reference = Path.of("bond-runs", "demo", "reference");
+    long firstSeed = 1;
     int seeds = 3;
     int steps = 200;
+    double dropout = 0;
     int rank = 8;
     double alpha = 16;
     double lr = 3e-3;
@@ -197,7 +201,9 @@ public final class LoraJBondComparison {
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--reference" -> reference = Path.of(args[i + 1]);
+        case "--first-seed" -> firstSeed = Long.parseLong(args[i + 1]);
         case "--seeds" -> seeds = Integer.parseInt(args[i + 1]);
+        case "--dropout" -> dropout = Double.parseDouble(args[i + 1]);
         case "--steps" -> steps = Integer.parseInt(args[i + 1]);
         case "--rank" -> rank = Integer.parseInt(args[i + 1]);
         case "--alpha" -> alpha = Double.parseDouble(args[i + 1]);
@@ -206,12 +212,13 @@ public final class LoraJBondComparison {
         case "--backend" -> backend = args[i + 1];
         case "--out" -> out = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; options:"
-            + " --reference, --seeds, --steps, --rank, --alpha, --lora-lr, --modules-to-save,"
+            + " --reference, --first-seed, --seeds, --steps, --rank, --alpha, --dropout, --lora-lr,"
+            + " --modules-to-save,"
             + " --backend, --out");
       }
     }
-    String report = run(BackendRegistry.discover().require(backend), reference, seeds, steps,
-        new LoraSettings(rank, alpha, 0, MODULES, saved), lr, out);
+    String report = run(BackendRegistry.discover().require(backend), reference, firstSeed, seeds,
+        steps, new LoraSettings(rank, alpha, dropout, MODULES, saved), lr, out);
     Files.writeString(out.resolve("comparison.md"), report);
     System.out.print(report);
   }
