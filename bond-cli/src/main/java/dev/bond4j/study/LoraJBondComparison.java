@@ -31,7 +31,7 @@ import java.util.Locale;
 /**
  * LoRA J-BOND against full fine-tuning on the demo: from the demo's reference (a folder {@code bond
  * demo} caches), per seed, J-BOND with the demo's settings ({@code β = 0.5}, {@code η = 0.05},
- * batch 16, 12 new tokens) once on all weights (AdamW 3e-4, as the demo) and once on a LoRA adapter
+ * batch 16, 12 new tokens) once on all weights (AdamW {@code --full-lr}) and once on a LoRA adapter
  * (every projection, {@code --rank}, {@code --alpha}, AdamW {@code --lora-lr}), each for {@code
  * --steps}; the reward gain over the reference of each (Monte-Carlo evaluation, 8 samples per
  * prompt) and their ratio.
@@ -45,7 +45,7 @@ import java.util.Locale;
  * <p>Options: {@code --reference DIR} (default bond-runs/demo/reference), {@code --first-seed}
  * (1), {@code --seeds} (3, the seeds from the first on), {@code --steps} (200), {@code --rank}
  * (8), {@code --alpha} (16), {@code --dropout} (PEFT's {@code lora_dropout}, 0), {@code
- * --lora-lr} (3e-3),
+ * --lora-lr} (3e-3), {@code --full-lr} (full fine-tuning's, 3e-4, the demo's),
  * {@code --modules-to-save} (PEFT's {@code modules_to_save}, comma-separated, e.g. {@code
  * lm_head}; default none), {@code --backend} (djl), {@code --out} (bond-runs/lora-comparison:
  * {@code comparison.md}).
@@ -68,13 +68,14 @@ public final class LoraJBondComparison {
 
   /** Runs the comparison and returns a Markdown report. */
   static String run(Backend backend, Path reference, long firstSeed, int seeds, int steps,
-      LoraSettings lora, double loraLearningRate, Path out) throws IOException {
+      LoraSettings lora, double fullLearningRate, double loraLearningRate, Path out)
+      throws IOException {
     Files.createDirectories(out);
     WordTokenizer tokenizer = ReviewCorpus.tokenizer();
     LexiconReward reward = new LexiconReward(tokenizer);
     List<Prompt> prompts = ReviewCorpus.prompts(tokenizer);
-    OptimizerSettings full = OptimizerSettings.builder().learningRate(3e-4).maxGradNorm(1.0)
-        .build();
+    OptimizerSettings full = OptimizerSettings.builder().learningRate(fullLearningRate)
+        .maxGradNorm(1.0).build();
     OptimizerSettings adapter = OptimizerSettings.builder().learningRate(loraLearningRate)
         .maxGradNorm(1.0).build();
     List<Row> rows = new ArrayList<>();
@@ -97,7 +98,7 @@ public final class LoraJBondComparison {
       rows.add(new Row(seed, before, fullAfter.reward(), loraAfter.reward(), gap[0], gap[1],
           gap[2], gap[3]));
     }
-    return report(rows, steps, lora, loraLearningRate);
+    return report(rows, steps, lora, fullLearningRate, loraLearningRate);
   }
 
   /** J-BOND with the demo's settings ({@code β = 0.5}, {@code η = 0.05}, batch 16). */
@@ -165,13 +166,15 @@ public final class LoraJBondComparison {
     }
   }
 
-  private static String report(List<Row> rows, int steps, LoraSettings lora, double lr) {
+  private static String report(List<Row> rows, int steps, LoraSettings lora, double fullLr,
+      double lr) {
     StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-        "J-BOND on the demo, %d steps: full fine-tuning (AdamW 3e-4) against LoRA rank %d, alpha"
-            + " %.0f, dropout %s, every projection, modules_to_save %s (AdamW %.0e)%n%n| seed | reference reward | full FT |"
+        "J-BOND on the demo, %d steps: full fine-tuning (AdamW %.0e) against LoRA rank %d, alpha"
+            + " %.0f, dropout %s, every projection, modules_to_save %s (AdamW %.0e)%n%n"
+            + "| seed | reference reward | full FT |"
             + " LoRA | LoRA gain / full gain | anchor gap: mean abs | max abs | mean (KL) |"
             + " anchor vs base: mean abs |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n", steps,
-        lora.rank(), lora.alpha(), lora.dropout(), lora.modulesToSave(), lr));
+        fullLr, lora.rank(), lora.alpha(), lora.dropout(), lora.modulesToSave(), lr));
     double ratios = 0;
     for (Row row : rows) {
       ratios += row.ratio();
@@ -195,6 +198,7 @@ public final class LoraJBondComparison {
     int rank = 8;
     double alpha = 16;
     double lr = 3e-3;
+    double fullLr = 3e-4;
     String backend = "djl";
     List<String> saved = List.of();
     Path out = Path.of("bond-runs", "lora-comparison");
@@ -208,17 +212,19 @@ public final class LoraJBondComparison {
         case "--rank" -> rank = Integer.parseInt(args[i + 1]);
         case "--alpha" -> alpha = Double.parseDouble(args[i + 1]);
         case "--lora-lr" -> lr = Double.parseDouble(args[i + 1]);
+        case "--full-lr" -> fullLr = Double.parseDouble(args[i + 1]);
         case "--modules-to-save" -> saved = List.of(args[i + 1].split(","));
         case "--backend" -> backend = args[i + 1];
         case "--out" -> out = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; options:"
             + " --reference, --first-seed, --seeds, --steps, --rank, --alpha, --dropout, --lora-lr,"
+            + " --full-lr,"
             + " --modules-to-save,"
             + " --backend, --out");
       }
     }
     String report = run(BackendRegistry.discover().require(backend), reference, firstSeed, seeds,
-        steps, new LoraSettings(rank, alpha, dropout, MODULES, saved), lr, out);
+        steps, new LoraSettings(rank, alpha, dropout, MODULES, saved), fullLr, lr, out);
     Files.writeString(out.resolve("comparison.md"), report);
     System.out.print(report);
   }
