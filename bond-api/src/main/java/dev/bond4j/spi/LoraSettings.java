@@ -13,8 +13,8 @@ import java.util.List;
  *     dimension, which the model checks)
  * @param alpha {@code lora_alpha}; the update is scaled by {@code alpha / rank}
  * @param dropout {@code lora_dropout} on the adapter's input, in [0, 1); as in PEFT it acts only
- *     while training (elsewhere the identity), and training with a dropout above 0 is not
- *     implemented: the update refuses it
+ *     while an update trains (inverted dropout, each module its own mask; the base path sees the
+ *     undropped input) and is the identity elsewhere
  * @param targetModules PEFT's module names: {@code q_proj}, {@code k_proj}, {@code v_proj}, {@code
  *     o_proj}, {@code gate_proj}, {@code up_proj}, {@code down_proj} for the Llama family; {@code
  *     c_attn}, {@code c_proj} (attention and MLP output), {@code c_fc} for GPT-2

@@ -18,7 +18,8 @@ import java.util.Optional;
  * split into micro-batches whose gradients add up before one optimizer step (the same result as
  * one batch), and checkpoints in the {@link DecoderCheckpoint} format with exact resume. A policy
  * whose model runs a {@link LoraAdapter} trains only the adapter (the engine's optimizer holds the
- * factors) and checkpoints it as a PEFT folder ({@link LoraCheckpoint}). An engine supplies the
+ * factors), with PEFT's dropout of each micro-batch ({@link LoraDropout}, handed to the engine by
+ * {@link #trainingDropout}), and checkpoints it as a PEFT folder ({@link LoraCheckpoint}). An engine supplies the
  * forward and backward pass of one micro-batch and its {@link OptimizerState}.
  *
  * @param <M> the engine's model

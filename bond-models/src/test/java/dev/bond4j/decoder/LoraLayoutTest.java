@@ -159,7 +159,8 @@ class LoraLayoutTest {
     float[] base = random((int) new DecoderLayout(GPT2).parameterCount(), 3);
     float[] factors = random((int) plain.parameterCount(), 4);
     assertThat(dropped.merge(base, factors)).containsExactly(plain.merge(base, factors));
-    for (double bad : new double[] {-0.1, 1, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+    for (double bad : new double[] {-0.1, 1, 1.5, Double.NaN, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY}) {
       assertThatThrownBy(() -> new LoraSettings(2, 4, bad, List.of("c_attn")))
           .as("dropout %s", bad).isInstanceOf(InvalidArgumentException.class)
           .hasMessageContaining("lora.dropout = " + bad)
