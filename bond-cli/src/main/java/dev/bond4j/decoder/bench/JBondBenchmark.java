@@ -99,6 +99,7 @@ public final class JBondBenchmark {
     double[] samplingRate = new double[steps];
     double[] updateFlops = new double[steps];
     long updateSequences = 0;
+    long updateTokens = 0;
     double gemmBefore = 0;
     try (P policy = backend.create(config, optimizer, args.get("threads"),
         args.word("precision"))) {
@@ -121,6 +122,7 @@ public final class JBondBenchmark {
             UpdateResult update = policy.lastUpdate().orElseThrow();
             updateFlops[step] = updateFlops(config, update, promptLength);
             updateSequences = update.sequences();
+            updateTokens = update.tokens();
           }
         }
       } finally {
@@ -146,7 +148,7 @@ public final class JBondBenchmark {
     out.put("update_mfu", Medians.of(updateFlops) / updateTime / 1e9 / gflops);
     out.put("peak_rss_bytes", ProcessMemory.peakRssBytes());
     out.put("analytic_min_bytes", AnalyticMemory.jBondMinimumBytes(config, updateSequences,
-        promptLength + newTokens - 1));
+        promptLength + newTokens - 1, updateTokens));
     return BenchmarkJson.write(out, "%.6g");
   }
 
