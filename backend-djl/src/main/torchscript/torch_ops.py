@@ -7,9 +7,9 @@ few operations bond4j needs from PyTorch beyond DJL's API. Regenerate it with
     python3 backend-djl/src/main/torchscript/torch_ops.py backend-djl/src/main/resources/dev/bond4j/djl/torch_ops.pt
 
 The oneDNN operators for pre-packed bfloat16 weights (mkldnn::_reorder_linear_weight,
-mkldnn::_linear_pointwise) exist in the PyTorch that DJL loads (2.7) but not in every PyTorch that
-can run this script (Debian's 1.13 has no Python binding for them), so their two methods are
-scripted with placeholder bodies and the saved TorchScript source is then rewritten; TorchScript
+mkldnn::_linear_pointwise) and the fused AdamW kernel (aten::_fused_adamw_) exist in the PyTorch
+that DJL loads (2.7) but not in every PyTorch that can run this script (Debian's 1.13 has no
+Python binding for them), so their methods are scripted with placeholder bodies and the saved TorchScript source is then rewritten; TorchScript
 compiles that source when the module loads.
 """
 import os
@@ -102,6 +102,27 @@ class TorchOps(torch.nn.Module):
             logits = logits / constants[4]
         return torch.softmax(logits, -1)
 
+    @torch.jit.export
+    def gradient_norm(self, grads: List[torch.Tensor]) -> torch.Tensor:
+        """The global L2 norm of a list of gradients: the norm of their per-tensor norms."""
+        return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+
+    @torch.jit.export
+    def adamw_step(self, params: List[torch.Tensor], grads: List[torch.Tensor],
+                   first: List[torch.Tensor], second: List[torch.Tensor],
+                   steps: List[torch.Tensor], scale: torch.Tensor, lr: float, beta1: float,
+                   beta2: float, weight_decay: float, eps: float) -> torch.Tensor:
+        """One AdamW step over lists of tensors in one pass per element (PyTorch's fused kernel).
+
+        params, first and second moments are updated in place; each gradient is divided by scale
+        (the inverse of the clipping factor) first; steps holds per parameter a tensor [1] with the
+        step number t, whose bias corrections 1 - beta^t the kernel computes:
+        theta <- theta (1 - lr wd); m <- lerp(m, g, 1 - beta1); v <- beta2 v + (1 - beta2) g^2;
+        theta <- theta - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps).
+        Returns scale.
+        """
+        return torch.div(scale, steps[0])  # placeholder, rewritten below
+
     def linear(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, bf16: bool) -> torch.Tensor:
         """x @ weight + bias: on a packed bfloat16 weight, or in float32 as DecoderForward.linear."""
         if bf16:
@@ -120,6 +141,10 @@ REWRITES = {
         "return ops.mkldnn._reorder_linear_weight(torch.to(torch.contiguous(torch.t(weight)), 15), rows)",
     "return torch.sub(x, bias)": "return torch.add(torch.to(" + PACKED + ", 6), bias)",
     "return torch.mul(x, packed)": "return torch.to(" + PACKED + ", 6)",
+    "return torch.div(scale, steps[0])":
+        "_0 = ops.aten._fused_adamw_(params, grads, first, second, annotate(List[Tensor], []), steps,"
+        " lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False,"
+        " maximize=False, grad_scale=scale, found_inf=None)\n    return scale",
 }
 
 if __name__ == "__main__":

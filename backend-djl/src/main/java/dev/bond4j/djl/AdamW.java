@@ -1,8 +1,6 @@
 package dev.bond4j.djl;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -15,21 +13,38 @@ import dev.bond4j.value.OptimizerSettings;
  * AdamW over the flat parameter buffer, with the semantics of the exact testbed: global
  * gradient-norm clipping, bias-corrected moments, linear warm-up of the learning rate and decoupled
  * weight decay {@code θ ← θ − lr · (m̂ / (sqrt(v̂) + ε) + λ θ)}. Its moments are flat buffers too,
- * so a step is one fused engine update over the whole model.
+ * viewed per parameter tensor like the parameters, so a step is PyTorch's fused AdamW kernel
+ * over the lists of tensors: one pass per element, the gradients read where autograd left them,
+ * no flat copy of the gradient and no temporaries.
  */
 final class AdamW extends AdamWState {
-  private final NDArray flat;
   private final NDArray[] views;
   final NDArray firstMoment;
   final NDArray secondMoment;
+  private final NDArray[] firstViews;
+  private final NDArray[] secondViews;
 
-  /** AdamW over {@code flat}, whose trainable {@code views} collect the gradients. */
+  /**
+   * AdamW over {@code flat}, whose trainable {@code views} (consecutive, in order, covering it)
+   * collect the gradients.
+   */
   AdamW(OptimizerSettings settings, NDManager manager, NDArray flat, NDArray[] views) {
     super(settings);
-    this.flat = flat;
     this.views = views;
     this.firstMoment = manager.zeros(flat.getShape());
     this.secondMoment = manager.zeros(flat.getShape());
+    long[] offsets = new long[views.length + 1];
+    for (int i = 0; i < views.length; i++) {
+      offsets[i + 1] = offsets[i] + views[i].size();
+    }
+    if (offsets[views.length] != flat.size()) {
+      throw new IllegalArgumentException("The views cover " + offsets[views.length]
+          + " of the buffer's " + flat.size() + " values");
+    }
+    this.firstViews = DjlParameters.views(firstMoment, views.length, i -> offsets[i],
+        i -> views[i].getShape().getShape(), false);
+    this.secondViews = DjlParameters.views(secondMoment, views.length, i -> offsets[i],
+        i -> views[i].getShape().getShape(), false);
   }
 
   @Override
@@ -65,27 +80,19 @@ final class AdamW extends AdamWState {
    */
   @Override
   public double step() {
+    JniUtils.setGradMode(false);
     try (NDScope scope = new NDScope()) {
-      NDList parts = new NDList(views.length);
-      for (NDArray view : views) {
-        parts.add(view.getGradient().reshape(-1));
+      NDArray[] gradients = new NDArray[views.length];
+      for (int i = 0; i < views.length; i++) {
+        gradients[i] = views[i].getGradient();
       }
-      NDArray gradient = NDArrays.concat(parts);
-      AdamStep step = next(gradient.norm().getFloat());
+      TorchOps ops = TorchOps.get();
+      AdamStep step = next(ops.gradientNorm(gradients).getFloat());
       taken(step);
-      double lr = step.learningRate();
-      double clip = step.clip();
-      double correction1 = step.correction1();
-      double correction2 = step.correction2();
-      // The engine's fused update computes θ ← θ − λ·lr·θ; m ← β1 m + (1−β1) g; v ← β2 v + (1−β2)
-      // g²; θ ← θ − c · m / (sqrt(v) + ε'). With c = lr·sqrt(c2)/c1 and ε' = ε·sqrt(c2) this is
-      // exactly θ − lr·(m̂ / (sqrt(v̂) + ε) + λθ) with m̂ = m/c1, v̂ = v/c2; the clipping factor
-      // rescales g. Its elementwise clamp is disabled (-1).
-      JniUtils.adamUpdate((PtNDArray) flat, (PtNDArray) gradient,
-          (PtNDArray) firstMoment, (PtNDArray) secondMoment, (float) lr,
-          (float) (lr * Math.sqrt(correction2) / correction1), (float) settings().weightDecay(),
-          (float) clip, -1f, (float) settings().beta1(), (float) settings().beta2(),
-          (float) (settings().epsilon() * Math.sqrt(correction2)), settings().weightDecay() > 0);
+      OptimizerSettings settings = settings();
+      ops.adamwStep(views, gradients, firstViews, secondViews, step.step(), step.clip(),
+          step.learningRate(), settings.beta1(), settings.beta2(), settings.weightDecay(),
+          settings.epsilon());
       return step.norm();
     }
   }

@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.util.Collections;
 
 /**
  * The PyTorch operations bond4j needs beyond DJL's Java API, as methods of a small TorchScript
@@ -22,7 +23,8 @@ import java.lang.reflect.Field;
  * src/main/torchscript/torch_ops.py}): the fused tanh GELU, a whole decoding step of a GPT-2 (one
  * call where DJL's API needs about 38 per block), and bfloat16 matrix products with float32
  * results (DJL's dtype table has no bfloat16, so its arrays can hold one but not make one), on
- * float32 weights or on weights pre-packed once for oneDNN. Each call is one engine call; it records autograd when grad mode is on, as DJL's own
+ * float32 weights or on weights pre-packed once for oneDNN, and AdamW in PyTorch's fused
+ * kernel. Each call is one engine call; it records autograd when grad mode is on, as DJL's own
  * operations do. DJL's public call runs module methods in inference mode (no gradient, and
  * results that may not be updated in place), so the method is invoked through the engine's
  * native entry point with its training flag set, which leaves grad mode as the caller set it. Results belong to the current {@code
@@ -104,6 +106,51 @@ final class TorchOps {
   /** {@code x @ weight} in bfloat16, in float32, plus the float32 {@code bias}. */
   NDArray linearBf16(NDArray x, NDArray weight, NDArray bias) {
     return call("linear_bf16", x, weight, bias);
+  }
+
+  /** The global L2 norm of {@code gradients} (the norm of their norms), a float32 scalar. */
+  NDArray gradientNorm(NDArray[] gradients) {
+    try (IValue list = tensors(gradients)) {
+      return run(gradients[0].getManager(), "gradient_norm", list);
+    }
+  }
+
+  /**
+   * One AdamW step in PyTorch's fused kernel (one pass over every element, no temporaries), in
+   * place on {@code parameters} and the two moments, which are matching lists of arrays. Each
+   * gradient is first multiplied by {@code clip} (divided by its inverse); {@code step} is the
+   * step number {@code t} of the bias corrections {@code 1 − β^t}. Grad mode must be off.
+   */
+  void adamwStep(NDArray[] parameters, NDArray[] gradients, NDArray[] first, NDArray[] second,
+      long step, double clip, double learningRate, double beta1, double beta2,
+      double weightDecay, double epsilon) {
+    NDManager owner = parameters[0].getManager();
+    try (NDArray stepNumber = owner.create(new float[] {step});
+        NDArray scale = owner.create(new float[] {(float) (1 / clip)});
+        IValue params = tensors(parameters);
+        IValue grads = tensors(gradients);
+        IValue firsts = tensors(first);
+        IValue seconds = tensors(second);
+        IValue steps = tensors(Collections.nCopies(parameters.length, stepNumber)
+            .toArray(new NDArray[0]));
+        IValue scales = IValue.from((PtNDArray) scale);
+        IValue lr = IValue.from(learningRate);
+        IValue b1 = IValue.from(beta1);
+        IValue b2 = IValue.from(beta2);
+        IValue decay = IValue.from(weightDecay);
+        IValue eps = IValue.from(epsilon);
+        NDArray result = run(owner, "adamw_step", params, grads, firsts, seconds, steps, scales,
+            lr, b1, b2, decay, eps)) {
+      // The scale comes back; the update happened in place.
+    }
+  }
+
+  private static IValue tensors(NDArray[] arrays) {
+    PtNDArray[] list = new PtNDArray[arrays.length];
+    for (int i = 0; i < arrays.length; i++) {
+      list[i] = (PtNDArray) arrays[i];
+    }
+    return IValue.listFrom(list);
   }
 
   /**

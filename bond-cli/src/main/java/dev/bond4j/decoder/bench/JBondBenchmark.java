@@ -28,7 +28,7 @@ import java.util.Map;
  * the policy samples, the policy's of the Best-of-2 samples, one update on the Best-of-2 and
  * policy samples, and the EMA anchor move. Phase times are the trainer's own ({@code time/...}
  * metrics); medians over the measured steps are reported. {@code gemm_gflops} is the engine's
- * square float32 matrix product measured in the same process (see
+ * square float32 matrix product measured in the same process with the benchmark's thread count (see
  * {@link JBondBackend#gemmBeforeSteps}), and {@code update_mfu} the model FLOPs of the update phase
  * ({@code 6 N} per token for the non-embedding parameters, {@code 6 d V} per predicted token for
  * the head and {@code 12 L d T} per token for attention) over that rate.
@@ -96,12 +96,17 @@ public final class JBondBenchmark {
     for (String key : PHASES) {
       times.put(key, new double[steps]);
     }
-    double gemmBefore = backend.gemmBeforeSteps() ? backend.gemmGflops(args.get("gemm")) : 0;
     double[] samplingRate = new double[steps];
     double[] updateFlops = new double[steps];
     long updateSequences = 0;
+    long updateTokens = 0;
+    double gemmBefore = 0;
     try (P policy = backend.create(config, optimizer, args.get("threads"),
         args.word("precision"))) {
+      // Measured once the policy exists: its engine then runs the benchmark's thread count.
+      if (backend.gemmBeforeSteps()) {
+        gemmBefore = backend.gemmGflops(args.get("gemm"));
+      }
       PolicySnapshot reference = policy.snapshot();
       try (Trainer trainer = Algorithms.jBond(policy, reference, reward, prompts, 0.5, 0.02, 0.0,
           TrainingSettings.builder().batchSize(batch).maxNewTokens(newTokens).seed(1)
@@ -117,6 +122,7 @@ public final class JBondBenchmark {
             UpdateResult update = policy.lastUpdate().orElseThrow();
             updateFlops[step] = updateFlops(config, update, promptLength);
             updateSequences = update.sequences();
+            updateTokens = update.tokens();
           }
         }
       } finally {
@@ -142,7 +148,7 @@ public final class JBondBenchmark {
     out.put("update_mfu", Medians.of(updateFlops) / updateTime / 1e9 / gflops);
     out.put("peak_rss_bytes", ProcessMemory.peakRssBytes());
     out.put("analytic_min_bytes", AnalyticMemory.jBondMinimumBytes(config, updateSequences,
-        promptLength + newTokens - 1));
+        promptLength + newTokens - 1, updateTokens));
     return BenchmarkJson.write(out, "%.6g");
   }
 
