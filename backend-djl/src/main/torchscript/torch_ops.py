@@ -109,6 +109,8 @@ class TorchOps(torch.nn.Module):
             cos = torch.embedding(weights[5], position_ids).reshape(rows, 1, size // 2)
             sin = torch.embedding(weights[6], position_ids).reshape(rows, 1, size // 2)
         key_mask[:, :, slot:slot + 1].mul_(0.0)
+        # Attention reads only the slots written so far (the later ones are masked out).
+        seen = key_mask[:, :, 0:slot + 1]
         for layer in range(len(keys)):
             w = weights[7 + 12 * layer:19 + 12 * layer]
             p = packed[4 * layer:4 * layer + 4]
@@ -126,9 +128,10 @@ class TorchOps(torch.nn.Module):
             keys[layer][:, :, :, slot:slot + 1].add_(key)
             values[layer][:, :, slot:slot + 1, :].add_(
                 qkv[:, queries + width:queries + 2 * width].reshape(rows, kv, 1, size))
-            scores = torch.bmm(grouped, keys[layer].view(rows * kv, size, -1)).add_(key_mask)
-            attended = torch.bmm(torch.softmax(scores, -1),
-                                 values[layer].view(rows * kv, -1, size)).reshape(rows, queries)
+            scores = torch.bmm(grouped, keys[layer].view(rows * kv, size, -1)[:, :, 0:slot + 1])
+            attended = torch.bmm(torch.softmax(scores.add_(seen), -1),
+                                 values[layer].view(rows * kv, -1, size)[:, 0:slot + 1, :]).reshape(
+                rows, queries)
             residual = self.block_linear(attended, w[4], w[5], p, a, 1, shape).add_(x)
             up = self.block_linear(self.norm(residual, w[6], w[7], constants[0]), w[8], w[9], p, a,
                                    2, shape)
