@@ -53,51 +53,103 @@ class TorchOps(torch.nn.Module):
         return torch.mul(x, packed)  # placeholder, rewritten below
 
     @torch.jit.export
-    def gpt2_decode_step(self, tokens: List[int], positions: List[int], slot: int,
-                         key_mask: torch.Tensor, weights: List[torch.Tensor],
-                         keys: List[torch.Tensor], values: List[torch.Tensor], heads: int,
-                         constants: List[float], tanh_gelu: bool, bf16: bool) -> torch.Tensor:
-        """One new token per row of a GPT-2 through its KV cache, as sampling probabilities.
+    def pack_fp32(self, weight: torch.Tensor, rows: int) -> torch.Tensor:
+        """weight [in, out] as MKL's pre-packed float32 weight for products of exactly `rows` rows."""
+        return torch.abs(weight)  # placeholder, rewritten below
+
+    @torch.jit.export
+    def packed_matmul_fp32(self, x: torch.Tensor, packed: torch.Tensor, weight: torch.Tensor,
+                           rows: int) -> torch.Tensor:
+        """x @ weight in float32 on a packed weight; x with another row count than `rows`, the one
+        it was packed for, multiplies by weight itself."""
+        return torch.div(x, packed)  # placeholder, rewritten below
+
+    @torch.jit.export
+    def decode_step(self, tokens: List[int], positions: List[int], slot: int,
+                    key_mask: torch.Tensor, weights: List[torch.Tensor], packed: List[torch.Tensor],
+                    adapters: List[torch.Tensor], keys: List[torch.Tensor], values: List[torch.Tensor],
+                    shape: List[int], constants: List[float], flags: List[bool]) -> torch.Tensor:
+        """One new token per row of a decoder through its KV cache, as sampling probabilities.
 
         What backend-djl's DecoderStep does with one engine call per operation, in one call, with
-        the same operations in the same order (so the same float32 results):
+        the same operations in the same order (so the same float32 results), for both families:
+        GPT-2 (learned positions, LayerNorm, GELU) and the Llama family (rotary positions, RMSNorm,
+        grouped-query attention, SwiGLU, optional biases), with or without a LoRA adapter.
         - tokens, positions: one int per row; slot: the cache slot this token's key and value go to;
-        - key_mask [rows * heads, 1, slots]: additive, 0 where a key is seen; the slot is unmasked here;
-        - weights: embedding, positions, final norm weight and bias, the head [d, V] (or packed
-          for bfloat16), then 12 per block in DecoderLayout.Slot order (linear weights [in, out],
-          or packed for bfloat16);
-        - keys [rows, heads, headSize, slots] and values [rows, heads, slots, headSize] per block,
-          written in place;
-        - constants: norm epsilon, query scale, the tanh GELU's cubic and linear factors, temperature.
+        - key_mask [rows * kvHeads, 1, slots]: additive, 0 where a key is seen; the slot is unmasked here;
+        - weights: embedding, learned positions, final norm weight and bias, the head [d, V] (or
+          packed for bfloat16), rotary cosines and sines [positions, headSize / 2], then 12 per
+          block in DecoderLayout.Slot order (linear weights [in, out]); an empty tensor where the
+          model has none;
+        - packed: per block the packed copies of the QKV, O, UP and DOWN weights; empty when
+          products run on the float32 weights;
+        - adapters: per block and linear layer (QKV, O, UP, DOWN) LoRA's A [in, r] and B * mask
+          [r, out], or two empty tensors; empty without an adapter;
+        - keys [rows, kvHeads, headSize, slots] and values [rows, kvHeads, slots, headSize] per
+          block, written in place;
+        - shape: heads, kvHeads, how products run (0 float32, 1 float32 on MKL-packed weights,
+          2 bfloat16 on oneDNN-packed weights), the row count the weights were packed for;
+        - constants: norm epsilon, query scale, the tanh GELU's cubic and linear factors, temperature;
+        - flags: GPT-2 (else the Llama family), whether GPT-2's GELU is the tanh one.
         """
-        eps = constants[0]
-        scale = constants[1]
+        heads = shape[0]
+        kv = shape[1]
         rows = len(tokens)
-        x = torch.embedding(weights[0], torch.tensor(tokens, dtype=torch.long)) + torch.embedding(
-            weights[1], torch.tensor(positions, dtype=torch.long))
-        d = x.size(1)
-        size = d // heads
+        position_ids = torch.tensor(positions, dtype=torch.long)
+        x = torch.embedding(weights[0], torch.tensor(tokens, dtype=torch.long))
+        if flags[0]:
+            x = x + torch.embedding(weights[1], position_ids)
+        size = keys[0].size(2)
+        group = heads // kv
+        queries = heads * size
+        width = kv * size
+        cos = torch.empty(0)
+        sin = torch.empty(0)
+        if not flags[0]:
+            cos = torch.embedding(weights[5], position_ids).reshape(rows, 1, size // 2)
+            sin = torch.embedding(weights[6], position_ids).reshape(rows, 1, size // 2)
         key_mask[:, :, slot:slot + 1].mul_(0.0)
+        # Attention reads only the slots written so far (the later ones are masked out).
+        seen = key_mask[:, :, 0:slot + 1]
         for layer in range(len(keys)):
-            w = weights[5 + 12 * layer:17 + 12 * layer]
-            h = torch.layer_norm(x, [d], w[0], w[1], eps)
-            qkv = self.linear(h, w[2], w[3], bf16)
-            query = (qkv[:, 0:d] * scale).reshape(rows * heads, 1, size)
-            keys[layer][:, :, :, slot:slot + 1].add_(qkv[:, d:2 * d].reshape(rows, heads, size, 1))
-            values[layer][:, :, slot:slot + 1, :].add_(qkv[:, 2 * d:3 * d].reshape(rows, heads, 1, size))
-            scores = torch.bmm(query, keys[layer].view(rows * heads, size, -1)).add_(key_mask)
-            attended = torch.bmm(torch.softmax(scores, -1),
-                                 values[layer].view(rows * heads, -1, size)).reshape(rows, d)
-            residual = self.linear(attended, w[4], w[5], bf16).add_(x)
-            up = self.linear(torch.layer_norm(residual, [d], w[6], w[7], eps), w[8], w[9], bf16)
-            if tanh_gelu:
+            w = weights[7 + 12 * layer:19 + 12 * layer]
+            p = packed[4 * layer:4 * layer + 4]
+            a = adapters[8 * layer:8 * layer + 8]
+            qkv = self.block_linear(self.norm(x, w[0], w[1], constants[0]), w[2], w[3], p, a, 0,
+                                    shape)
+            if flags[0]:
+                grouped = (qkv[:, 0:queries] * constants[1]).reshape(rows * kv, group, size)
+                key = qkv[:, queries:queries + width].reshape(rows, kv, size, 1)
+            else:
+                query = self.rotate(qkv[:, 0:queries].reshape(rows, heads, size), cos, sin)
+                grouped = (query * constants[1]).reshape(rows * kv, group, size)
+                key = self.rotate(qkv[:, queries:queries + width].reshape(rows, kv, size), cos,
+                                  sin).reshape(rows, kv, size, 1)
+            keys[layer][:, :, :, slot:slot + 1].add_(key)
+            values[layer][:, :, slot:slot + 1, :].add_(
+                qkv[:, queries + width:queries + 2 * width].reshape(rows, kv, 1, size))
+            scores = torch.bmm(grouped, keys[layer].view(rows * kv, size, -1)[:, :, 0:slot + 1])
+            attended = torch.bmm(torch.softmax(scores.add_(seen), -1),
+                                 values[layer].view(rows * kv, -1, size)[:, 0:slot + 1, :]).reshape(
+                rows, queries)
+            residual = self.block_linear(attended, w[4], w[5], p, a, 1, shape).add_(x)
+            up = self.block_linear(self.norm(residual, w[6], w[7], constants[0]), w[8], w[9], p, a,
+                                   2, shape)
+            if not flags[0]:
+                half = up.size(1) // 2
+                gate = up[:, 0:half]
+                inner = (gate * torch.sigmoid(gate)) * up[:, half:]
+            elif flags[1]:
                 inner = (up * up).mul_(constants[2]).add_(constants[3])
                 inner = torch.sigmoid(inner.mul_(up)).mul_(up)
             else:
                 inner = F.gelu(up)
-            x = self.linear(inner, w[10], w[11], bf16).add_(residual)
-        x = torch.layer_norm(x, [d], weights[2], weights[3], eps)
-        logits = self.packed_matmul_bf16(x, weights[4]) if bf16 else torch.matmul(x, weights[4])
+            x = self.block_linear(inner, w[10], w[11], p, a, 3, shape).add_(residual)
+        x = self.norm(x, weights[2], weights[3], constants[0])
+        if shape[2] == 2:
+            logits = self.packed_matmul_bf16(x, weights[4])
+        else:
+            logits = torch.matmul(x, weights[4])
         if constants[4] != 1.0:
             logits = logits / constants[4]
         return torch.softmax(logits, -1)
@@ -123,11 +175,43 @@ class TorchOps(torch.nn.Module):
         """
         return torch.div(scale, steps[0])  # placeholder, rewritten below
 
-    def linear(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, bf16: bool) -> torch.Tensor:
-        """x @ weight + bias: on a packed bfloat16 weight, or in float32 as DecoderForward.linear."""
-        if bf16:
-            return self.packed_linear_bf16(x, weight, bias)
-        return torch.matmul(x, weight).add_(bias)
+    def norm(self, x: torch.Tensor, gain: torch.Tensor, bias: torch.Tensor, eps: float) -> torch.Tensor:
+        """LayerNorm, or RMSNorm x / sqrt(mean(x^2) + eps) * gain (bias empty), as DecoderForward.norm."""
+        if bias.numel() > 0:
+            return torch.layer_norm(x, [x.size(1)], gain, bias, eps)
+        root = torch.square(x).mean([-1], True).add_(eps).sqrt()
+        return torch.div(x, root).mul_(gain)
+
+    def rotate(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+        """x cos + rotate_half(x) sin over the last dimension, as DecoderForward.rotate."""
+        half = x.size(-1) // 2
+        first = x[:, :, 0:half]
+        second = x[:, :, half:]
+        return torch.cat([(first * cos).sub_(second * sin), (second * cos).add_(first * sin)], -1)
+
+    def block_linear(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor,
+                     packed: List[torch.Tensor], adapters: List[torch.Tensor], which: int,
+                     shape: List[int]) -> torch.Tensor:
+        """A block's x @ weight (+ bias) as DecoderForward.linear, plus LoRA's x A (B * mask)
+        when the layer has one."""
+        if shape[2] == 2:
+            if bias.numel() == 0:
+                return self.lora(self.packed_matmul_bf16(x, packed[which]), x, adapters, which)
+            return self.lora(self.packed_linear_bf16(x, packed[which], bias), x, adapters, which)
+        if shape[2] == 1:
+            out = self.packed_matmul_fp32(x, packed[which], weight, shape[3])
+        else:
+            out = torch.matmul(x, weight)
+        if bias.numel() > 0:
+            out = out.add_(bias)
+        return self.lora(out, x, adapters, which)
+
+    def lora(self, out: torch.Tensor, x: torch.Tensor, adapters: List[torch.Tensor],
+             which: int) -> torch.Tensor:
+        """out + x A (B * mask), in place, when the layer has an adapter (DjlAdapter.addTo)."""
+        if len(adapters) > 0 and adapters[2 * which].numel() > 0:
+            out = out.add_(torch.matmul(torch.matmul(x, adapters[2 * which]), adapters[2 * which + 1]))
+        return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x
@@ -145,6 +229,9 @@ REWRITES = {
         "_0 = ops.aten._fused_adamw_(params, grads, first, second, annotate(List[Tensor], []), steps,"
         " lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False,"
         " maximize=False, grad_scale=scale, found_inf=None)\n    return scale",
+    "return torch.abs(weight)":
+        "return ops.mkl._mkl_reorder_linear_weight(torch.contiguous(torch.t(weight)), rows)",
+    "return torch.div(x, packed)": "return ops.mkl._mkl_linear(x, packed, torch.t(weight), None, rows)",
 }
 
 if __name__ == "__main__":

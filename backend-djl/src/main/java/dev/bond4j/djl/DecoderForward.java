@@ -25,6 +25,7 @@ import java.util.Map;
  * <p>In bf16 precision every product with a weight matrix ({@link #linear}, the head) runs in
  * bfloat16 on a bfloat16 copy of the float32 weight and returns float32; norms, attention,
  * softmax and the log-softmax of the head stay float32, and gradients reach the float32 weights.
+ * A sampling call's pass ({@link #forSampling}) multiplies by weights packed once for the call.
  */
 final class DecoderForward {
   /** Additive mask value: large enough that {@code exp} underflows to exactly 0 in float32. */
@@ -40,8 +41,13 @@ final class DecoderForward {
   private final NDArray geluLinear;
   private final TorchOps ops;
   private final boolean bf16;
-  /** Packed bfloat16 weights of one sampling call, by weight, or null: cast per product. */
-  private final Map<NDArray, NDArray> lowPrecision;
+  /**
+   * Packed weights of one sampling call, by weight (bfloat16 for oneDNN, or float32 for MKL), or
+   * null: products on the weights themselves (in bf16 cast per product).
+   */
+  private final Map<NDArray, NDArray> packed;
+  /** The row count the float32 weights were packed for. */
+  private final long packedRows;
 
   DecoderForward(DjlParameters parameters, DjlAdapter adapter, boolean bf16) {
     this.parameters = parameters;
@@ -54,10 +60,11 @@ final class DecoderForward {
     this.geluLinear = manager.create((float) (2 * SQRT_2_OVER_PI));
     this.ops = TorchOps.get();
     this.bf16 = bf16;
-    this.lowPrecision = null;
+    this.packed = null;
+    this.packedRows = 0;
   }
 
-  private DecoderForward(DecoderForward full, Map<NDArray, NDArray> lowPrecision) {
+  private DecoderForward(DecoderForward full, Map<NDArray, NDArray> packed, long packedRows) {
     this.parameters = full.parameters;
     this.adapter = full.adapter;
     this.config = full.config;
@@ -66,37 +73,52 @@ final class DecoderForward {
     this.geluLinear = full.geluLinear;
     this.ops = full.ops;
     this.bf16 = full.bf16;
-    this.lowPrecision = lowPrecision;
+    this.packed = packed;
+    this.packedRows = packedRows;
   }
 
   /**
-   * The forward pass for one sampling call, whose weights do not change while it runs: in bf16
-   * it multiplies by copies of the weight matrices and the head packed once here for oneDNN's
-   * bfloat16 products with about {@code rows} rows (they belong to the caller's {@code NDScope});
-   * in fp32 it is this forward pass.
+   * The forward pass for one sampling call, whose weights do not change while it runs: it
+   * multiplies by copies of the blocks' weight matrices packed once here for {@code rows} rows
+   * (they belong to the caller's {@code NDScope}): in bf16 for oneDNN's bfloat16 products (the
+   * head too; any row count works), in fp32 for MKL's float32 products (exactly {@code rows}
+   * rows; other row counts multiply by the weight itself). At 16 to 32 rows a product streams
+   * its whole weight, and MKL's unpacked product also repacks it on every call.
    */
   DecoderForward forSampling(long rows) {
-    if (!bf16) {
-      return this;
-    }
-    Map<NDArray, NDArray> packed = new IdentityHashMap<>();
+    Map<NDArray, NDArray> copies = new IdentityHashMap<>();
     for (int layer = 0; layer < config.layers(); layer++) {
       for (Slot slot : new Slot[] {Slot.QKV_W, Slot.O_W, Slot.UP_W, Slot.DOWN_W}) {
         NDArray weight = parameters.layer(layer, slot);
-        packed.put(weight, ops.packBf16(weight, rows));
+        copies.put(weight, bf16 ? ops.packBf16(weight, rows) : ops.packFp32(weight, rows));
       }
     }
-    packed.put(head(), ops.packBf16(head().transpose(), rows));
-    return new DecoderForward(this, packed);
+    if (bf16) {
+      copies.put(head(), ops.packBf16(head().transpose(), rows));
+    }
+    return new DecoderForward(this, copies, rows);
   }
 
   /**
-   * What this sampling call's products multiply by for {@code weight}: its packed bfloat16 copy
-   * when {@link #forSampling} made one, else {@code weight} itself.
+   * What this sampling call's products multiply by for {@code weight}: its packed copy when
+   * {@link #forSampling} made one, else {@code weight} itself.
    */
   NDArray productWeight(NDArray weight) {
-    NDArray packed = lowPrecision == null ? null : lowPrecision.get(weight);
-    return packed == null ? weight : packed;
+    NDArray copy = packed == null ? null : packed.get(weight);
+    return copy == null ? weight : copy;
+  }
+
+  /** The row count {@link #forSampling} packed the float32 weights for; 0 when not packed. */
+  long packedRows() {
+    return packed == null ? 0 : packedRows;
+  }
+
+  /**
+   * A block's LoRA factors {@code A [in, r]} and {@code B ∘ M [r, out]} for the linear layer
+   * {@code slot}, or null when it has no adapter term.
+   */
+  NDArray[] adapterFactors(int layer, Slot slot) {
+    return adapter == null ? null : adapter.factors(layer, slot);
   }
 
   /** Whether the linear layers add a LoRA adapter's term. */
@@ -172,9 +194,9 @@ final class DecoderForward {
 
   /** Logits of the head: {@code hidden @ head^T}, {@code [..., V]}, in float32. */
   NDArray logits(NDArray hidden) {
-    NDArray packed = lowPrecision == null ? null : lowPrecision.get(head());
-    return packed == null ? linear(hidden, head().transpose(), null)
-        : ops.packedMatmulBf16(hidden, packed);
+    NDArray copy = productWeight(head());
+    return copy == head() ? linear(hidden, head().transpose(), null)
+        : ops.packedMatmulBf16(hidden, copy);
   }
 
   /**
@@ -344,16 +366,17 @@ final class DecoderForward {
    * (Calling {@code linear} with the transposed view of {@code W} measured 2.4 times slower here.)
    * In bf16 the product runs in bfloat16 (on the sampling call's packed {@code W} when there is
    * one, else on a cast that autograd differentiates back to the float32 weight), the result and
-   * the bias in float32.
+   * the bias in float32. In fp32 it runs on the sampling call's packed {@code W} when there is one.
    */
   NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    NDArray copy = productWeight(weight);
     if (!bf16) {
-      NDArray product = x.matMul(weight);
+      NDArray product = copy == weight ? x.matMul(weight)
+          : ops.packedMatmulFp32(x, copy, weight, packedRows);
       return bias == null ? product : product.addi(bias);
     }
-    NDArray packed = lowPrecision == null ? null : lowPrecision.get(weight);
-    if (packed != null) {
-      return bias == null ? ops.packedMatmulBf16(x, packed) : ops.packedLinearBf16(x, packed, bias);
+    if (copy != weight) {
+      return bias == null ? ops.packedMatmulBf16(x, copy) : ops.packedLinearBf16(x, copy, bias);
     }
     return bias == null ? ops.matmulBf16(x, weight) : ops.linearBf16(x, weight, bias);
   }

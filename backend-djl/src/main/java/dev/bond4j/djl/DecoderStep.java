@@ -52,7 +52,8 @@ final class DecoderStep {
    * @param tokens {@code [B]} int64 token ids
    * @param positions {@code [B]} int64 position ids
    * @param keyMask additive mask {@code [B * kvHeads, 1, slots]}: 0 for the slots to attend to
-   * @param slot the cache slot this token's keys and values go to
+   * @param slot the cache slot this token's keys and values go to; attention reads the slots up
+   *     to it
    */
   NDArray step(NDArray tokens, NDArray positions, NDArray keyMask, KvCache cache, int slot) {
     NDArray x = forward.embed(tokens, positions);
@@ -68,6 +69,9 @@ final class DecoderStep {
       rotation[1] = rotation[1].reshape(batch, 1, size / 2);
     }
     int group = config.queriesPerKvHead();
+    // Attention reads only the slots written so far (the later ones are masked out).
+    int seen = slot + 1;
+    NDArray mask = prefix(keyMask, 2, seen);
     for (int layer = 0; layer < config.layers(); layer++) {
       NDArray h = forward.norm(x, layer, Slot.NORM1_W, Slot.NORM1_B);
       NDArray qkv = forward.linear(h, layer, Slot.QKV_W, Slot.QKV_B);
@@ -86,8 +90,8 @@ final class DecoderStep {
       }
       cache.write(layer, slot, key,
           slice(qkv, queries + keys, queries + 2 * keys).reshape(batch, kv, 1, size));
-      NDArray scores = grouped.batchMatMul(cache.keysByHead(layer)).addi(keyMask);
-      NDArray attended = scores.softmax(-1).batchMatMul(cache.valuesByHead(layer))
+      NDArray scores = grouped.batchMatMul(prefix(cache.keysByHead(layer), 2, seen)).addi(mask);
+      NDArray attended = scores.softmax(-1).batchMatMul(prefix(cache.valuesByHead(layer), 1, seen))
           .reshape(batch, queries);
       NDArray residual = forward.linear(attended, layer, Slot.O_W, Slot.O_B).addi(x);
       x = forward.mlp(forward.norm(residual, layer, Slot.NORM2_W, Slot.NORM2_B), layer)
@@ -98,5 +102,10 @@ final class DecoderStep {
 
   private static NDArray slice(NDArray x, long from, long to) {
     return JniUtils.slice((PtNDArray) x, 1, from, to, 1);
+  }
+
+  /** The first {@code length} entries of {@code x} along {@code axis}, a view. */
+  private static NDArray prefix(NDArray x, int axis, long length) {
+    return JniUtils.slice((PtNDArray) x, axis, 0, length, 1);
   }
 }

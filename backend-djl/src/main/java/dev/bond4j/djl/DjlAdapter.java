@@ -119,6 +119,20 @@ final class DjlAdapter implements ParameterStore {
     return product.addi(down.matMul(scaled));
   }
 
+  /**
+   * The factors of a block's linear layer, {@code A} and {@code B ∘ M} (a new array, in the
+   * caller's {@code NDScope}), or null when the layer has no adapter: what {@link #addTo} multiplies
+   * by, for a sampling call that multiplies by them many times.
+   */
+  NDArray[] factors(int layer, Slot slot) {
+    int t = layout.targetIndex(layer, slot);
+    if (t < 0) {
+      return null;
+    }
+    Target target = layout.targets().get(t);
+    return new NDArray[] {views[target.a()], views[target.b()].mul(masks[t])};
+  }
+
   @Override
   public float[] values() {
     return flat.toFloatArray();

@@ -14,9 +14,8 @@ import java.util.Arrays;
 /**
  * DJL's side of one sampling call: the {@link KvCache}, the additive key mask {@code [rows ·
  * kvHeads, 1, slots]}, and the forward passes, all inside one {@code NDScope} closed with the
- * session. Finished rows are dropped from the cache and mask on request. A GPT-2 without an adapter
- * decodes each token in one engine call ({@link FusedDecodeStep}), other models through {@link
- * DecoderStep}.
+ * session. Finished rows are dropped from the cache and mask on request. Each token is decoded in
+ * one engine call ({@link FusedDecodeStep}), or, to compare the two, through {@link DecoderStep}.
  */
 final class DjlDecodingSession implements DecodingSession {
   private final DjlParameters parameters;
@@ -26,7 +25,7 @@ final class DjlDecodingSession implements DecodingSession {
   private final boolean fuse;
   private final NDScope scope = new NDScope();
   private DecoderStep step;
-  /** The GPT-2 step in one engine call, or null (then {@link #step} runs each token). */
+  /** The step in one engine call, or null (then {@link #step} runs each token). */
   private FusedDecodeStep fused;
   private KvCache cache;
   private NDArray keyMask;
@@ -37,8 +36,8 @@ final class DjlDecodingSession implements DecodingSession {
   }
 
   /**
-   * A session that decodes in one engine call per token where {@link FusedDecodeStep} supports
-   * the model, when {@code fuse}; else always through {@link DecoderStep} (to compare the two).
+   * A session that decodes in one engine call per token when {@code fuse}, else through {@link
+   * DecoderStep} (to compare the two).
    */
   DjlDecodingSession(DjlParameters parameters, DecoderForward forward, double temperature,
       boolean fuse) {
@@ -60,7 +59,7 @@ final class DjlDecodingSession implements DecodingSession {
     cache = new KvCache(manager, config, rows, slots);
     keyMask = manager.create(initialKeyMask(batch), new Shape((long) rows * config.kvHeads(), 1,
         slots));
-    if (fuse && FusedDecodeStep.supports(parameters, sampling)) {
+    if (fuse) {
       fused = new FusedDecodeStep(parameters, sampling, step, cache, keyMask, temperature);
     }
     try (NDScope prefillScope = new NDScope()) {

@@ -20,11 +20,12 @@ import java.util.Collections;
 /**
  * The PyTorch operations bond4j needs beyond DJL's Java API, as methods of a small TorchScript
  * module shipped in the jar ({@code torch_ops.pt}, written by {@code
- * src/main/torchscript/torch_ops.py}): the fused tanh GELU, a whole decoding step of a GPT-2 (one
+ * src/main/torchscript/torch_ops.py}): the fused tanh GELU, a whole decoding step of a decoder (one
  * call where DJL's API needs about 38 per block), and bfloat16 matrix products with float32
  * results (DJL's dtype table has no bfloat16, so its arrays can hold one but not make one), on
- * float32 weights or on weights pre-packed once for oneDNN, and AdamW in PyTorch's fused
- * kernel. Each call is one engine call; it records autograd when grad mode is on, as DJL's own
+ * float32 weights or on weights pre-packed once for oneDNN, float32 products on weights
+ * pre-packed for MKL, and AdamW in PyTorch's fused kernel. Each call is one engine call; it
+ * records autograd when grad mode is on, as DJL's own
  * operations do. DJL's public call runs module methods in inference mode (no gradient, and
  * results that may not be updated in place), so the method is invoked through the engine's
  * native entry point with its training flag set, which leaves grad mode as the caller set it. Results belong to the current {@code
@@ -98,6 +99,22 @@ final class TorchOps {
     return call("packed_matmul_bf16", x, packed);
   }
 
+  /**
+   * {@code weight} {@code [in, out]} laid out once for MKL's float32 products with exactly {@code
+   * rows} input rows.
+   */
+  NDArray packFp32(NDArray weight, long rows) {
+    return call("pack_fp32", weight, rows);
+  }
+
+  /**
+   * {@code x @ weight} in float32 on {@code packed}, {@code weight}'s {@link #packFp32 packed} copy
+   * for {@code rows} rows; {@code x} with another row count multiplies by {@code weight} itself.
+   */
+  NDArray packedMatmulFp32(NDArray x, NDArray packed, NDArray weight, long rows) {
+    return call("packed_matmul_fp32", x, packed, weight, rows);
+  }
+
   /** {@code x @ weight} in bfloat16, in float32. */
   NDArray matmulBf16(NDArray x, NDArray weight) {
     return call("matmul_bf16", x, weight);
@@ -154,12 +171,13 @@ final class TorchOps {
   }
 
   /**
-   * Probabilities {@code [rows, V]} of one decoding step of a GPT-2 ({@link FusedDecodeStep}
-   * holds the inputs the method describes in {@code torch_ops.py}), in {@code owner}'s scope.
-   * The {@code IValue}s stay the caller's.
+   * Probabilities {@code [rows, V]} of one decoding step of a GPT-2 or a Llama-family decoder,
+   * with or without a LoRA adapter ({@link FusedDecodeStep} holds the inputs the method {@code
+   * decode_step} describes in {@code torch_ops.py}), in {@code owner}'s scope. The {@code
+   * IValue}s stay the caller's.
    */
-  NDArray gpt2DecodeStep(NDManager owner, IValue... inputs) {
-    return run(owner, "gpt2_decode_step", inputs);
+  NDArray decodeStep(NDManager owner, IValue... inputs) {
+    return run(owner, "decode_step", inputs);
   }
 
   /** Runs {@code method} on arrays and integers ({@code Long}); the first input is an array. */
