@@ -44,6 +44,8 @@ public final class RunConfigLoader {
    * its own type (read below).
    */
   private static final Set<String> ASSEMBLED = Set.of("options", "rewardSpec", "settings");
+  /** A {@code lora:} block's rank when it names none. */
+  private static final int DEFAULT_LORA_RANK = 8;
   /** Engine options that act on the whole process: only the application may ask for them. */
   private static final Set<String> PROCESS_WIDE = Set.of("trimNativeMemory",
       "filterEngineStdout");
@@ -205,16 +207,19 @@ public final class RunConfigLoader {
   }
 
   /**
-   * The {@code lora:} block's defaults: {@code rank} 8, {@code alpha} 2 × rank (every other
-   * setting defaults to zero or empty; {@code targetModules} is required).
+   * The {@code lora:} block's defaults: {@code rank} 8, {@code alpha} 2 × rank (2 × 8 when the
+   * rank itself is refused, so that the refusal names the rank alone), every other setting zero
+   * or empty; {@code targetModules} is required.
    */
   private static void loraDefaults(ObjectNode root) {
     if (root.get("lora") instanceof ObjectNode lora) {
       if (!lora.has("rank")) {
-        lora.put("rank", 8);
+        lora.put("rank", DEFAULT_LORA_RANK);
       }
-      if (!lora.has("alpha") && lora.get("rank").canConvertToInt()) {
-        lora.put("alpha", 2.0 * lora.get("rank").asInt());
+      if (!lora.has("alpha")) {
+        JsonNode rank = lora.get("rank");
+        boolean valid = rank.canConvertToInt() && rank.asInt() > 0;
+        lora.put("alpha", 2.0 * (valid ? rank.asInt() : DEFAULT_LORA_RANK));
       }
     }
   }

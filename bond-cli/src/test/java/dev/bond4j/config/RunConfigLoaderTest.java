@@ -192,6 +192,6 @@ class RunConfigLoaderTest {
         .contains("rewardModel = null (expected no model file for reward lexicon)");
     assertThat(refusal("l.yaml", VALID_YAML + "lora:\n  rank: 0\n  size: 3\n"))
         .contains("lora.rank = 0").contains("lora.size = \"(unknown key)\"")
-        .contains("lora.targetModules");
+        .contains("lora.targetModules").doesNotContain("lora.alpha");
   }
 }
